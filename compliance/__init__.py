@@ -1,0 +1,3 @@
+"""compliance: check republished newswire articles against the newswire's syndication terms."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,101 @@
+"""affiliation: the reporter is tied to the newswire where the byline is.
+
+The newswire's name must appear with the reporter: in the byline itself ("By Name, DCNF"),
+on a line next to it ("Daily Caller News Foundation" under the name, "From the Daily Caller
+News Foundation" over it), or in the reporter's bio. The newswire's name in a licensing
+notice or a logo's alt text is not an affiliation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from compliance.checks import byline as byline_check
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.textmatch import contains_phrase, excerpt, find_phrases, normalize, word_count
+
+# Run after the checks whose evidence (logo lines, notices) must not count as an affiliation.
+PHASE = 1
+_MAX_WORDS = 40  # longer blocks are running text or notices, not an affiliation line
+
+
+class Options(CheckOptions):
+    type: Literal["affiliation"]
+    text: list[str] = Field(min_length=1, description="Names of the newswire that count.")
+    near: Literal["byline", "anywhere"] = Field(
+        default="byline", description="Where the name must be: with the byline, or anywhere."
+    )
+    distance: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="How many lines or blocks from the byline the name may stand.",
+    )
+    min_score: int = Field(default=90, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    article = ctx.article
+    blocks = article.blocks
+    bylines, _missing = byline_check.credited(ctx)
+    for b in bylines:
+        if any(
+            contains_phrase(b.raw, t, options.min_score) >= options.min_score for t in options.text
+        ):
+            return Outcome(
+                True, f"affiliation is in the byline of {b.name}", excerpt(b.raw), b.location
+            )
+    claimed = ctx.claimed_blocks() - {b.block for b in bylines}
+    eligible = [
+        i for i, blk in enumerate(blocks) if i not in claimed and word_count(blk.text) <= _MAX_WORDS
+    ]
+
+    if options.near == "byline" and bylines:
+        names = {normalize(b.name) for b in bylines}
+        anchors = {
+            i
+            for i, blk in enumerate(blocks)
+            if word_count(blk.text) <= _MAX_WORDS and any(n in normalize(blk.text) for n in names)
+        }
+        anchors |= {b.block for b in bylines if b.block is not None}
+        near = {i for a in anchors for i in range(a - options.distance, a + options.distance + 1)}
+        hits = find_phrases(
+            blocks, options.text, options.min_score, [i for i in eligible if i in near]
+        )
+        if hits:
+            hit = blocks[hits[0].block]
+            return Outcome(
+                True,
+                f"affiliation stands with the byline of {bylines[0].name}",
+                excerpt(hit.text),
+                hit.location,
+                frozenset({hits[0].block}),
+            )
+        unclaimed = [i for i in range(len(blocks)) if i not in claimed]
+        elsewhere = find_phrases(
+            blocks, options.text, options.min_score, unclaimed
+        ) or find_phrases(blocks, options.text, options.min_score)
+        evidence = blocks[elsewhere[0].block] if elsewhere else None
+        message = (
+            f"'{options.text[0]}' is not given as {bylines[0].name}'s affiliation"
+            " next to the byline or in the reporter's bio"
+        )
+        if evidence is not None:
+            message += f"; it appears only elsewhere ({evidence.location.describe()})"
+        return Outcome(
+            False,
+            message,
+            excerpt(evidence.text) if evidence else None,
+            evidence.location if evidence else None,
+        )
+
+    hits = find_phrases(blocks, options.text, options.min_score, eligible)
+    if hits:
+        hit = blocks[hits[0].block]
+        message = "affiliation line found"
+        if options.near == "byline":
+            message += ", though there is no reporter byline to tie it to"
+        return Outcome(True, message, excerpt(hit.text), hit.location, frozenset({hits[0].block}))
+    return Outcome(False, f"no '{options.text[0]}' affiliation for the reporter")

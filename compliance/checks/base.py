@@ -1,0 +1,64 @@
+"""What every check shares: its options' common fields, what it is given, what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from compliance.model import Article, Location, Match, Severity
+
+if TYPE_CHECKING:
+    from compliance.ruleset import RuleSet
+
+
+class CheckOptions(BaseModel):
+    """Fields every check in a rule file has; each check type adds its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Names the check within its rule set; findings are reported as '<ruleset>.<id>'.",
+    )
+    severity: Severity = Field(
+        default=Severity.ERROR,
+        description="error fails the input; warning marks it 'warn'; info is advice only.",
+    )
+    clause: str = Field(
+        min_length=1,
+        description="The clause of the terms this check enforces, in the newswire's meaning.",
+    )
+    fix: str | None = Field(
+        default=None, description="What a republisher should add or change when the check fails."
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check concluded; the engine adds the rule's identity, severity and clause."""
+
+    passed: bool
+    message: str
+    evidence: str | None = None
+    location: Location | None = None
+    blocks: frozenset[int] = frozenset()  # the text blocks this check took as its evidence
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may look at for one input."""
+
+    article: Article
+    ruleset: RuleSet
+    match: Match | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # by check type, so far
+
+    @property
+    def reporters(self) -> tuple[str, ...]:
+        """The original's reporters, when the copy was matched to an original that names them."""
+        return self.match.original.authors if self.match else ()
+
+    def claimed_blocks(self) -> frozenset[int]:
+        return frozenset().union(*(o.blocks for o in self.outcomes.values()))

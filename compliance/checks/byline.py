@@ -1,0 +1,108 @@
+"""byline: the article credits its reporter by name, as a person.
+
+With a matched original, the byline must name the original's reporter(s); nicknames,
+dropped middle names and small misspellings are tolerated (`min_score`). Without one, any
+person's byline passes. Organisations and site accounts ("Staff", "The Daily Caller") are
+never a reporter's byline.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.model import Byline
+from compliance.names import name_score
+from compliance.textmatch import excerpt
+
+
+class Options(CheckOptions):
+    type: Literal["byline"]
+    min_score: int = Field(
+        default=85,
+        ge=50,
+        le=100,
+        description="How closely a byline must match the reporter's name, 0-100.",
+    )
+
+
+def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], list[str]]:
+    """The visible bylines that credit the right people, and the reporters nobody credits.
+
+    Without a matched original every visible person's byline counts.
+    """
+    people = [b for b in ctx.article.bylines if b.visible]
+    if not ctx.reporters:
+        return people, []
+    found: list[Byline] = []
+    missing: list[str] = []
+    for reporter in ctx.reporters:
+        scored = [(name_score(reporter, b.name), b) for b in people]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= min_score:
+            found.append(best[1])
+        else:
+            missing.append(reporter)
+    return found, missing
+
+
+def _names(names: list[str]) -> str:
+    return " and ".join(f"'{n}'" for n in names)
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    article = ctx.article
+    found, missing = credited(ctx, options.min_score)
+    if found and not missing:
+        first = found[0]
+        who = "the original's reporter" if ctx.reporters else "a person"
+        names = ", ".join(b.name for b in found)
+        message = f"byline credits {who}: {names}"
+        if not ctx.reporters:
+            message += " (no original matched, so the reporter's name was not confirmed)"
+        return Outcome(
+            True,
+            message,
+            excerpt(first.raw, 120),
+            first.location,
+            frozenset(b.block for b in found if b.block is not None),
+        )
+    if found:
+        first = found[0]
+        return Outcome(
+            False,
+            f"byline credits {first.name} but not {_names(missing)}",
+            excerpt(first.raw, 120),
+            first.location,
+        )
+
+    wanted = f"the reporter {_names(missing)}" if missing else "the reporter"
+    others = [b for b in article.bylines if b.visible]
+    if others:
+        return Outcome(
+            False,
+            f"byline names {_names([b.name for b in others])}, not {wanted}",
+            excerpt(others[0].raw, 120),
+            others[0].location,
+        )
+    accounts = [b for b in article.byline_candidates if not b.is_person and b.origin != "extractor"]
+    if accounts:
+        account = next((b for b in accounts if b.visible), accounts[0])
+        return Outcome(
+            False,
+            f"byline credits '{account.name}', an organisation or site account, not {wanted}",
+            excerpt(account.raw, 120),
+            account.location,
+        )
+    hidden = [b for b in article.bylines if not b.visible]
+    if hidden:
+        return Outcome(
+            False,
+            f"{hidden[0].name} is named only in the page's {hidden[0].origin}"
+            f" data, not in a visible byline",
+            excerpt(hidden[0].raw, 120),
+            hidden[0].location,
+        )
+    return Outcome(False, f"no byline crediting {wanted}")

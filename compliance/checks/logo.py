@@ -1,0 +1,82 @@
+"""logo: the newswire's logo image is on the page.
+
+An image counts when its alt text (or title) reads like one of `alt`, or its address matches
+one of the `src` patterns. In a plain-text copy, where images are gone, a line that is the
+logo's alt text stands for the image.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from rapidfuzz import fuzz
+
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.model import Image
+from compliance.textmatch import contains_phrase, glob_match, normalize
+
+
+class Options(CheckOptions):
+    type: Literal["logo"]
+    alt: list[str] = Field(default_factory=list, description="Alt texts of the logo image.")
+    src: list[str] = Field(
+        default_factory=list,
+        description="Shell-style patterns (* and ?) for the logo image's address or file name.",
+    )
+    min_score: int = Field(
+        default=90, ge=50, le=100, description="How closely alt text must match, 0-100."
+    )
+
+    @model_validator(mode="after")
+    def _needs_a_pattern(self) -> Options:
+        if not self.alt and not self.src:
+            raise ValueError("a logo check needs at least one 'alt' text or 'src' pattern")
+        return self
+
+
+def _describe(image: Image) -> str:
+    alt = f' alt="{image.alt}"' if image.alt else ""
+    return f'<img src="{image.src}"{alt}>'
+
+
+def _image_matches(image: Image, options: Options) -> bool:
+    labels = [label for label in (image.alt, image.title) if label]
+    if any(
+        contains_phrase(label, alt, options.min_score) >= options.min_score
+        for label in labels
+        for alt in options.alt
+    ):
+        return True
+    if options.src and image.src:
+        name = image.src.split("?")[0]
+        return (
+            glob_match(name, options.src) is not None
+            or glob_match(name.rsplit("/", 1)[-1], options.src) is not None
+        )
+    return False
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    article = ctx.article
+    for image in article.images:
+        if _image_matches(image, options):
+            return Outcome(True, "logo image found", _describe(image), image.location)
+    if article.kind == "text":
+        for i, block in enumerate(article.blocks):
+            if any(
+                fuzz.ratio(normalize(block.text), normalize(alt)) >= options.min_score
+                for alt in options.alt
+            ):
+                return Outcome(
+                    True,
+                    "logo found (its alt-text line stands for the image)",
+                    block.text,
+                    block.location,
+                    frozenset({i}),
+                )
+    looked_for = ", ".join(
+        [f"alt text '{a}'" for a in options.alt[:2]]
+        + [f"an image named like '{s}'" for s in options.src[:2]]
+    )
+    return Outcome(False, f"no {ctx.ruleset.name} logo on the page (looked for {looked_for})")

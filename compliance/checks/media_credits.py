@@ -1,0 +1,80 @@
+"""media_credits: photos credited to agencies whose images the licence does not cover.
+
+Credits are looked for where credits are written: image alt text and titles, figure
+captions, parenthesised credits such as "(REUTERS/Name)", and "Photo: ..." lines. A mention
+of the agency in running text ("the AP reported") is not a photo credit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.model import Article, Location
+from compliance.textmatch import excerpt
+
+_PARENTHESISED = re.compile(r"\(([^()]{2,160})\)")
+_CREDIT_LEAD = re.compile(
+    r"\b(?:photo|photograph|image|picture|credit|courtesy)s?\s*(?:by|:|/)\s*(.{2,120})",
+    re.IGNORECASE,
+)
+
+
+class Options(CheckOptions):
+    type: Literal["media_credits"]
+    credits: list[str] = Field(
+        min_length=1, description="Agencies and photo services the licence does not cover."
+    )
+
+
+def _credit_spans(article: Article) -> Iterator[tuple[str, Location, int | None]]:
+    """(credit text, where, block index) for every place a photo credit can be written."""
+    for image in article.images:
+        for label in (image.alt, image.title):
+            if label:
+                yield label, image.location, None
+    for i, block in enumerate(article.blocks):
+        if block.tag == "figcaption":
+            yield block.text, block.location, i
+            continue
+        for found in _PARENTHESISED.finditer(block.text):
+            inner = found.group(1)
+            if "/" in inner or re.search(r"photo|image|getty|credit", inner, re.IGNORECASE):
+                yield inner, block.location, i
+        for found in _CREDIT_LEAD.finditer(block.text):
+            yield found.group(1), block.location, i
+
+
+def _pattern(credit: str) -> re.Pattern[str]:
+    flags = 0 if len(credit) <= 3 else re.IGNORECASE  # "AP" must not match "ap" in a word
+    return re.compile(r"(?<!\w)" + re.escape(credit) + r"(?!\w)", flags)
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    patterns = [(credit, _pattern(credit)) for credit in options.credits]
+    hits: list[tuple[str, str, Location, int | None]] = []
+    for text, location, block in _credit_spans(ctx.article):
+        for credit, pattern in patterns:
+            if pattern.search(text):
+                hits.append((credit, text, location, block))
+                break
+    if not hits:
+        return Outcome(True, "no photo is credited to " + ", ".join(options.credits[:4]))
+    credit, text, location, _ = hits[0]
+    agencies = sorted({h[0] for h in hits})
+    count = len(hits)
+    message = (
+        f"{count} photo credit{'s' if count > 1 else ''} name{'' if count > 1 else 's'}"
+        f" {', '.join(agencies)}, whose photos the licence does not cover"
+    )
+    return Outcome(
+        False,
+        message,
+        excerpt(text, 120),
+        location,
+        frozenset(h[3] for h in hits if h[3] is not None),
+    )

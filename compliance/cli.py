@@ -1,0 +1,333 @@
+"""The `compliance` command: parse arguments, call the engine, pick a reporter, exit.
+
+Exit codes (CONTRACT.md): 0 clean, 1 findings at or above --fail-on, 2 the command could not
+do its job (bad arguments, rule files or inputs), 3 a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from compliance import __version__
+from compliance.errors import UserError
+from compliance.model import RunResult, Severity, Status
+from compliance.reporters import REPORTERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+# The --format choices come from the reporter registry, so a new reporter needs no CLI change.
+ReportFormat = StrEnum("ReportFormat", {name: name for name in REPORTERS})
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+class InspectFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+app = typer.Typer(
+    name="compliance",
+    help="Check republished newswire articles against the newswire's syndication terms.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(help="List, show, validate and describe rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+stderr = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+
+
+def _fail(error: UserError) -> typer.Exit:
+    stderr.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+    for problem in error.problems:
+        stderr.print(f"  {problem}", markup=False)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="A rule file or a directory of them; repeatable. Default: the bundled rules.",
+    ),
+]
+OriginalsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--originals",
+        help="The newswire's own articles: a .jsonl file or a directory of article files;"
+        " repeatable.",
+    ),
+]
+
+
+def _exit_code(run: RunResult, fail_on: FailOn, archive_problems: bool, bugs: bool) -> int:
+    if bugs:
+        return EXIT_BUG
+    if archive_problems or any(r.status is Status.ERROR for r in run.results):
+        return EXIT_USER_ERROR
+    if fail_on is FailOn.never:
+        return EXIT_OK
+    level = Severity(fail_on.value)
+    return EXIT_FINDINGS if any(r.failed(level) for r in run.results) else EXIT_OK
+
+
+@app.command()
+def check(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Pages to check: files, directories (searched for .html .htm .md .markdown"
+            " .txt), http(s) URLs, or - for standard input.",
+            show_default=False,
+        ),
+    ],
+    rules: RulesOption = None,
+    originals: OriginalsOption = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.terminal,  # type: ignore[attr-defined]
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on", help="Exit 1 when a requirement of this severity or worse fails."
+        ),
+    ] = FailOn.error,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Same as --fail-on never.")
+    ] = False,
+) -> None:
+    """Check republished copies against the newswire's terms and say what is missing.
+
+    Each input is matched to the newswire's original (with --originals) or recognised by
+    its rule set's signals; then every required attribution is checked.
+    """
+    from compliance.engine import Checker
+    from compliance.match import OriginalsIndex
+    from compliance.originals import load_archive
+    from compliance.reporters import RenderOptions
+    from compliance.ruleset import load_rulesets
+    from compliance.sources import expand_inputs
+
+    try:
+        rulesets = load_rulesets(rules)
+        archive = load_archive(originals or [])
+    except UserError as exc:
+        raise _fail(exc) from None
+    for problem in archive.problems:
+        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    index = OriginalsIndex(archive.originals) if archive.originals else None
+    refs = expand_inputs(inputs)
+    if not refs:
+        raise _fail(
+            UserError(
+                "no pages to check: the directories given hold no .html .htm"
+                " .md .markdown or .txt files"
+            )
+        )
+
+    checker = Checker(rulesets, index, debug=_state["debug"])
+    stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
+    if len(refs) > 1 and stderr.is_terminal:
+        progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("check", total=len(refs))
+            run = checker.run(refs, stdin_data, lambda _r: progress.advance(task))
+    else:
+        run = checker.run(refs, stdin_data)
+
+    for result in run.results:
+        if result.status is Status.ERROR:
+            stderr.print(f"[bold red]error:[/] {result.error}", markup=True, highlight=False)
+    for bug in checker.bugs:
+        stderr.print(bug if _state["debug"] else bug.strip().splitlines()[-1], markup=False)
+
+    to_terminal = output is None and sys.stdout.isatty()
+    rendered = REPORTERS[output_format.value](
+        run,
+        RenderOptions(
+            color=to_terminal and output_format.value == "terminal",
+            width=Console().width if to_terminal else 100,
+        ),
+    )
+    if output is not None:
+        from compliance.output import write_atomic
+
+        try:
+            write_atomic(output, rendered)
+        except UserError as exc:
+            raise _fail(exc) from None
+    else:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    fail_level = FailOn.never if exit_zero else fail_on
+    raise typer.Exit(_exit_code(run, fail_level, bool(archive.problems), bool(checker.bugs)))
+
+
+@app.command()
+def inspect(
+    input_: Annotated[str, typer.Argument(metavar="INPUT", help="A file, URL, or - for stdin.")],
+    output_format: Annotated[
+        InspectFormat,
+        typer.Option("--format", "-f", help="Show it for people (text) or as JSON."),
+    ] = InspectFormat.text,
+) -> None:
+    """Show what was read from one page, before any rule: title, bylines, images, text."""
+    from compliance.errors import InputError
+    from compliance.extract import extract
+    from compliance.inspection import article_to_json, render_article
+    from compliance.sources import expand_inputs, load_page
+
+    refs = expand_inputs([input_])
+    if len(refs) != 1:
+        raise _fail(UserError(f"{input_}: inspect reads one page; give a file, not a directory"))
+    try:
+        article = extract(load_page(refs[0]))
+    except InputError as exc:
+        raise _fail(exc) from None
+    if output_format is InspectFormat.json:
+        typer.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
+    else:
+        Console(highlight=False).print(render_article(article))
+
+
+@rules_app.command("list")
+def rules_list(rules: RulesOption = None) -> None:
+    """List the rule sets in use: id, newswire, checks and file."""
+    from rich.table import Table
+
+    from compliance.ruleset import load_rulesets
+
+    try:
+        rulesets = load_rulesets(rules)
+    except UserError as exc:
+        raise _fail(exc) from None
+    table = Table("id", "newswire", "checks", "terms", "file", box=None, header_style="bold")
+    for ruleset in rulesets:
+        verified = "" if ruleset.spec.verified else " (unverified)"
+        table.add_row(
+            ruleset.id,
+            ruleset.name,
+            str(len(ruleset.checks)),
+            (ruleset.spec.terms_version or "") + verified,
+            str(ruleset.path),
+        )
+    Console(highlight=False).print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    ruleset_id: Annotated[str, typer.Argument(metavar="ID", help="The rule set's id.")],
+    rules: RulesOption = None,
+) -> None:
+    """Show one rule set: its terms and each check with the clause it enforces."""
+    from compliance.inspection import render_ruleset
+    from compliance.ruleset import load_rulesets
+
+    try:
+        rulesets = load_rulesets(rules)
+    except UserError as exc:
+        raise _fail(exc) from None
+    by_id = {r.id: r for r in rulesets}
+    if ruleset_id not in by_id:
+        import difflib
+
+        close = difflib.get_close_matches(ruleset_id, list(by_id), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise _fail(
+            UserError(
+                f"no rule set '{ruleset_id}'{hint}; the rule sets are: {', '.join(sorted(by_id))}"
+            )
+        )
+    Console(highlight=False).print(render_ruleset(by_id[ruleset_id]))
+
+
+@rules_app.command("validate")
+def rules_validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Rule files or directories. Default: the bundled rules."),
+    ] = None,
+) -> None:
+    """Validate rule files and report every problem with its file:line:col."""
+    from compliance.ruleset import load_rulesets
+
+    try:
+        rulesets = load_rulesets(paths)
+    except UserError as exc:
+        raise _fail(exc) from None
+    for ruleset in rulesets:
+        typer.echo(f"ok  {ruleset.path}: {ruleset.id} ({len(ruleset.checks)} checks)")
+
+
+@rules_app.command("schema")
+def rules_schema() -> None:
+    """Print the JSON Schema of the rule-file format, for editors and CI validators."""
+    from compliance.ruleset import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+def main() -> None:
+    """Entry point: run the app; turn an unexpected exception into exit 3 without a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        else:
+            stderr.print(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in compliance; run again with --debug for the traceback.",
+                markup=False,
+            )
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,137 @@
+"""Running rule sets over inputs: pick the rule set that governs a copy, run its checks."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from compliance.checks import CHECK_TYPES, phase
+from compliance.checks.base import CheckContext, Outcome
+from compliance.errors import InputError
+from compliance.extract import extract
+from compliance.match import OriginalsIndex
+from compliance.model import (
+    Article,
+    Finding,
+    Match,
+    Result,
+    RunResult,
+    Status,
+    status_from_findings,
+)
+from compliance.ruleset import RuleSet
+from compliance.sources import InputRef, load_page
+from compliance.textmatch import contains_phrase, glob_match, word_count
+
+
+@dataclass
+class Checker:
+    """Checks inputs against rule sets, optionally with the newswire's originals."""
+
+    rulesets: Sequence[RuleSet]
+    index: OriginalsIndex | None = None
+    debug: bool = False
+    bugs: list[str] = field(default_factory=list)
+
+    def detect(self, article: Article) -> tuple[RuleSet, str] | None:
+        """The rule set whose detection signals the page carries, and which signal it was."""
+        short_blocks = [b.text for b in article.blocks if word_count(b.text) <= 16]
+        for ruleset in self.rulesets:
+            detect = ruleset.spec.detect
+            for phrase in detect.text:
+                if any(contains_phrase(b.text, phrase) for b in article.blocks):
+                    return ruleset, f"the page carries '{phrase}'"
+            for line in short_blocks:
+                pattern = glob_match(line, detect.lines)
+                if pattern:
+                    return ruleset, f"a line reads '{line}'"
+            for image in article.images:
+                alt_hit = any(
+                    contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt
+                )
+                src_hit = image.src and glob_match(image.src, detect.images.src)
+                if alt_hit or src_hit:
+                    return ruleset, f"the page shows the image {image.alt or image.src!r}"
+        return None
+
+    def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | None:
+        if match is not None:
+            source = match.original.source
+            by_id = {r.id: r for r in self.rulesets}
+            if source in by_id:
+                return by_id[source], f"it copies original {match.original.id} ({source})"
+        detected = self.detect(article)
+        if detected:
+            return detected
+        if match is not None and len(self.rulesets) == 1:
+            # An original with no `source` is governed by the only rule set in use.
+            return self.rulesets[0], f"it copies original {match.original.id}"
+        return None
+
+    def check_article(self, article: Article) -> Result:
+        match = self.index.match(article) if self.index else None
+        governing = self._governing(article, match)
+        if governing is None:
+            return Result(article.source, Status.UNMATCHED, match=match)
+        ruleset, reason = governing
+        ctx = CheckContext(article, ruleset, match)
+        outcomes: dict[str, Outcome] = {}
+        for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
+            outcome = CHECK_TYPES[check.type].run(check, ctx)  # type: ignore[attr-defined]
+            ctx.outcomes[check.id] = outcome
+            outcomes[check.id] = outcome
+        findings = tuple(
+            Finding(
+                check=check.type,  # type: ignore[attr-defined]
+                rule=f"{ruleset.id}.{check.id}",
+                passed=outcomes[check.id].passed,
+                severity=check.severity,
+                message=outcomes[check.id].message,
+                evidence=outcomes[check.id].evidence,
+                location=outcomes[check.id].location,
+                clause=check.clause,
+                fix=check.fix,
+            )
+            for check in ruleset.checks
+        )
+        return Result(
+            article.source,
+            status_from_findings(findings),
+            ruleset=ruleset.id,
+            ruleset_name=ruleset.name,
+            match=match,
+            findings=findings,
+            detected_by=reason,
+        )
+
+    def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
+        """Check one input; a page that cannot be read becomes an `error` result, not a crash."""
+        try:
+            return self.check_article(extract(load_page(ref, stdin_data)))
+        except InputError as exc:
+            return Result(ref.label, Status.ERROR, error=exc.message)
+        except Exception as exc:
+            if self.debug:
+                raise
+            self.bugs.append(traceback.format_exc())
+            return Result(
+                ref.label,
+                Status.ERROR,
+                error=f"internal error while checking it ({type(exc).__name__}: {exc});"
+                " this is a bug in compliance, please report it",
+            )
+
+    def run(
+        self,
+        refs: Sequence[InputRef],
+        stdin_data: bytes | None = None,
+        progress: Callable[[Result], None] | None = None,
+    ) -> RunResult:
+        results = []
+        for ref in refs:
+            result = self.check_input(ref, stdin_data)
+            results.append(result)
+            if progress:
+                progress(result)
+        return RunResult(tuple(results))

@@ -1,0 +1,108 @@
+"""Showing people what the tool read (`inspect`) and what a rule set demands (`rules show`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from compliance.model import Article
+from compliance.ruleset import RuleSet
+from compliance.textmatch import excerpt
+
+_PARAGRAPHS_SHOWN = 12
+
+
+def article_to_json(article: Article) -> dict[str, Any]:
+    """What `inspect --format json` prints: CONTRACT.md's fields and a few more."""
+    return {
+        "input": article.source,
+        "kind": article.kind,
+        "title": article.title,
+        "bylines": [b.name for b in article.bylines],
+        "byline_details": [
+            {
+                "name": b.name,
+                "raw": b.raw,
+                "source": b.origin,
+                "person": b.is_person,
+                "visible": b.visible,
+                "location": b.location.to_json(),
+            }
+            for b in article.byline_candidates
+        ],
+        "images": [
+            {"src": i.src, "alt": i.alt, "location": i.location.to_json()} for i in article.images
+        ],
+        "links": [{"href": link.href, "text": link.text} for link in article.links],
+        "canonical": article.canonical,
+        "site_name": article.site_name,
+        "metadata": article.metadata,
+        "notices": [article.blocks[i].text for i in article.notices],
+        "paragraphs": list(article.paragraphs),
+    }
+
+
+def render_article(article: Article) -> Panel:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("kind", article.kind)
+    facts.add_row("title", article.title or "—")
+    facts.add_row("canonical", article.canonical or "—")
+    facts.add_row("site", article.site_name or "—")
+    people = [
+        f"{b.name}  [{b.origin}; {b.location.describe() or 'metadata'}]" for b in article.bylines
+    ]
+    facts.add_row("bylines", "\n".join(people) or "— (no person credited)")
+    accounts = [b.name for b in article.byline_candidates if not b.is_person]
+    if accounts:
+        facts.add_row("not people", ", ".join(accounts))
+    images = [
+        f"{excerpt(i.alt, 60) or '(no alt)'}  {excerpt(i.src, 70)}  [{i.location.describe()}]"
+        for i in article.images[:15]
+    ]
+    if len(article.images) > 15:
+        images.append(f"… and {len(article.images) - 15} more")
+    facts.add_row("images", "\n".join(images) or "—")
+    facts.add_row("links", str(len(article.links)))
+    notices = [
+        f"{excerpt(article.blocks[i].text, 100)}  [{article.blocks[i].location.describe()}]"
+        for i in article.notices
+    ]
+    facts.add_row("notices", "\n".join(notices) or "—")
+    shown = [excerpt(p, 110) for p in article.paragraphs[:_PARAGRAPHS_SHOWN]]
+    if len(article.paragraphs) > _PARAGRAPHS_SHOWN:
+        shown.append(f"… {len(article.paragraphs) - _PARAGRAPHS_SHOWN} more paragraphs")
+    facts.add_row("article", "\n".join(shown) or "—")
+    return Panel(facts, title=Text(article.source, style="bold"), title_align="left")
+
+
+def render_ruleset(ruleset: RuleSet) -> Group:
+    spec = ruleset.spec
+    head = Text()
+    head.append(f"{spec.name} ({spec.id})\n", style="bold")
+    head.append(f"{spec.terms}\n\n")
+    head.append(f"Terms: {spec.terms_url}")
+    if spec.terms_version:
+        head.append(f" ({spec.terms_version})")
+    if not spec.verified:
+        head.append(
+            "\nUNVERIFIED: these terms were not confirmed on the newswire's own page.",
+            style="bold yellow",
+        )
+    if spec.contact:
+        head.append(f"\nContact: {spec.contact}")
+    head.append(f"\nFile: {ruleset.path}", style="dim")
+    table = Table(
+        "check", "type", "severity", "clause", "options", box=None, header_style="bold", expand=True
+    )
+    base_fields = {"id", "type", "severity", "clause", "fix"}
+    for check in ruleset.checks:
+        options = check.model_dump(exclude=base_fields, exclude_defaults=False)
+        shown = "\n".join(f"{k}: {v}" for k, v in options.items() if v not in ([], None))
+        table.add_row(check.id, check.type, check.severity.value, check.clause, shown)  # type: ignore[attr-defined]
+    return Group(head, Text(""), table)

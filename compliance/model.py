@@ -1,0 +1,245 @@
+"""Data shared by every layer: what was read, what it matched, and what the checks found.
+
+Everything here is a frozen dataclass so that a result can be handed to any reporter, cached
+or compared without anyone mutating it along the way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a failed requirement matters; ordered from least to most."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Status(StrEnum):
+    """The verdict on one input, as written in the JSON report."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    UNMATCHED = "unmatched"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something is in an input: a 1-based line and, for markup, a CSS selector."""
+
+    line: int | None = None
+    selector: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.selector:
+            parts.append(self.selector)
+        return ", ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "selector": self.selector}
+
+
+@dataclass(frozen=True)
+class Page:
+    """An input as loaded: decoded text plus where it came from and what kind of document it is."""
+
+    source: str  # the path, URL or "-" exactly as the user gave it
+    kind: str  # "html", "markdown" or "text"
+    text: str
+    encoding: str = "utf-8"
+    url: str | None = None  # the final URL for fetched pages
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One visible run of text: a paragraph, heading, list item, or a line of a text file."""
+
+    text: str
+    location: Location
+    tag: str = "p"
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str
+    location: Location
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A name credited as an author, and whether readers can see it on the page.
+
+    `is_person` is false for organisations and site accounts ("Staff", "The Daily Caller"):
+    they are kept so a check can say the byline names an account rather than a reporter.
+    """
+
+    name: str
+    raw: str
+    origin: str  # "element", "text", "meta", "json-ld", "front-matter"
+    location: Location
+    is_person: bool = True
+    block: int | None = None  # index into Article.blocks when the byline is visible text
+
+    @property
+    def visible(self) -> bool:
+        return self.block is not None
+
+
+@dataclass(frozen=True)
+class Article:
+    """What was read from a page, before any rule is applied."""
+
+    source: str
+    kind: str
+    title: str | None
+    byline_candidates: tuple[Byline, ...]
+    images: tuple[Image, ...]
+    links: tuple[Link, ...]
+    canonical: str | None
+    metadata: dict[str, Any]
+    blocks: tuple[TextBlock, ...]
+    paragraphs: tuple[str, ...]
+    site_name: str | None = None
+    notices: tuple[int, ...] = ()  # indices of blocks that read as republication notices
+
+    @property
+    def bylines(self) -> tuple[Byline, ...]:
+        """Bylines that name people (never organisations or site accounts)."""
+        return tuple(b for b in self.byline_candidates if b.is_person)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class Original:
+    """One of the newswire's own articles, from its archive."""
+
+    id: str
+    title: str
+    body: tuple[str, ...]  # paragraphs
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    source: str | None = None  # the id of the rule set that governs it
+    origin: str = ""  # the file (and line) it was read from
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The original a copy was matched to, and how closely the copy follows it."""
+
+    original: Original
+    similarity: float
+    coverage: float
+    method: str  # "canonical", "text"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.original.id,
+            "url": self.original.url,
+            "title": self.original.title,
+            "similarity": round(self.similarity, 3),
+            "coverage": round(self.coverage, 3),
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one requirement on one input, passed or not."""
+
+    check: str  # the check type: logo, byline, ...
+    rule: str  # "<ruleset id>.<check id>"
+    passed: bool
+    severity: Severity
+    message: str
+    evidence: str | None = None
+    location: Location | None = None
+    clause: str | None = None
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "rule": self.rule,
+            "passed": self.passed,
+            "severity": str(self.severity),
+            "message": self.message,
+            "evidence": self.evidence,
+            "location": self.location.to_json() if self.location else None,
+            "clause": self.clause,
+            "fix": None if self.passed else self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one input."""
+
+    input: str
+    status: Status
+    ruleset: str | None = None
+    ruleset_name: str | None = None
+    match: Match | None = None
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    detected_by: str | None = None  # why the rule set applies, for the report
+
+    def failed(self, at_least: Severity) -> list[Finding]:
+        return [f for f in self.findings if not f.passed and f.severity.rank >= at_least.rank]
+
+
+def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Status:
+    """`fail` when an error-level requirement failed, `warn` when only warnings did.
+
+    A failed `info` requirement is advice and leaves the verdict at `pass`.
+    """
+    failed = {f.severity for f in findings if not f.passed}
+    if Severity.ERROR in failed:
+        return Status.FAIL
+    if Severity.WARNING in failed:
+        return Status.WARN
+    return Status.PASS
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every input's result, in input order: the one thing every reporter reads."""
+
+    results: tuple[Result, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"inputs": len(self.results)}
+        counts.update({status.value: self.count(status) for status in Status})
+        return counts

@@ -1,0 +1,252 @@
+"""People's names in bylines: splitting a byline into names, telling people from accounts,
+and comparing two spellings of one reporter's name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from compliance.textmatch import normalize, strip_accents
+
+# Words that introduce a byline, in the languages of the pages we meet.
+_LEAD = re.compile(
+    r"^\s*(?:(?:written|words|story|reporting|text|posted|published|photos?)\s+by|by|from|"
+    r"author|authors|byline|par|von|por|di|door|av|af)\s*[:\-–—]?\s+",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bavec\b)\s*")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_DATE_TAIL = re.compile(
+    r"\s+(?:updated|published|posted|last updated|on)?\s*"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+    re.IGNORECASE,
+)
+_URLISH = re.compile(r"https?://|www\.|@|\.com\b|\.org\b", re.IGNORECASE)
+
+# Words that mark a byline as an organisation, a desk or a site account rather than a person.
+ACCOUNT_WORDS = frozenset(
+    """
+    staff admin administrator editor editors editorial desk team newsroom news newswire wire
+    wires service services press associated reuters afp agency agencies foundation daily
+    weekly caller times post journal tribune herald gazette chronicle observer guardian
+    telegraph magazine media network networks group inc llc ltd co company corp online
+    digital report reports contributor contributors writers reporters correspondents board
+    bureau office department institute center centre council society association university
+    college the a an our your guest anonymous unknown webmaster sponsored partner partners
+    content health science tech technology world politics opinion opinions sports business
+    """.split()
+)
+
+# Everyday words that never stand in a name, so that interface text ("Sign In", "Read More",
+# "Follow Us") is not taken for a person.
+COMMON_WORDS = frozenset(
+    """
+    in on of for to up out with at by my me us we you it is are be this that all more most
+    new top sign log login logout register subscribe subscribed follow share read watch
+    listen menu search home back next previous print email comments comment related latest
+    popular username password account profile settings skip content close open view show
+    hide click here now today update updated photo photos video videos image images
+    advertisement font size text high school developers developer monday tuesday wednesday
+    thursday friday saturday sunday january february march april june july august september
+    october november december
+    """.split()
+)
+
+# Job titles that follow a name on the same line ("Philip Lenczycki Investigative Reporter").
+ROLE_WORDS = frozenset(
+    """
+    reporter reporters writer writers editor editors correspondent correspondents columnist
+    contributor contributing investigative senior junior staff chief deputy managing
+    political national foreign white house capitol hill congressional economics energy
+    health science tech technology education legal justice environment climate business
+    culture sports associate assistant executive bureau freelance special guest intern
+    fellow producer analyst photographer director journalist journalists
+    """.split()
+)
+
+_PARTICLES = frozenset(
+    """
+    de da del della der den di du la le van von y bin ibn al el st st. mc mac o' d'
+    """.split()
+)
+
+# Common short forms of first names, for matching "Phil" to "Philip" and "Bill" to "William".
+_NICKNAMES = {
+    "bill": "william",
+    "will": "william",
+    "bob": "robert",
+    "rob": "robert",
+    "bobby": "robert",
+    "dick": "richard",
+    "rick": "richard",
+    "jim": "james",
+    "jimmy": "james",
+    "mike": "michael",
+    "tom": "thomas",
+    "tony": "anthony",
+    "kate": "katherine",
+    "katie": "katherine",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "betsy": "elizabeth",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "jack": "john",
+    "johnny": "john",
+    "ted": "edward",
+    "ed": "edward",
+    "chuck": "charles",
+    "charlie": "charles",
+    "dave": "david",
+    "joe": "joseph",
+    "sam": "samuel",
+    "steve": "steven",
+    "chris": "christopher",
+    "matt": "matthew",
+    "nick": "nicholas",
+    "dan": "daniel",
+    "danny": "daniel",
+    "ben": "benjamin",
+    "alex": "alexander",
+    "andy": "andrew",
+    "drew": "andrew",
+    "greg": "gregory",
+    "jen": "jennifer",
+    "jenny": "jennifer",
+    "sue": "susan",
+    "pat": "patricia",
+    "larry": "lawrence",
+    "jerry": "gerald",
+    "jeff": "jeffrey",
+    "tim": "timothy",
+    "pete": "peter",
+    "phil": "philip",
+    "ron": "ronald",
+    "don": "donald",
+    "ken": "kenneth",
+    "fred": "frederick",
+    "hank": "henry",
+    "harry": "henry",
+}
+
+_GLUED = re.compile(r"(?<!\bMa)(?<!\bM)(?<!\bMc)(?<!\bDe)(?<!\bLa)(?<!\bDi)[a-z][A-Z]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_CJK_NOT_NAMES = frozenset(
+    {"作者", "記者", "记者", "編輯", "编辑", "責任編輯", "责任编辑", "人氣", "个人", "個人"}
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@dataclass(frozen=True)
+class NamePart:
+    """One name taken from a byline, and whether it looks like a person's name."""
+
+    name: str
+    is_person: bool
+
+
+def _strip_roles(tokens: list[str]) -> list[str]:
+    """Drop job-title words trailing a name: "Philip Lenczycki Investigative Reporter"."""
+    while len(tokens) > 2 and tokens[-1].casefold().strip(".,") in ROLE_WORDS:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def is_person_name(name: str) -> bool:
+    """Whether `name` reads as a person's name rather than an organisation or site account."""
+    name = name.strip()
+    if not name or _URLISH.search(name) or any(ch.isdigit() or ch in ":：" for ch in name):
+        return False
+    if _CJK.search(name):
+        if name in _CJK_NOT_NAMES:
+            return False
+        # Capitalisation says nothing here; accept a short name-like run without spaces.
+        return 2 <= len(name) <= 4 and " " not in name
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    lowered = [strip_accents(t).casefold().strip(".,'’") for t in tokens]
+    if any(t in ACCOUNT_WORDS or t in COMMON_WORDS for t in lowered):
+        return False
+    if _GLUED.search(name) or _POSSESSIVE.search(name):
+        return False  # "Patrick AllanProfileFollow", "Patrick Allan's Discussions"
+    shouted = [t.isupper() for t in tokens if len(t) > 2]
+    if any(shouted) and not all(shouted):
+        return False  # "ACLU Speech": an acronym beside ordinary words is not a name
+    capitalised = 0
+    for token, low in zip(tokens, lowered, strict=True):
+        if low in _PARTICLES:
+            continue
+        first = token.lstrip("'\"(")[:1]
+        if not first.isalpha():
+            return False
+        if first.isupper():
+            capitalised += 1
+        else:
+            return False
+    return capitalised >= 2
+
+
+def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
+    """The names a byline credits, in order: "By Jane Doe and John Roe, Example News".
+
+    Parts that are not people (the outlet, a job title, a site account) come back with
+    `is_person=False`, so a caller can tell "no byline" from "a byline that names no one".
+    """
+    text = " ".join(raw.split())
+    text = _DATE_TAIL.sub("", text)
+    text = _PAREN.sub(" ", text)
+    text = _LEAD.sub("", text)
+    parts: list[NamePart] = []
+    seen: set[str] = set()
+    site = normalize(site_name) if site_name else None
+    for chunk in _SPLIT.split(text):
+        chunk = _LEAD.sub("", chunk).strip(" .:-–—'\"")
+        if not chunk:
+            continue
+        tokens = _strip_roles(chunk.split())
+        if all(t.casefold().strip(".,") in ROLE_WORDS for t in tokens):
+            continue  # a bare job title such as "Staff Writer" names nobody
+        name = " ".join(tokens)
+        key = normalize(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        person = is_person_name(name) and key != site
+        parts.append(NamePart(name, person))
+    return parts
+
+
+def _name_tokens(name: str) -> list[str]:
+    cleaned = re.sub(r"[^\w\s'-]", " ", strip_accents(name).casefold())
+    return [t for t in cleaned.split() if len(t) > 1 and t not in _PARTICLES]
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    a, b = _NICKNAMES.get(a, a), _NICKNAMES.get(b, b)
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short)
+
+
+def name_score(a: str, b: str) -> float:
+    """How likely two spellings name the same person, 0-100.
+
+    Tolerates a short first name ("Phil" for "Philip"), a dropped middle name or initial,
+    a misspelt surname and a different case; "Jane Doe" is not "John Doe".
+    """
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb:
+        return 0.0
+    if ta == tb:
+        return 100.0
+    surname = fuzz.ratio(ta[-1], tb[-1])
+    if len(ta) == 1 or len(tb) == 1:
+        return surname * 0.9
+    first_same = _same_first_name(ta[0], tb[0])
+    first = 100.0 if first_same else fuzz.ratio(ta[0], tb[0])
+    whole = fuzz.token_sort_ratio(" ".join(ta), " ".join(tb))
+    return max(whole, min(surname, first) if first_same else (surname + first) / 2)

@@ -1,0 +1,37 @@
+"""The machine-readable report of CONTRACT.md (`compliance-report/1`)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from compliance.model import Result, RunResult
+
+if TYPE_CHECKING:
+    from compliance.reporters import RenderOptions
+
+SCHEMA = "compliance-report/1"
+
+
+def result_to_json(result: Result) -> dict[str, Any]:
+    return {
+        "input": result.input,
+        "status": result.status.value,
+        "ruleset": result.ruleset,
+        "original": result.match.to_json() if result.match else None,
+        "findings": [finding.to_json() for finding in result.findings],
+        "error": result.error,
+        "detected_by": result.detected_by,
+    }
+
+
+def report_to_json(run: RunResult) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "results": [result_to_json(result) for result in run.results],
+        "summary": run.summary(),
+    }
+
+
+def render(run: RunResult, options: RenderOptions) -> str:
+    return json.dumps(report_to_json(run), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,145 @@
+"""The report people read: a panel per input with each requirement found or missing."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from compliance.model import Finding, Result, RunResult, Severity, Status
+
+if TYPE_CHECKING:
+    from compliance.reporters import RenderOptions
+
+_STATUS_STYLE = {
+    Status.PASS: ("PASS", "bold green"),
+    Status.WARN: ("WARN", "bold yellow"),
+    Status.FAIL: ("FAIL", "bold red"),
+    Status.UNMATCHED: ("NOT A COPY", "bold blue"),
+    Status.ERROR: ("ERROR", "bold magenta"),
+}
+
+
+def _mark(finding: Finding) -> Text:
+    if finding.passed:
+        return Text("✓", style="green")
+    if finding.severity is Severity.ERROR:
+        return Text("✗", style="bold red")
+    return Text("!", style="yellow")
+
+
+def _applies(result: Result) -> Text:
+    text = Text()
+    text.append(f"{result.ruleset_name} ({result.ruleset})", style="bold")
+    text.append(" terms apply")
+    if result.detected_by:
+        text.append(f": {result.detected_by}")
+    if result.match:
+        m = result.match
+        text.append(f"\nOriginal: {m.original.title}", style="dim")
+        if m.original.url:
+            text.append(f" <{m.original.url}>", style="dim")
+        text.append(f"\nSimilarity {m.similarity:.0%}, coverage {m.coverage:.0%}", style="dim")
+    return text
+
+
+def _findings_table(result: Result) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("finding", ratio=3)
+    table.add_column("evidence", ratio=2)
+    for finding in result.findings:
+        evidence = Text()
+        if finding.evidence:
+            evidence.append(finding.evidence)
+        if finding.location and finding.location.describe():
+            evidence.append(
+                ("\n" if finding.evidence else "") + finding.location.describe(), style="dim"
+            )
+        severity = (
+            ""
+            if finding.passed or finding.severity is Severity.ERROR
+            else (f" ({finding.severity.value})")
+        )
+        table.add_row(
+            _mark(finding),
+            finding.rule.split(".", 1)[1],
+            Text(finding.message + severity),
+            evidence,
+        )
+    return table
+
+
+def _fixes(result: Result) -> Text | None:
+    failed = [f for f in result.findings if not f.passed]
+    if not failed:
+        return None
+    text = Text("To comply:", style="bold")
+    for finding in failed:
+        advice = finding.fix or finding.message
+        text.append(f"\n• {advice}")
+        if finding.clause:
+            text.append(f"\n  Terms: {finding.clause}", style="dim italic")
+    return text
+
+
+def _panel(result: Result) -> Panel:
+    label, style = _STATUS_STYLE[result.status]
+    title = Text.assemble((label, style), "  ", (result.input, "bold"))
+    parts: list[object] = []
+    if result.status is Status.ERROR:
+        parts.append(Text(f"Could not be checked: {result.error}", style="magenta"))
+    elif result.status is Status.UNMATCHED:
+        reason = (
+            "it matches no original in the archive and carries no newswire's attribution signals"
+            if result.match is None
+            else ""
+        )
+        parts.append(Text(f"No newswire's terms apply: {reason or 'no rule set governs it'}."))
+    else:
+        parts.append(_applies(result))
+        parts.append(Text(""))
+        parts.append(_findings_table(result))
+        fixes = _fixes(result)
+        if fixes is not None:
+            parts.append(Text(""))
+            parts.append(fixes)
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style.split()[-1])
+
+
+def summary_line(run: RunResult) -> Text:
+    counts = run.summary()
+    text = Text(f"{counts['inputs']} input{'s' if counts['inputs'] != 1 else ''} checked: ")
+    pieces = [
+        (f"{counts['pass']} pass", "green"),
+        (f"{counts['warn']} warn", "yellow"),
+        (f"{counts['fail']} fail", "red"),
+        (f"{counts['unmatched']} not a copy", "blue"),
+        (f"{counts['error']} error", "magenta"),
+    ]
+    for index, (piece, style) in enumerate(pieces):
+        text.append(piece, style=style if not piece.startswith("0 ") else "dim")
+        if index < len(pieces) - 1:
+            text.append(", ")
+    return text
+
+
+def render(run: RunResult, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        emoji=False,
+    )
+    for result in run.results:
+        console.print(_panel(result))
+    console.print(summary_line(run))
+    return buffer.getvalue()

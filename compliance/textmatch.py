@@ -1,0 +1,117 @@
+"""Fuzzy phrase search over text blocks, tolerant of the ways people retype the same words."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from compliance.model import TextBlock
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Case-folded, quote- and dash-unified, whitespace-collapsed form of `text`."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    block: int  # index into the blocks searched
+    phrase: str
+    score: float  # 0-100
+
+
+def contains_phrase(text: str, phrase: str, min_score: float = 100) -> float:
+    """How well `phrase` occurs inside `text` (0-100): exact substring, else fuzzy alignment."""
+    haystack, needle = normalize(text), normalize(phrase)
+    if not needle:
+        return 0.0
+    if needle in haystack:
+        # Whole words only: "DCNF" must not be found inside "DCNFX".
+        pattern = r"(?<!\w)" + re.escape(needle) + r"(?!\w)"
+        if re.search(pattern, haystack):
+            return 100.0
+    if min_score >= 100 or len(haystack) < len(needle) * 0.8:
+        return 0.0
+    return fuzz.partial_ratio(needle, haystack, score_cutoff=min_score)
+
+
+def find_phrases(
+    blocks: Sequence[TextBlock],
+    phrases: Sequence[str],
+    min_score: float = 90,
+    indices: Sequence[int] | None = None,
+) -> list[PhraseHit]:
+    """Every block (in `indices`, or all) that carries one of `phrases`, best phrase per block."""
+    hits = []
+    for i in range(len(blocks)) if indices is None else indices:
+        best: PhraseHit | None = None
+        for phrase in phrases:
+            score = contains_phrase(blocks[i].text, phrase, min_score)
+            if score >= min_score and (best is None or score > best.score):
+                best = PhraseHit(i, phrase, score)
+        if best is not None:
+            hits.append(best)
+    return hits
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(normalize(pattern)))
+
+
+def glob_match(text: str, patterns: Sequence[str]) -> str | None:
+    """The first shell-style pattern (`*`, `?`, case-insensitive) that matches all of `text`.
+
+    Rule authors get globs rather than regular expressions: a glob cannot backtrack
+    catastrophically on a hostile page.
+    """
+    normalized = normalize(text)
+    for pattern in patterns:
+        if _glob_regex(pattern).match(normalized):
+            return pattern
+    return None
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    """`text` on one line, cut at a word boundary to about `limit` characters."""
+    flat = _SPACE.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
