@@ -50,7 +50,7 @@ app = typer.Typer(
 rules_app = typer.Typer(help="List, show, validate and describe rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
 
@@ -185,8 +185,6 @@ def check(
     for result in run.results:
         if result.status is Status.ERROR:
             stderr.print(f"[bold red]error:[/] {result.error}", markup=True, highlight=False)
-    for bug in checker.bugs:
-        stderr.print(bug if _state["debug"] else bug.strip().splitlines()[-1], markup=False)
 
     to_terminal = output is None and sys.stdout.isatty()
     rendered = REPORTERS[output_format.value](

@@ -107,7 +107,8 @@ class Byline:
 
     @property
     def visible(self) -> bool:
-        return self.block is not None
+        """Shown to readers: a block of the page, or a Markdown author field the site renders."""
+        return self.block is not None or self.origin == "front-matter"
 
 
 @dataclass(frozen=True)

@@ -235,9 +235,17 @@ def _describe_error(error: Any, root: yaml.Node | None, data: Any) -> tuple[yaml
             f"{where}: a check needs a 'type', one of: {', '.join(CHECK_TYPES)}"
         )
     message = error["msg"].removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERN_HINTS:
+        message = f"{error['input']!r} {_PATTERN_HINTS[loc[-1]]}"
     if kind == "literal_error" and loc == ("schema",):
         message = f"this program reads rule-file schema {SCHEMA_VERSION}, not {error['input']!r}"
     return node_at(root, loc), f"{where or 'the file'}: {message}"
+
+
+_PATTERN_HINTS = {
+    "id": "is not a valid id: use lower-case letters, digits, '-' and '_'",
+    "terms_url": "is not a web address: it must start with http:// or https://",
+}
 
 
 def _position(source: str, node: yaml.Node | None) -> str:
@@ -249,17 +257,22 @@ def _position(source: str, node: yaml.Node | None) -> str:
 # ------------------------------------------------------------------ loading
 
 
-def _duplicate_ids(spec: RuleFile, root: yaml.Node | None, source: str) -> list[str]:
+def _duplicate_ids(data: dict[str, Any], root: yaml.Node | None, source: str) -> list[str]:
+    """Checks that reuse an id, found in the raw data so they are reported with other errors."""
     problems = []
     seen: set[str] = set()
-    for index, check in enumerate(spec.checks):
-        if check.id in seen:
+    checks = data.get("checks")
+    for index, check in enumerate(checks if isinstance(checks, list) else []):
+        check_id = check.get("id") if isinstance(check, dict) else None
+        if not isinstance(check_id, str):
+            continue
+        if check_id in seen:
             node = node_at(root, ("checks", index, "id"))
             problems.append(
                 f"{_position(source, node)}: checks[{index}].id:"
-                f" the id '{check.id}' is used by an earlier check"
+                f" the id '{check_id}' is used by an earlier check"
             )
-        seen.add(check.id)
+        seen.add(check_id)
     return problems
 
 
@@ -274,19 +287,15 @@ def parse_rule_file(text: str, source: str) -> RuleFile:
         raise UserError(
             f"{source}: a rule file must be a mapping of keys (schema, id, checks, ...)"
         )
+    problems = _duplicate_ids(loaded.data, loaded.node, source)
     try:
         spec = RuleFile.model_validate(loaded.data)
     except ValidationError as exc:
-        problems = []
         for error in exc.errors():
             node, message = _describe_error(error, loaded.node, loaded.data)
             problems.append(f"{_position(source, node)}: {message}")
-        raise UserError(
-            f"{source}: invalid rule file", sorted(set(problems), key=_by_line)
-        ) from None
-    duplicates = _duplicate_ids(spec, loaded.node, source)
-    if duplicates:
-        raise UserError(f"{source}: invalid rule file", duplicates)
+    if problems:
+        raise UserError(f"{source}: invalid rule file", sorted(set(problems), key=_by_line))
     return spec
 
 

@@ -104,6 +104,15 @@ def load_yaml(text: str, max_nodes: int = MAX_EXPANDED_NODES) -> LoadedYaml:
         if duplicates:
             raise duplicates[0]
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        tag = getattr(exc, "problem", "") or ""
+        found = tag.split("tag", 1)[-1].strip(" '") if "tag" in tag else "a tag"
+        raise YamlProblem(
+            f"the tag {found!r} is not allowed: rule files hold plain YAML values only",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"

@@ -39,7 +39,10 @@ class Options(CheckOptions):
 def run(options: Options, ctx: CheckContext) -> Outcome:
     article = ctx.article
     blocks = article.blocks
-    bylines, _missing = byline_check.credited(ctx)
+    credited, _missing = byline_check.credited(ctx)
+    # A byline naming the wrong reporter is the byline check's failure; the affiliation is
+    # still judged where that byline stands.
+    bylines = credited or [b for b in article.bylines if b.visible]
     for b in bylines:
         if any(
             contains_phrase(b.raw, t, options.min_score) >= options.min_score for t in options.text
@@ -59,7 +62,8 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             for i, blk in enumerate(blocks)
             if word_count(blk.text) <= _MAX_WORDS and any(n in normalize(blk.text) for n in names)
         }
-        anchors |= {b.block for b in bylines if b.block is not None}
+        # A byline from Markdown front matter is rendered above the article's first line.
+        anchors |= {-1 if b.block is None else b.block for b in bylines}
         near = {i for a in anchors for i in range(a - options.distance, a + options.distance + 1)}
         hits = find_phrases(
             blocks, options.text, options.min_score, [i for i in eligible if i in near]
@@ -73,22 +77,20 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                 hit.location,
                 frozenset({hits[0].block}),
             )
-        unclaimed = [i for i in range(len(blocks)) if i not in claimed]
-        elsewhere = find_phrases(
-            blocks, options.text, options.min_score, unclaimed
-        ) or find_phrases(blocks, options.text, options.min_score)
-        evidence = blocks[elsewhere[0].block] if elsewhere else None
+        elsewhere = find_phrases(blocks, options.text, options.min_score)
         message = (
             f"'{options.text[0]}' is not given as {bylines[0].name}'s affiliation"
             " next to the byline or in the reporter's bio"
         )
-        if evidence is not None:
-            message += f"; it appears only elsewhere ({evidence.location.describe()})"
+        if not elsewhere:
+            return Outcome(False, message)
+        places = ", ".join(blocks[h.block].location.describe() for h in elsewhere[:3])
+        first = blocks[elsewhere[0].block]
         return Outcome(
             False,
-            message,
-            excerpt(evidence.text) if evidence else None,
-            evidence.location if evidence else None,
+            f"{message}; the name appears only elsewhere ({places})",
+            excerpt(first.text),
+            first.location,
         )
 
     hits = find_phrases(blocks, options.text, options.min_score, eligible)

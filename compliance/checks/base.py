@@ -20,7 +20,7 @@ class CheckOptions(BaseModel):
 
     id: str = Field(
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Names the check within its rule set; findings are reported as '<ruleset>.<id>'.",
+        description="Names the check in its rule set; findings read '<ruleset>.<id>'.",
     )
     severity: Severity = Field(
         default=Severity.ERROR,

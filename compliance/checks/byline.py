@@ -89,7 +89,8 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         )
     accounts = [b for b in article.byline_candidates if not b.is_person and b.origin != "extractor"]
     if accounts:
-        account = next((b for b in accounts if b.visible), accounts[0])
+        # A "By ..." line is the byline proper; "From ..." lines and metadata come after it.
+        account = min(accounts, key=lambda b: (not b.raw.lower().startswith("by"), not b.visible))
         return Outcome(
             False,
             f"byline credits '{account.name}', an organisation or site account, not {wanted}",

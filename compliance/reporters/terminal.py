@@ -75,17 +75,19 @@ def _findings_table(result: Result) -> Table:
     return table
 
 
-def _fixes(result: Result) -> Text | None:
+def _fixes(result: Result) -> Group | None:
     failed = [f for f in result.findings if not f.passed]
     if not failed:
         return None
-    text = Text("To comply:", style="bold")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for finding in failed:
-        advice = finding.fix or finding.message
-        text.append(f"\n• {advice}")
+        advice = Text(finding.fix or finding.message)
         if finding.clause:
-            text.append(f"\n  Terms: {finding.clause}", style="dim italic")
-    return text
+            advice.append(f"\nTerms: {finding.clause}", style="dim italic")
+        grid.add_row(_mark(finding), advice)
+    return Group(Text("To comply:", style="bold"), grid)
 
 
 def _panel(result: Result) -> Panel:
