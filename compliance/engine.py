@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from compliance.checks import CHECK_TYPES, phase
-from compliance.checks.base import CheckContext, Outcome
+from compliance.checks.base import CheckContext
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.match import OriginalsIndex
@@ -75,35 +75,7 @@ class Checker:
         if governing is None:
             return Result(article.source, Status.UNMATCHED, match=match)
         ruleset, reason = governing
-        ctx = CheckContext(article, ruleset, match)
-        outcomes: dict[str, Outcome] = {}
-        for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
-            outcome = CHECK_TYPES[check.type].run(check, ctx)  # type: ignore[attr-defined]
-            ctx.outcomes[check.id] = outcome
-            outcomes[check.id] = outcome
-        findings = tuple(
-            Finding(
-                check=check.type,  # type: ignore[attr-defined]
-                rule=f"{ruleset.id}.{check.id}",
-                passed=outcomes[check.id].passed,
-                severity=check.severity,
-                message=outcomes[check.id].message,
-                evidence=outcomes[check.id].evidence,
-                location=outcomes[check.id].location,
-                clause=check.clause,
-                fix=check.fix,
-            )
-            for check in ruleset.checks
-        )
-        return Result(
-            article.source,
-            status_from_findings(findings),
-            ruleset=ruleset.id,
-            ruleset_name=ruleset.name,
-            match=match,
-            findings=findings,
-            detected_by=reason,
-        )
+        return evaluate(article, ruleset, match, reason)
 
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
         """Check one input; a page that cannot be read becomes an `error` result, not a crash."""
@@ -135,3 +107,35 @@ class Checker:
             if progress:
                 progress(result)
         return RunResult(tuple(results))
+
+
+def evaluate(
+    article: Article, ruleset: RuleSet, match: Match | None = None, reason: str | None = None
+) -> Result:
+    """Run every check of `ruleset` on `article`; findings come in the rule file's order."""
+    ctx = CheckContext(article, ruleset, match)
+    for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
+        ctx.outcomes[check.id] = CHECK_TYPES[check.type].run(check, ctx)  # type: ignore[attr-defined]
+    findings = tuple(
+        Finding(
+            check=check.type,  # type: ignore[attr-defined]
+            rule=f"{ruleset.id}.{check.id}",
+            passed=ctx.outcomes[check.id].passed,
+            severity=check.severity,
+            message=ctx.outcomes[check.id].message,
+            evidence=ctx.outcomes[check.id].evidence,
+            location=ctx.outcomes[check.id].location,
+            clause=check.clause,
+            fix=check.fix,
+        )
+        for check in ruleset.checks
+    )
+    return Result(
+        article.source,
+        status_from_findings(findings),
+        ruleset=ruleset.id,
+        ruleset_name=ruleset.name,
+        match=match,
+        findings=findings,
+        detected_by=reason,
+    )

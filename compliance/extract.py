@@ -8,6 +8,7 @@ paragraphs, used for matching, come from a real article extractor (trafilatura).
 from __future__ import annotations
 
 import json
+import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -71,6 +72,10 @@ _ARTICLE_TYPES = {
     "backgroundnewsarticle",
 }
 _MAX_BYLINE_CHARS = 160
+
+# trafilatura logs every page it finds no article in; for us that is an ordinary outcome.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 _LIMIT_MESSAGES = (
     "Excessive depth",
     "Huge input lookup",
@@ -215,7 +220,9 @@ def _images(root: Any, base: str | None) -> list[Image]:
             if label.strip():
                 images.append(Image("(inline svg)", label.strip(), _location(el)))
             continue
-        src = el.get("src") or el.get("data-src") or el.get("data-lazy-src") or ""
+        src = el.get("src") or ""
+        if not src or src.startswith("data:"):  # lazy loading keeps the real address aside
+            src = el.get("data-src") or el.get("data-lazy-src") or src
         if (not src or src.startswith("data:")) and el.get("srcset"):
             src = el.get("srcset").split(",")[0].strip().split(" ")[0]
         if base and src and not src.startswith("data:"):

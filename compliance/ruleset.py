@@ -196,14 +196,13 @@ def _path_text(path: tuple[str | int, ...]) -> str:
 
 
 def _strip_tags(loc: tuple[str | int, ...], root: yaml.Node | None) -> tuple[str | int, ...]:
-    """Remove the union tags pydantic puts in error paths: parts that name no key."""
+    """Remove the union tags pydantic puts in error paths (`checks.0.logo.alt`)."""
     kept: list[str | int] = []
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if isinstance(part, str) and not last:
+    for part in loc:
+        if isinstance(part, str) and kept and isinstance(kept[-1], int) and part in CHECK_TYPES:
             parent = node_at(root, tuple(kept))
             keys = (
-                {getattr(k, "value", None) for k, _ in getattr(parent, "value", [])}
+                {getattr(k, "value", None) for k, _ in parent.value}
                 if isinstance(parent, yaml.MappingNode)
                 else set()
             )

@@ -17,6 +17,9 @@ from compliance.model import Image
 from compliance.textmatch import contains_phrase, glob_match, normalize
 
 
+_TEXT_LINE_SCORE = 95
+
+
 class Options(CheckOptions):
     type: Literal["logo"]
     alt: list[str] = Field(default_factory=list, description="Alt texts of the logo image.")
@@ -63,9 +66,12 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         if _image_matches(image, options):
             return Outcome(True, "logo image found", _describe(image), image.location)
     if article.kind == "text":
+        # A whole line must read as the alt text: the newswire's bare name on a line is an
+        # affiliation, not the logo, so the bar is higher than for an image's alt attribute.
+        line_score = max(options.min_score, _TEXT_LINE_SCORE)
         for i, block in enumerate(article.blocks):
             if any(
-                fuzz.ratio(normalize(block.text), normalize(alt)) >= options.min_score
+                fuzz.ratio(normalize(block.text), normalize(alt)) >= line_score
                 for alt in options.alt
             ):
                 return Outcome(
