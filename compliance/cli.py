@@ -54,6 +54,11 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
 
+def _stdout() -> Console:
+    """A console for stdout; when piped, wide enough that tables are not folded at 80 columns."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
 def _fail(error: UserError) -> typer.Exit:
     stderr.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
     for problem in error.problems:
@@ -232,7 +237,7 @@ def inspect(
     if output_format is InspectFormat.json:
         typer.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
     else:
-        Console(highlight=False).print(render_article(article))
+        _stdout().print(render_article(article))
 
 
 @rules_app.command("list")
@@ -256,7 +261,7 @@ def rules_list(rules: RulesOption = None) -> None:
             (ruleset.spec.terms_version or "") + verified,
             str(ruleset.path),
         )
-    Console(highlight=False).print(table)
+    _stdout().print(table)
 
 
 @rules_app.command("show")
@@ -283,7 +288,7 @@ def rules_show(
                 f"no rule set '{ruleset_id}'{hint}; the rule sets are: {', '.join(sorted(by_id))}"
             )
         )
-    Console(highlight=False).print(render_ruleset(by_id[ruleset_id]))
+    _stdout().print(render_ruleset(by_id[ruleset_id]))
 
 
 @rules_app.command("validate")

@@ -60,7 +60,7 @@ class Checker:
             source = match.original.source
             by_id = {r.id: r for r in self.rulesets}
             if source in by_id:
-                return by_id[source], f"it copies original {match.original.id} ({source})"
+                return by_id[source], f"it copies original {match.original.id}"
         detected = self.detect(article)
         if detected:
             return detected

@@ -97,12 +97,17 @@ def render_ruleset(ruleset: RuleSet) -> Group:
     if spec.contact:
         head.append(f"\nContact: {spec.contact}")
     head.append(f"\nFile: {ruleset.path}", style="dim")
-    table = Table(
-        "check", "type", "severity", "clause", "options", box=None, header_style="bold", expand=True
-    )
+    checks = Text()
     base_fields = {"id", "type", "severity", "clause", "fix"}
     for check in ruleset.checks:
-        options = check.model_dump(exclude=base_fields, exclude_defaults=False)
-        shown = "\n".join(f"{k}: {v}" for k, v in options.items() if v not in ([], None))
-        table.add_row(check.id, check.type, check.severity.value, check.clause, shown)  # type: ignore[attr-defined]
-    return Group(head, Text(""), table)
+        kind = check.type  # type: ignore[attr-defined]
+        checks.append(f"\n{check.id}", style="bold")
+        checks.append(f"  {kind}, {check.severity.value}\n")
+        checks.append(f"  Clause: {check.clause}\n")
+        options = check.model_dump(exclude=base_fields)
+        for key, value in options.items():
+            if value not in ([], None):
+                checks.append(f"  {key}: {value}\n", style="dim")
+        if check.fix:
+            checks.append(f"  Fix: {check.fix}\n", style="dim")
+    return Group(head, checks)

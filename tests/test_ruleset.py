@@ -71,7 +71,10 @@ def problems_of(text: str) -> list[str]:
             "detect:\n  txt: [x]\nchecks:\n  - {id: a, type: byline, clause: c}\n",
             ["r.yaml:7:3: detect.txt: unknown key 'txt' (did you mean 'text'?)"],
         ),
-        ("checks: []\n", ["r.yaml:6:9: checks: List should have at least 1 item after validation, not 0"]),
+        (
+            "checks: []\n",
+            ["r.yaml:6:9: checks: List should have at least 1 item after validation, not 0"],
+        ),
     ],
     ids=[
         "misspelt-key",
@@ -109,7 +112,9 @@ def test_yaml_syntax_error_has_position():
 
 
 def test_duplicate_keys_are_an_error_not_silently_the_last():
-    assert problems_of("schema: 1\nid: a\nid: b\n") == ["r.yaml:3:1: duplicate key 'id' (first given on line 2)"]
+    assert problems_of("schema: 1\nid: a\nid: b\n") == [
+        "r.yaml:3:1: duplicate key 'id' (first given on line 2)"
+    ]
 
 
 def test_object_constructing_tags_are_refused():
@@ -153,7 +158,9 @@ def test_invalid_file_among_valid_ones_is_reported_with_the_rest_loaded_nowhere(
     (tmp_path / "bad.yaml").write_text(HEADER.replace("example", "other") + "checks: 3\n")
     with pytest.raises(UserError) as caught:
         load_rulesets([tmp_path])
-    assert caught.value.problems == [f"{tmp_path / 'bad.yaml'}:6:9: checks: Input should be a valid list"]
+    assert caught.value.problems == [
+        f"{tmp_path / 'bad.yaml'}:6:9: checks: Input should be a valid list"
+    ]
 
 
 def test_schema_is_json_serialisable():

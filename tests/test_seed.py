@@ -41,11 +41,16 @@ def test_seed_passes_with_bundled_rules(runner, seed_text, tmp_path):
     [
         (lambda line: line == "Daily Caller News Foundation logo", ["logo"]),
         (lambda line: line.startswith("Philip Lenczycki"), ["byline"]),
-        (lambda line: line.startswith("Daily Caller News Foundation investigative"), ["affiliation"]),
+        (
+            lambda line: line.startswith("Daily Caller News Foundation investigative"),
+            ["affiliation"],
+        ),
     ],
     ids=["logo-removed", "byline-removed", "affiliation-removed"],
 )
-def test_seed_with_a_requirement_removed_fails_on_it_alone(runner, seed_text, tmp_path, drop, failing):
+def test_seed_with_a_requirement_removed_fails_on_it_alone(
+    runner, seed_text, tmp_path, drop, failing
+):
     kept = [line for line in seed_text.splitlines() if not drop(line.strip())]
     assert len(kept) < len(seed_text.splitlines())
     path = tmp_path / "copy.txt"

@@ -16,7 +16,6 @@ from compliance.checks.base import CheckContext, CheckOptions, Outcome
 from compliance.model import Image
 from compliance.textmatch import contains_phrase, glob_match, normalize
 
-
 _TEXT_LINE_SCORE = 95
 
 

@@ -11,9 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.model import Finding, Result, RunResult, Severity, Status
+from compliance.textmatch import excerpt
 
 if TYPE_CHECKING:
     from compliance.reporters import RenderOptions
+
+_EVIDENCE_CHARS = 90  # the JSON report carries evidence whole; people get the gist
 
 _STATUS_STYLE = {
     Status.PASS: ("PASS", "bold green"),
@@ -56,7 +59,7 @@ def _findings_table(result: Result) -> Table:
     for finding in result.findings:
         evidence = Text()
         if finding.evidence:
-            evidence.append(finding.evidence)
+            evidence.append(excerpt(finding.evidence, _EVIDENCE_CHARS))
         if finding.location and finding.location.describe():
             evidence.append(
                 ("\n" if finding.evidence else "") + finding.location.describe(), style="dim"

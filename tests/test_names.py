@@ -1,0 +1,78 @@
+"""Bylines into names, people versus accounts, and matching two spellings of one name."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance.names import is_person_name, name_score, split_byline
+
+
+@pytest.mark.parametrize(
+    ("byline", "people"),
+    [
+        ("By Philip Lenczycki", ["Philip Lenczycki"]),
+        ("By Nick Pope, Daily Caller News Foundation", ["Nick Pope"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe & Ann Lee", ["Jane Doe", "John Roe", "Ann Lee"]),
+        ("BY GILLIAN MOHNEY March 11, 2015 3:46 PM", ["GILLIAN MOHNEY"]),
+        ("Philip Lenczycki Investigative Reporter", ["Philip Lenczycki"]),
+        ("Par Sébastien Farcis", ["Sébastien Farcis"]),
+        ("By Staff", []),
+        ("By The Daily Caller", []),
+        ("Admin", []),
+        ("WND News Services", []),
+        ("Daily Caller News Foundation", []),
+        ("Sign In", []),
+        ("Bradley M. Kuhn (http://ebb.org/bkuhn/)", ["Bradley M. Kuhn"]),
+    ],
+)
+def test_split_byline(byline, people):
+    assert [p.name for p in split_byline(byline) if p.is_person] == people
+
+
+def test_site_name_is_not_a_person():
+    assert not any(
+        p.is_person for p in split_byline("By Example News Now", site_name="Example News Now")
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Philip Lenczycki", "Philip Lenczycki", True),
+        ("Phil Lenczycki", "Philip Lenczycki", True),
+        ("Philip J. Lenczycki", "Philip Lenczycki", True),
+        ("PHILIP LENCZYCKI", "Philip Lenczycki", True),
+        ("Philip Lenczyki", "Philip Lenczycki", True),
+        ("Bill Smith", "William Smith", True),
+        ("José Núñez", "Jose Nunez", True),
+        ("Jane Doe", "John Doe", False),
+        ("Philip Lennox", "Philip Lenczycki", False),
+        ("Nick Pope", "Philip Lenczycki", False),
+    ],
+)
+def test_name_score(a, b, same):
+    assert (name_score(a, b) >= 85) == same
+
+
+_name = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_name)
+def test_split_byline_never_fails_and_people_are_plausible(raw):
+    for part in split_byline(raw):
+        assert part.name.strip() == part.name
+        if part.is_person:
+            assert is_person_name(part.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_name, _name)
+def test_name_score_is_bounded_and_symmetric_on_equal_names(a, b):
+    score = name_score(a, b)
+    assert 0 <= score <= 100
+    if a.strip() and any(ch.isalnum() for ch in a):
+        assert name_score(a, a) in (0, 100)

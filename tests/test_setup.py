@@ -1,0 +1,51 @@
+"""What a newcomer meets first: the README's commands, CI running them, the installed package."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def _quick_start() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quick start", 1)[1]
+    block = re.search(r"```[a-z]*\n(.*?)```", section, re.DOTALL).group(1)
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_quick_start_has_two_commands_and_ci_runs_the_test_one():
+    install_and_run, install_and_test = _quick_start()
+    assert "pip install" in install_and_run and "compliance check" in install_and_run
+    assert "pip install" in install_and_test and "pytest" in install_and_test
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_quick_start_check_runs_as_a_real_process(tmp_path):
+    command = _quick_start()[0].split("&&", 1)[1].split()
+    assert command[0] == "compliance"
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance", *command[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr  # four of the examples fail, as they should
+    assert "6 inputs checked: 1 pass, 0 warn, 4 fail, 1 not a copy, 0 error" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_installed_package_ships_its_rules(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance", "rules", "list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dcnf" in result.stdout
+    assert "Daily Caller News Foundation" in result.stdout
