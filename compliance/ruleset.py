@@ -13,7 +13,6 @@ import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -116,13 +115,8 @@ class RuleSet:
 
 def bundled_rules_dir() -> Path:
     """The rule files shipped with the package (the repository's `rules/` in a checkout)."""
-    try:
-        shipped = Path(str(resources.files("compliance.rules")))
-        if shipped.is_dir():
-            return shipped
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    installed = Path(__file__).resolve().parent / "rules"  # where the wheel puts them
+    return installed if installed.is_dir() else installed.parent.parent / "rules"
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
