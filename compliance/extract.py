@@ -350,20 +350,21 @@ def _element_bylines(root: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _extracted_article(markup: str) -> Any:
+    """trafilatura's reading of the article body, or None when it finds none.
+
+    Its metadata step is left off: title and bylines are read here from the page itself, and
+    that step (htmldate) is slow to start and crashes on some malformed markup.
+    """
     import trafilatura  # heavy import, needed only for HTML pages
 
-    options = {"favor_recall": True, "include_comments": False, "include_tables": True}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return trafilatura.bare_extraction(markup, with_metadata=True, **options)
+            return trafilatura.bare_extraction(
+                markup, favor_recall=True, include_comments=False, include_tables=True
+            )
         except Exception:
-            # trafilatura's metadata step has known crashes on odd markup (an AssertionError
-            # in htmldate); the article text alone is still worth having.
-            try:
-                return trafilatura.bare_extraction(markup, **options)
-            except Exception:
-                return None
+            return None  # the page's own blocks stand in for the article text
 
 
 def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None = None) -> Article:
@@ -377,7 +378,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
 
     extracted = _extracted_article(markup) if page.kind == "html" else None
     paragraphs = _article_paragraphs(extracted, blocks)
-    title = _title(root, meta, getattr(extracted, "title", None) or _str(front.get("title")))
+    title = _title(root, meta, _str(front.get("title")))
 
     found: list[tuple[str, str, Location, bool]] = []  # raw, origin, location, declared person
     for key in ("author", "authors", "byline", "by", "reporter", "reporters"):
@@ -394,9 +395,6 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
             found.append((content, "meta", _location(el), True))
     for text, el in _element_bylines(root):
         found.append((text, "element", _location(el), True))
-    if extracted is not None and getattr(extracted, "author", None):
-        for name in extracted.author.split(";"):
-            found.append((name.strip(), "extractor", Location(), True))
     found.extend(_text_bylines(blocks, title))
 
     return Article(

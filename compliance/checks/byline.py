@@ -87,7 +87,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             excerpt(others[0].raw, 120),
             others[0].location,
         )
-    accounts = [b for b in article.byline_candidates if not b.is_person and b.origin != "extractor"]
+    accounts = [b for b in article.byline_candidates if not b.is_person]
     if accounts:
         # A "By ..." line is the byline proper; "From ..." lines and metadata come after it.
         account = min(accounts, key=lambda b: (not b.raw.lower().startswith("by"), not b.visible))
