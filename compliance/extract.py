@@ -308,14 +308,21 @@ def _site_name(meta: dict[str, str], objects: list[dict[str, Any]]) -> str | Non
     return None
 
 
-def _title(root: Any, meta: dict[str, str], extracted: str | None) -> str | None:
-    if extracted:
-        return extracted
+def _title(
+    root: Any, meta: dict[str, str], objects: list[dict[str, Any]], declared: str | None
+) -> str | None:
+    """The headline: declared by front matter, JSON-LD or Open Graph, else the page's h1."""
+    if declared:
+        return declared
+    for obj in objects:
+        headline = obj.get("headline")
+        if _types(obj) & _ARTICLE_TYPES and isinstance(headline, str) and headline.strip():
+            return " ".join(headline.split())
+    if meta.get("og:title"):
+        return meta["og:title"]
     h1 = next(root.iter("h1"), None)
     if h1 is not None and h1.text_content().strip():
         return " ".join(h1.text_content().split())
-    if meta.get("og:title"):
-        return meta["og:title"]
     title = root.find(".//title")
     return " ".join(title.text_content().split()) if title is not None else None
 
@@ -378,7 +385,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
 
     extracted = _extracted_article(markup) if page.kind == "html" else None
     paragraphs = _article_paragraphs(extracted, blocks)
-    title = _title(root, meta, _str(front.get("title")))
+    title = _title(root, meta, objects, _str(front.get("title")))
 
     found: list[tuple[str, str, Location, bool]] = []  # raw, origin, location, declared person
     for key in ("author", "authors", "byline", "by", "reporter", "reporters"):

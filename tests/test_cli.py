@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EXAMPLES
 
 from compliance import checks
 from compliance.cli import app
+from conftest import EXAMPLES
 
 COPIES = EXAMPLES / "copies"
 ORIGINALS = EXAMPLES / "originals"

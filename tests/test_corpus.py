@@ -6,11 +6,11 @@ import gzip
 import json
 
 import pytest
-from conftest import CORPUS, needs_shared
 
 from compliance.extract import extract
 from compliance.model import Page
 from compliance.names import name_score, split_byline
+from conftest import CORPUS, needs_shared
 
 READABILITY = CORPUS / "readability-test-pages"
 BENCHMARK = CORPUS / "article-extraction-benchmark"
@@ -39,6 +39,26 @@ def test_bylines_agree_with_readability_expectations():
         agree += any(name_score(e, f) >= 85 for e in expected for f in found)
     assert total >= 50
     assert agree / total >= 0.9, f"{agree}/{total}"
+
+
+@needs_shared(READABILITY)
+def test_titles_agree_with_readability_expectations():
+    from rapidfuzz import fuzz
+
+    agree = total = 0
+    for folder in _readability_pages():
+        expected = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8")).get(
+            "title"
+        )
+        if not expected:
+            continue
+        html = (folder / "source.html").read_text(encoding="utf-8", errors="replace")
+        total += 1
+        agree += (
+            fuzz.token_set_ratio(expected, extract(Page(str(folder), "html", html)).title or "")
+            >= 90
+        )
+    assert agree / total >= 0.85, f"{agree}/{total}"
 
 
 def _benchmark_ids():

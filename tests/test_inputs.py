@@ -8,11 +8,15 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compliance.cli import app
+from compliance.errors import InputError
 from compliance.extract import extract
+from compliance.model import Page
 from compliance.sources import InputRef, expand_inputs, load_page
+from conftest import EXAMPLES
 
 COMPLIANT = (EXAMPLES / "copies" / "compliant.html").read_text(encoding="utf-8")
 
@@ -62,13 +66,16 @@ def test_bad_input_is_an_error_result_and_the_rest_is_checked(
     assert "Traceback" not in result.output
 
 
-def test_huge_input_is_refused_without_reading_it_all(runner, tmp_path, monkeypatch):
-    monkeypatch.setattr("compliance.sources.MAX_INPUT_BYTES", 1000)
+def test_huge_input_is_refused_without_reading_it_all(runner, tmp_path):
     big = tmp_path / "big.html"
-    big.write_text("<p>" + "word " * 1000 + "</p>")
+    with big.open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024)  # sparse: the size is real, nothing is written
     result, report = _check_json(runner, big)
     assert result.exit_code == 2
-    assert "MiB limit for one page" in report["results"][0]["error"]
+    assert (
+        report["results"][0]["error"]
+        == f"{big}: the input is 25.0 MiB, over the 20 MiB limit for one page"
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
@@ -177,3 +184,51 @@ def test_unreachable_url_is_an_error(runner):
     result, report = _check_json(runner, "http://127.0.0.1:9/nothing")
     assert result.exit_code == 2
     assert "could not fetch it" in report["results"][0]["error"]
+
+
+_TAGS = [
+    "p",
+    "div",
+    "span",
+    "a",
+    "img",
+    "br",
+    "svg",
+    "title",
+    "script",
+    "article",
+    "h1",
+    "li",
+    "meta",
+]
+_fragment = st.one_of(
+    st.sampled_from([f"<{t}>" for t in _TAGS] + [f"</{t}>" for t in _TAGS]),
+    st.sampled_from(
+        [
+            '<img alt="Daily Caller News Foundation logo">',
+            '<p class="byline">By ',
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "&#xD800;",
+            "\ufeff",
+            '<meta charset="utf-16">',
+            "</html>",
+            "\x00",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_fragment, max_size=40), st.sampled_from(["html", "markdown", "text"]))
+def test_any_markup_is_read_or_refused_cleanly(fragments, kind):
+    page = Page("fuzz", kind, "".join(fragments))
+    try:
+        article = extract(page)
+    except InputError as exc:
+        assert exc.message.startswith("fuzz")
+        return
+    assert all(block.text.strip() for block in article.blocks)
+    assert all(b.name for b in article.byline_candidates)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, UPDATE_GOLDEN
 
 from compliance.engine import Checker
 from compliance.match import OriginalsIndex
@@ -14,6 +13,7 @@ from compliance.originals import load_archive
 from compliance.reporters import REPORTERS, RenderOptions
 from compliance.ruleset import load_rulesets
 from compliance.sources import expand_inputs
+from conftest import ROOT, UPDATE_GOLDEN
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {"terminal": "txt", "json": "json"}
