@@ -41,7 +41,11 @@ _BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(by-?line|author|authors|writer|reporter|contributor|credit-name)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_BY_LINE = re.compile(r"^\s*(?:by|written by|story by|reporting by|von|par|por)\b", re.IGNORECASE)
+_BY_LINE = re.compile(
+    r"^\s*(?:by|written by|story by|reporting by|von|par|por)\b"
+    r"|^\s*(?:published|posted|updated)\b.*\bby\s+\S",  # "Published April 28, 2022 by Name"
+    re.IGNORECASE,
+)
 _NOTICE = re.compile(
     r"originally (?:published|appeared)|first (?:published|appeared)|republish|"
     r"content created by|creative commons|all rights reserved|reprinted (?:with|from)|"
@@ -479,12 +483,21 @@ def _looks_like_bio(text: str) -> bool:
     )
 
 
+_HEADLINE_BYLINE = re.compile(r"^([A-Z][A-Z.'’\- ]+[A-Z])\s*:\s+\S")
+
+
 def _text_bylines(
     blocks: list[TextBlock], title: str | None
 ) -> Iterator[tuple[str, str, Location, bool]]:
     """Bylines written as plain text: "By Name", "Name Role", or a name over a bio."""
     title_key = normalize(title) if title else None
     for i, block in enumerate(blocks):
+        headline = _HEADLINE_BYLINE.match(block.text)
+        in_headline = block.tag in ("h1", "h2") or normalize(block.text) == title_key
+        # Opinion columns name their author in the headline: "DAVID BLACKMON: ...".
+        if headline and in_headline and is_person_name(headline.group(1)):
+            yield headline.group(1), "text", block.location, True
+            continue
         words = word_count(block.text)
         if words > 20:
             continue

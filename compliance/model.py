@@ -133,10 +133,6 @@ class Article:
         """Bylines that name people (never organisations or site accounts)."""
         return tuple(b for b in self.byline_candidates if b.is_person)
 
-    @property
-    def full_text(self) -> str:
-        return "\n".join(block.text for block in self.blocks)
-
 
 @dataclass(frozen=True)
 class Original:

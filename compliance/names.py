@@ -16,7 +16,11 @@ _LEAD = re.compile(
     r"author|authors|byline|par|von|por|di|door|av|af)\s*[:\-–—]?\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bavec\b)\s*")
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\+|•|·|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bavec\b)\s*"
+)
+# "Published April 28, 2022 by Jane Doe": the names follow the last "by".
+_INNER_BY = re.compile(r"^.*?\S\s+by\s+(?=\S)", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DATE_TAIL = re.compile(
     r"\s+(?:updated|published|posted|last updated|on)?\s*"
@@ -195,7 +199,7 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
     Parts that are not people (the outlet, a job title, a site account) come back with
     `is_person=False`, so a caller can tell "no byline" from "a byline that names no one".
     """
-    text = " ".join(raw.split())
+    text = _INNER_BY.sub("", " ".join(raw.split()), count=1)
     text = _DATE_TAIL.sub("", text)
     text = _PAREN.sub(" ", text)
     text = _LEAD.sub("", text)

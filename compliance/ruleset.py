@@ -95,7 +95,6 @@ class RuleSet:
 
     spec: RuleFile
     path: Path
-    digest: str
 
     @property
     def id(self) -> str:
@@ -301,8 +300,6 @@ def _by_line(problem: str) -> tuple[int, int, str]:
 
 
 def load_rule_file(path: Path) -> RuleSet:
-    import hashlib
-
     try:
         if path.stat().st_size > MAX_RULE_FILE_BYTES:
             raise UserError(f"{path}: a rule file may be at most {MAX_RULE_FILE_BYTES // 1024} KiB")
@@ -316,7 +313,7 @@ def load_rule_file(path: Path) -> RuleSet:
             f"{path}: a rule file must be UTF-8 text (byte {exc.start} is not)"
         ) from None
     spec = parse_rule_file(text, str(path))
-    return RuleSet(spec, path, hashlib.sha256(raw).hexdigest())
+    return RuleSet(spec, path)
 
 
 def load_rulesets(paths: Iterable[Path] | None = None) -> list[RuleSet]:

@@ -80,8 +80,8 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                     block.location,
                     frozenset({i}),
                 )
-    looked_for = ", ".join(
-        [f"alt text '{a}'" for a in options.alt[:2]]
-        + [f"an image named like '{s}'" for s in options.src[:2]]
+    wanted = [f"alt text '{options.alt[0]}'"] if options.alt else []
+    wanted += [f"a file name like '{options.src[0]}'"] if options.src else []
+    return Outcome(
+        False, f"no {ctx.ruleset.name} logo on the page (no image with {' or '.join(wanted)})"
     )
-    return Outcome(False, f"no {ctx.ruleset.name} logo on the page (looked for {looked_for})")
