@@ -88,6 +88,7 @@ RulesOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--rules",
+        metavar="PATH",
         help="A rule file or a directory of them; repeatable. Default: the bundled rules.",
     ),
 ]
@@ -95,6 +96,7 @@ OriginalsOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--originals",
+        metavar="PATH",
         help="The newswire's own articles: a .jsonl file or a directory of article files;"
         " repeatable.",
     ),
@@ -117,6 +119,7 @@ def check(
     inputs: Annotated[
         list[str],
         typer.Argument(
+            metavar="INPUT",
             help="Pages to check: files, directories (searched for .html .htm .md .markdown"
             " .txt), http(s) URLs, or - for standard input.",
             show_default=False,
@@ -129,7 +132,12 @@ def check(
     ] = ReportFormat.terminal,  # type: ignore[attr-defined]
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file instead of stdout.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn,
@@ -295,7 +303,7 @@ def rules_show(
 def rules_validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Rule files or directories. Default: the bundled rules."),
+        typer.Argument(metavar="PATH", help="Rule files or directories. Default: the bundled rules."),
     ] = None,
 ) -> None:
     """Validate rule files and report every problem with its file:line:col."""

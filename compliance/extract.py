@@ -101,7 +101,23 @@ def extract(page: Page) -> Article:
 # ---------------------------------------------------------------- HTML
 
 
+_CLOSING_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def _keep_trailing_content(markup: str) -> str:
+    """Keep what follows `</html>`, as browsers do; libxml2 drops it without a word.
+
+    CMS plugins inject bylines and credit lines there, and losing them would turn into a
+    false "missing" finding.
+    """
+    closings = list(_CLOSING_DOCUMENT.finditer(markup))
+    if closings and markup[closings[-1].end() :].strip():
+        return _CLOSING_DOCUMENT.sub("", markup)
+    return markup
+
+
 def _parse_html(markup: str, source: str) -> lxml.html.HtmlElement:
+    markup = _keep_trailing_content(markup)
     parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
     try:
         root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from compliance.errors import UserError
 from compliance.ruleset import bundled_rules_dir, json_schema, load_rulesets, parse_rule_file
 from compliance.yamlsafe import YamlProblem, load_yaml
+from conftest import ROOT
 
 HEADER = """\
 schema: 1
@@ -170,3 +171,9 @@ def test_schema_is_json_serialisable():
 def test_rule_files_ship_in_the_package():
     assert (bundled_rules_dir() / "dcnf.yaml").exists()
     assert Path(bundled_rules_dir()).is_dir()
+
+
+def test_published_schema_is_current():
+    """docs/rules.schema.json is what editors load; regenerate it with `compliance rules schema`."""
+    published = json.loads((ROOT / "docs" / "rules.schema.json").read_text(encoding="utf-8"))
+    assert published == json_schema()
