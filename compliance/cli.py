@@ -303,7 +303,9 @@ def rules_show(
 def rules_validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH", help="Rule files or directories. Default: the bundled rules."),
+        typer.Argument(
+            metavar="PATH", help="Rule files or directories. Default: the bundled rules."
+        ),
     ] = None,
 ) -> None:
     """Validate rule files and report every problem with its file:line:col."""

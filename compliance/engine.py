@@ -70,6 +70,7 @@ class Checker:
         return None
 
     def check_article(self, article: Article) -> Result:
+        """Match the article, pick the rule set that governs it, and run its checks."""
         match = self.index.match(article) if self.index else None
         governing = self._governing(article, match)
         if governing is None:
@@ -100,6 +101,7 @@ class Checker:
         stdin_data: bytes | None = None,
         progress: Callable[[Result], None] | None = None,
     ) -> RunResult:
+        """Check every input in order, calling `progress` after each."""
         results = []
         for ref in refs:
             result = self.check_input(ref, stdin_data)

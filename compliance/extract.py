@@ -197,6 +197,7 @@ class _BlockCollector:
             self.blocks.append(TextBlock(text, Location(line, _selector(owner)), owner.tag))
 
     def collect(self, root: Any) -> list[TextBlock]:
+        """The blocks of the document's body, in document order."""
         body = root.find("body")
         self._visit_block(body if body is not None else root)
         return self.blocks

@@ -47,6 +47,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
 
 
 def render_article(article: Article) -> Panel:
+    """What `inspect` shows people: the facts read from a page, one per row."""
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -82,6 +83,7 @@ def render_article(article: Article) -> Panel:
 
 
 def render_ruleset(ruleset: RuleSet) -> Group:
+    """What `rules show` prints: the terms, then each check with its clause and options."""
     spec = ruleset.spec
     head = Text()
     head.append(f"{spec.name} ({spec.id})\n", style="bold")

@@ -211,6 +211,7 @@ class Result:
     detected_by: str | None = None  # why the rule set applies, for the report
 
     def failed(self, at_least: Severity) -> list[Finding]:
+        """Failed findings at or above `at_least`."""
         return [f for f in self.findings if not f.passed and f.severity.rank >= at_least.rank]
 
 
@@ -237,6 +238,7 @@ class RunResult:
         return sum(1 for r in self.results if r.status is status)
 
     def summary(self) -> dict[str, int]:
+        """Counts per status, as in the JSON report's `summary`."""
         counts = {"inputs": len(self.results)}
         counts.update({status.value: self.count(status) for status in Status})
         return counts

@@ -300,6 +300,7 @@ def _by_line(problem: str) -> tuple[int, int, str]:
 
 
 def load_rule_file(path: Path) -> RuleSet:
+    """Read and validate one rule file; raises UserError naming every problem."""
     try:
         if path.stat().st_size > MAX_RULE_FILE_BYTES:
             raise UserError(f"{path}: a rule file may be at most {MAX_RULE_FILE_BYTES // 1024} KiB")

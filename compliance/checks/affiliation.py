@@ -22,6 +22,8 @@ _MAX_WORDS = 40  # longer blocks are running text or notices, not an affiliation
 
 
 class Options(CheckOptions):
+    """Options of an `affiliation` check."""
+
     type: Literal["affiliation"]
     text: list[str] = Field(min_length=1, description="Names of the newswire that count.")
     near: Literal["byline", "anywhere"] = Field(
@@ -37,6 +39,7 @@ class Options(CheckOptions):
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Look for the newswire's name with the byline, then anywhere outside notices and logos."""
     article = ctx.article
     blocks = article.blocks
     credited, _missing = byline_check.credited(ctx)

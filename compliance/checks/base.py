@@ -61,4 +61,5 @@ class CheckContext:
         return self.match.original.authors if self.match else ()
 
     def claimed_blocks(self) -> frozenset[int]:
+        """Blocks the checks run so far took as their evidence."""
         return frozenset().union(*(o.blocks for o in self.outcomes.values()))

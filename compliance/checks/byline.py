@@ -19,6 +19,8 @@ from compliance.textmatch import excerpt
 
 
 class Options(CheckOptions):
+    """The article credits its reporter by name, as a person."""
+
     type: Literal["byline"]
     min_score: int = Field(
         default=85,
@@ -53,6 +55,7 @@ def _names(names: list[str]) -> str:
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Pass when the right people are credited; otherwise say what the byline shows instead."""
     article = ctx.article
     found, missing = credited(ctx, options.min_score)
     if found and not missing:

@@ -20,6 +20,8 @@ _TEXT_LINE_SCORE = 95
 
 
 class Options(CheckOptions):
+    """The newswire's logo image is on the page."""
+
     type: Literal["logo"]
     alt: list[str] = Field(default_factory=list, description="Alt texts of the logo image.")
     src: list[str] = Field(
@@ -60,6 +62,7 @@ def _image_matches(image: Image, options: Options) -> bool:
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Pass on the first image (or, in text, the alt-text line) that is the logo."""
     article = ctx.article
     for image in article.images:
         if _image_matches(image, options):

@@ -25,6 +25,8 @@ _CREDIT_LEAD = re.compile(
 
 
 class Options(CheckOptions):
+    """Photos credited to agencies whose images the licence does not cover."""
+
     type: Literal["media_credits"]
     credits: list[str] = Field(
         min_length=1, description="Agencies and photo services the licence does not cover."
@@ -55,6 +57,7 @@ def _pattern(credit: str) -> re.Pattern[str]:
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Fail when any photo credit names one of the agencies; report the first and the count."""
     patterns = [(credit, _pattern(credit)) for credit in options.credits]
     hits: list[tuple[str, str, Location, int | None]] = []
     for text, location, block in _credit_spans(ctx.article):

@@ -15,12 +15,15 @@ from compliance.textmatch import excerpt, find_phrases
 
 
 class Options(CheckOptions):
+    """The newswire's licensing or credit notice is reproduced."""
+
     type: Literal["notice"]
     text: list[str] = Field(min_length=1, description="Accepted wordings of the notice.")
     min_score: int = Field(default=85, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Pass on the block that carries a wording best."""
     blocks = ctx.article.blocks
     hits = find_phrases(blocks, options.text, options.min_score)
     if hits:

@@ -14,6 +14,7 @@ SCHEMA = "compliance-report/1"
 
 
 def result_to_json(result: Result) -> dict[str, Any]:
+    """One input's result as CONTRACT.md writes it."""
     return {
         "input": result.input,
         "status": result.status.value,
@@ -26,6 +27,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
 
 
 def report_to_json(run: RunResult) -> dict[str, Any]:
+    """The whole `compliance-report/1` document."""
     return {
         "schema": SCHEMA,
         "results": [result_to_json(result) for result in run.results],
@@ -34,4 +36,5 @@ def report_to_json(run: RunResult) -> dict[str, Any]:
 
 
 def render(run: RunResult, options: RenderOptions) -> str:
+    """The JSON report as text, keys in contract order."""
     return json.dumps(report_to_json(run), indent=2, ensure_ascii=False) + "\n"

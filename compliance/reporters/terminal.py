@@ -118,6 +118,7 @@ def _panel(result: Result) -> Panel:
 
 
 def summary_line(run: RunResult) -> Text:
+    """The closing line: how many inputs, and how many ended in each status."""
     counts = run.summary()
     text = Text(f"{counts['inputs']} input{'s' if counts['inputs'] != 1 else ''} checked: ")
     pieces = [
@@ -135,6 +136,7 @@ def summary_line(run: RunResult) -> Text:
 
 
 def render(run: RunResult, options: RenderOptions) -> str:
+    """A panel per input and the summary line; colour only when asked for."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
