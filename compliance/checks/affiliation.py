@@ -22,7 +22,7 @@ _MAX_WORDS = 40  # longer blocks are running text or notices, not an affiliation
 
 
 class Options(CheckOptions):
-    """Options of an `affiliation` check."""
+    """The reporter is tied to the newswire where the byline is."""
 
     type: Literal["affiliation"]
     text: list[str] = Field(min_length=1, description="Names of the newswire that count.")
