@@ -218,7 +218,7 @@ def check(
         sys.stdout.write(rendered)
         sys.stdout.flush()
     fail_level = FailOn.never if exit_zero else fail_on
-    raise typer.Exit(_exit_code(run, fail_level, bool(archive.problems), bool(checker.bugs)))
+    raise typer.Exit(_exit_code(run, fail_level, bool(archive.problems), checker.bugs > 0))
 
 
 @app.command()
