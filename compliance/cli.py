@@ -11,7 +11,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,10 @@ from compliance import __version__
 from compliance.errors import UserError
 from compliance.model import RunResult, Severity, Status
 from compliance.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from compliance.request import CheckRequest
+    from compliance.sources import InputRef
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -117,36 +121,64 @@ def _exit_code(run: RunResult, fail_on: FailOn, archive_problems: bool, bugs: bo
 @app.command()
 def check(
     inputs: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="INPUT",
             help="Pages to check: files, directories (searched for .html .htm .md .markdown"
-            " .txt), http(s) URLs, or - for standard input.",
+            " .txt), http(s) URLs, or - for standard input. Default: the configuration's"
+            " `include` patterns.",
             show_default=False,
         ),
-    ],
+    ] = None,
     rules: RulesOption = None,
     originals: OriginalsOption = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = ReportFormat.terminal,  # type: ignore[attr-defined]
-    output: Annotated[
-        Path | None,
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="The report printed on stdout. [default: terminal]"),
+    ] = None,
+    outputs: Annotated[
+        list[str] | None,
         typer.Option(
             "--output",
             "-o",
-            metavar="FILE",
-            help="Write the report to this file instead of stdout.",
+            metavar="[FORMAT=]FILE",
+            help="Write a report to FILE: FORMAT=FILE for another format (repeatable; the"
+            " terminal report is still shown), or FILE alone for the --format report.",
         ),
     ] = None,
     fail_on: Annotated[
-        FailOn,
+        FailOn | None,
         typer.Option(
-            "--fail-on", help="Exit 1 when a requirement of this severity or worse fails."
+            "--fail-on",
+            help="Exit 1 when a requirement of this severity or worse fails. [default: error]",
         ),
-    ] = FailOn.error,
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Same as --fail-on never.")
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="REPORT",
+            help="An earlier JSON report: its failures are reported but do not fail the run.",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", metavar="FILE", help="Write this run's JSON report here."),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="The configuration file. Default: .compliance.yaml or [tool.compliance] in"
+            " pyproject.toml, searched upward to the repository root.",
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore any configuration file.")
     ] = False,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
@@ -154,31 +186,60 @@ def check(
     Each input is matched to the newswire's original (with --originals) or recognised by
     its rule set's signals; then every required attribution is checked.
     """
+    from compliance.config import discover
+    from compliance.request import build_request, select_inputs
+
+    try:
+        config = discover(config_file, no_config)
+        request = build_request(
+            config,
+            inputs,
+            rules,
+            originals,
+            output_format.value if output_format else None,
+            outputs,
+            "never" if exit_zero else (fail_on.value if fail_on else None),
+            baseline,
+            write_baseline,
+        )
+        refs = select_inputs(request)
+    except UserError as exc:
+        raise _fail(exc) from None
+    if not refs:
+        raise _fail(
+            UserError(
+                "no pages to check: the inputs hold no .html .htm .md .markdown"
+                " or .txt files, or all are excluded"
+            )
+        )
+    raise typer.Exit(_run_check(request, refs))
+
+
+def _run_check(request: CheckRequest, refs: list[InputRef]) -> int:
     from compliance.engine import Checker
     from compliance.match import OriginalsIndex
     from compliance.originals import load_archive
-    from compliance.reporters import RenderOptions
     from compliance.ruleset import load_rulesets
-    from compliance.sources import expand_inputs
+    from compliance.suppress import Suppressions, load_baseline
 
     try:
-        rulesets = load_rulesets(rules)
-        archive = load_archive(originals or [])
+        rulesets = load_rulesets(request.rules or None)
+        archive = load_archive(request.originals)
+        suppressions = Suppressions(
+            request.config, load_baseline(request.baseline) if request.baseline else frozenset()
+        )
     except UserError as exc:
         raise _fail(exc) from None
     for problem in archive.problems:
         stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
-    index = OriginalsIndex(archive.originals) if archive.originals else None
-    refs = expand_inputs(inputs)
-    if not refs:
-        raise _fail(
-            UserError(
-                "no pages to check: the directories given hold no .html .htm"
-                " .md .markdown or .txt files"
-            )
-        )
+    for warning in suppressions.expired():
+        stderr.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
 
-    checker = Checker(rulesets, index, debug=_state["debug"])
+    checker = Checker(
+        rulesets,
+        OriginalsIndex(archive.originals) if archive.originals else None,
+        debug=_state["debug"],
+    )
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
         progress = Progress(
@@ -194,31 +255,42 @@ def check(
             run = checker.run(refs, stdin_data, lambda _r: progress.advance(task))
     else:
         run = checker.run(refs, stdin_data)
+    run = suppressions.apply(run)
 
     for result in run.results:
         if result.status is Status.ERROR:
             stderr.print(f"[bold red]error:[/] {result.error}", markup=True, highlight=False)
+    try:
+        _write_reports(request, run)
+    except UserError as exc:
+        raise _fail(exc) from None
+    return _exit_code(run, FailOn(request.fail_on), bool(archive.problems), checker.bugs > 0)
 
-    to_terminal = output is None and sys.stdout.isatty()
-    rendered = REPORTERS[output_format.value](
-        run,
-        RenderOptions(
-            color=to_terminal and output_format.value == "terminal",
+
+def _write_reports(request: CheckRequest, run: RunResult) -> None:
+    import os
+
+    from compliance.output import append_text, write_atomic
+    from compliance.reporters import RenderOptions
+
+    plain = RenderOptions(color=False, width=100)
+    for name, path in request.outputs:
+        write_atomic(path, REPORTERS[name](run, plain))
+    if request.write_baseline is not None:
+        write_atomic(request.write_baseline, REPORTERS["json"](run, plain))
+    # The --format report goes to stdout, unless a bare --output FILE took it.
+    if request.format not in {name for name, _ in request.outputs}:
+        to_terminal = sys.stdout.isatty()
+        options = RenderOptions(
+            color=to_terminal and request.format == "terminal",
             width=Console().width if to_terminal else 100,
-        ),
-    )
-    if output is not None:
-        from compliance.output import write_atomic
-
-        try:
-            write_atomic(output, rendered)
-        except UserError as exc:
-            raise _fail(exc) from None
-    else:
-        sys.stdout.write(rendered)
+        )
+        sys.stdout.write(REPORTERS[request.format](run, options))
         sys.stdout.flush()
-    fail_level = FailOn.never if exit_zero else fail_on
-    raise typer.Exit(_exit_code(run, fail_level, bool(archive.problems), checker.bugs > 0))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    formats = {request.format, *(name for name, _ in request.outputs)}
+    if summary_file and "github" in formats:
+        append_text(Path(summary_file), REPORTERS["markdown"](run, plain))
 
 
 @app.command()

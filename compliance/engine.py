@@ -13,10 +13,13 @@ from compliance.match import OriginalsIndex
 from compliance.model import (
     Article,
     Finding,
+    Location,
     Match,
     Result,
+    RuleInfo,
     RunResult,
     Status,
+    fingerprint,
     status_from_findings,
 )
 from compliance.ruleset import RuleSet
@@ -107,7 +110,17 @@ class Checker:
             results.append(result)
             if progress:
                 progress(result)
-        return RunResult(tuple(results))
+        rules = sorted(
+            (
+                RuleInfo(
+                    f"{rs.id}.{c.id}", c.type, c.severity, c.clause, rs.spec.terms_url, rs.name
+                )  # type: ignore[attr-defined]
+                for rs in self.rulesets
+                for c in rs.checks
+            ),
+            key=lambda info: info.id,
+        )
+        return RunResult(tuple(results), tuple(rules))
 
 
 def evaluate(
@@ -115,6 +128,7 @@ def evaluate(
 ) -> Result:
     """Run every check of `ruleset` on `article`; findings come in the rule file's order."""
     ctx = CheckContext(article, ruleset, match)
+    original_key = (match.original.url or match.original.id) if match else None
     for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
         ctx.outcomes[check.id] = CHECK_TYPES[check.type].run(check, ctx)  # type: ignore[attr-defined]
     findings = tuple(
@@ -128,6 +142,12 @@ def evaluate(
             location=ctx.outcomes[check.id].location,
             clause=check.clause,
             fix=check.fix,
+            fingerprint=fingerprint(
+                f"{ruleset.id}.{check.id}",
+                original_key,
+                article.source,
+                check.type,  # type: ignore[attr-defined]
+            ),
         )
         for check in ruleset.checks
     )
@@ -139,4 +159,13 @@ def evaluate(
         match=match,
         findings=findings,
         detected_by=reason,
+        anchor=_anchor(article),
     )
+
+
+def _anchor(article: Article) -> Location | None:
+    """The article's headline block, or its first block: where missing credits belong."""
+    for block in article.blocks:
+        if article.title and block.text == article.title:
+            return block.location
+    return article.blocks[0].location if article.blocks else None

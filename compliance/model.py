@@ -6,6 +6,7 @@ or compared without anyone mutating it along the way.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -182,6 +183,13 @@ class Finding:
     location: Location | None = None
     clause: str | None = None
     fix: str | None = None
+    fingerprint: str = ""  # stable across runs: rule, original, input and check kind
+    suppressed: str | None = None  # why a failure does not count: a waiver or the baseline
+
+    @property
+    def counts(self) -> bool:
+        """A failure that counts towards the verdict and the exit code."""
+        return not self.passed and self.suppressed is None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,7 +202,15 @@ class Finding:
             "location": self.location.to_json() if self.location else None,
             "clause": self.clause,
             "fix": None if self.passed else self.fix,
+            "fingerprint": self.fingerprint,
+            "suppressed": self.suppressed,
         }
+
+
+def fingerprint(rule: str, original: str | None, input_name: str, check: str) -> str:
+    """A finding's identity across runs, independent of its wording and line numbers."""
+    key = "\x1f".join((rule, original or "", input_name, check))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -209,18 +225,20 @@ class Result:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     detected_by: str | None = None  # why the rule set applies, for the report
+    anchor: Location | None = None  # the top of the article: where a missing item belongs
 
     def failed(self, at_least: Severity) -> list[Finding]:
         """Failed findings at or above `at_least`."""
-        return [f for f in self.findings if not f.passed and f.severity.rank >= at_least.rank]
+        return [f for f in self.findings if f.counts and f.severity.rank >= at_least.rank]
 
 
 def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Status:
     """`fail` when an error-level requirement failed, `warn` when only warnings did.
 
-    A failed `info` requirement is advice and leaves the verdict at `pass`.
+    A failed `info` requirement is advice and leaves the verdict at `pass`; so does a failure
+    that a waiver or the baseline suppresses.
     """
-    failed = {f.severity for f in findings if not f.passed}
+    failed = {f.severity for f in findings if f.counts}
     if Severity.ERROR in failed:
         return Status.FAIL
     if Severity.WARNING in failed:
@@ -229,10 +247,30 @@ def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Statu
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What the machine formats say about a rule: its identity, clause and terms."""
+
+    id: str  # "<ruleset id>.<check id>"
+    check: str
+    severity: Severity
+    clause: str
+    terms_url: str
+    ruleset_name: str
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Every input's result, in input order: the one thing every reporter reads."""
 
     results: tuple[Result, ...]
+    rules: tuple[RuleInfo, ...] = ()  # every check of the rule sets in use, sorted by id
+
+    def sorted_results(self) -> list[Result]:
+        """Results in input-name order, so two runs over the same inputs read the same."""
+        return sorted(self.results, key=lambda r: r.input)
+
+    def rule(self, rule_id: str) -> RuleInfo | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)

@@ -24,3 +24,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append to a file another program owns (GitHub's step summary); refuse to create dirs."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot append the summary: {exc.strerror or exc}") from None

@@ -7,9 +7,6 @@ once, each as `file:line:col: key: problem`, with a suggestion when a key is mis
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from compliance.checks import CHECK_TYPES
 from compliance.checks.base import CheckOptions
 from compliance.errors import UserError
+from compliance.validation import Problem
+from compliance.validation import problems as validation_problems
 from compliance.yamlsafe import YamlProblem, key_node_at, load_yaml, node_at
 
 SCHEMA_VERSION = 1
@@ -134,110 +133,24 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
 # ------------------------------------------------------------------ error messages
 
 
-def _unwrap(annotation: Any) -> list[Any]:
-    """The model classes an annotation can hold (through Optional, list and Annotated)."""
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (list, tuple, Union, types.UnionType):
-        return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return []
-
-
-def _model_at(path: tuple[str | int, ...], data: Any) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `path` (tags already removed)."""
-    model: type[BaseModel] | None = RuleFile
-    members: list[Any] = [RuleFile]
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            data = None
-        if isinstance(part, int):
-            if len(members) > 1 and isinstance(data, dict):  # a check: its type picks the model
-                module = CHECK_TYPES.get(str(data.get("type")))
-                model = module.Options if module else None
-            continue
-        if model is None:
-            return None
-        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
-        if field is None:
-            return None
-        members = _unwrap(field.annotation)
-        model = members[0] if len(members) == 1 else None
-    return model
-
-
-def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
-    if model is None:
-        return []
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _path_text(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _strip_tags(loc: tuple[str | int, ...], root: yaml.Node | None) -> tuple[str | int, ...]:
-    """Remove the union tags pydantic puts in error paths (`checks.0.logo.alt`)."""
-    kept: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and kept and isinstance(kept[-1], int) and part in CHECK_TYPES:
-            parent = node_at(root, tuple(kept))
-            keys = (
-                {getattr(k, "value", None) for k, _ in parent.value}
-                if isinstance(parent, yaml.MappingNode)
-                else set()
-            )
-            if part not in keys:
-                continue
-        kept.append(part)
-    return tuple(kept)
-
-
-def _describe_error(error: Any, root: yaml.Node | None, data: Any) -> tuple[yaml.Node | None, str]:
-    loc = _strip_tags(tuple(error["loc"]), root)
-    where = _path_text(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        allowed = _allowed_keys(_model_at(loc[:-1], data))
-        return key_node_at(root, loc), f"{where}: unknown key '{key}'{_suggest(key, allowed)}"
-    if kind == "missing":
-        return node_at(root, loc[:-1]), f"{where}: missing required key '{loc[-1]}'"
-    if kind == "union_tag_invalid":
-        tag = str(error["ctx"]["tag"])
-        node = node_at(root, (*loc, "type"))
-        return node, (
-            f"{where}.type: unknown check type '{tag}'{_suggest(tag, CHECK_TYPES)};"
-            f" the types are: {', '.join(CHECK_TYPES)}"
-        )
-    if kind == "union_tag_not_found":
-        return node_at(root, loc), (
-            f"{where}: a check needs a 'type', one of: {', '.join(CHECK_TYPES)}"
-        )
-    message = error["msg"].removeprefix("Value error, ")
+def _hint(kind: str, loc: tuple[str | int, ...], error: dict[str, Any]) -> str | None:
     if kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERN_HINTS:
-        message = f"{error['input']!r} {_PATTERN_HINTS[loc[-1]]}"
+        return f"{error['input']!r} {_PATTERN_HINTS[loc[-1]]}"
     if kind == "literal_error" and loc == ("schema",):
-        message = f"this program reads rule-file schema {SCHEMA_VERSION}, not {error['input']!r}"
-    return node_at(root, loc), f"{where or 'the file'}: {message}"
+        return f"this program reads rule-file schema {SCHEMA_VERSION}, not {error['input']!r}"
+    return None
 
 
 _PATTERN_HINTS = {
     "id": "is not a valid id: use lower-case letters, digits, '-' and '_'",
     "terms_url": "is not a web address: it must start with http:// or https://",
 }
+
+
+def problem_position(source: str, root: yaml.Node | None, problem: Problem) -> str:
+    """`file:line:col` of the YAML node a problem is about."""
+    node = key_node_at(root, problem.path) if problem.at_key else node_at(root, problem.path)
+    return _position(source, node)
 
 
 def _position(source: str, node: yaml.Node | None) -> str:
@@ -279,15 +192,14 @@ def parse_rule_file(text: str, source: str) -> RuleFile:
         raise UserError(
             f"{source}: a rule file must be a mapping of keys (schema, id, checks, ...)"
         )
-    problems = _duplicate_ids(loaded.data, loaded.node, source)
+    found = _duplicate_ids(loaded.data, loaded.node, source)
     try:
         spec = RuleFile.model_validate(loaded.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            node, message = _describe_error(error, loaded.node, loaded.data)
-            problems.append(f"{_position(source, node)}: {message}")
-    if problems:
-        raise UserError(f"{source}: invalid rule file", sorted(set(problems), key=_by_line))
+        for problem in validation_problems(exc, RuleFile, loaded.data, _hint, "check type"):
+            found.append(f"{problem_position(source, loaded.node, problem)}: {problem.message}")
+    if found:
+        raise UserError(f"{source}: invalid rule file", sorted(set(found), key=_by_line))
     return spec
 
 

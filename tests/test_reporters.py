@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from compliance.cli import app
 from compliance.engine import Checker
 from compliance.match import OriginalsIndex
 from compliance.originals import load_archive
 from compliance.reporters import REPORTERS, RenderOptions
 from compliance.ruleset import load_rulesets
 from compliance.sources import expand_inputs
-from conftest import ROOT, UPDATE_GOLDEN
+from conftest import ROOT, SHARED, UPDATE_GOLDEN, needs_shared
+
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 GOLDEN = Path(__file__).parent / "golden"
-SUFFIX = {"terminal": "txt", "json": "json"}
+SUFFIX = {
+    "terminal": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "junit": "junit.xml",
+    "github": "github.txt",
+    "gitlab": "gitlab.json",
+    "markdown": "md",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +96,134 @@ def test_colour_is_only_emitted_when_asked(examples_run):
     coloured = REPORTERS["terminal"](examples_run, RenderOptions(color=True))
     assert "\x1b[" not in plain
     assert "\x1b[" in coloured
+
+
+@needs_shared(SARIF_SCHEMA)
+def test_sarif_validates_against_the_official_schema(examples_run):
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    log = json.loads(REPORTERS["sarif"](examples_run, RenderOptions()))
+    jsonschema.validate(log, schema)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {
+        "dcnf.logo",
+        "dcnf.byline",
+        "dcnf.affiliation",
+        "dcnf.photo-credits",
+    }
+    assert all(r["partialFingerprints"]["complianceFinding/v1"] for r in results)
+    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)
+    rule_ids = [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]]
+    assert rule_ids == sorted(rule_ids) and "dcnf.notice" in rule_ids
+
+
+def test_sarif_is_cut_to_githubs_limit(monkeypatch, examples_run):
+    from compliance.reporters import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    log = json.loads(sarif.render(examples_run, RenderOptions()))
+    assert len(log["runs"][0]["results"]) == 3
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "5 more results were left out" in notes[-1]["message"]["text"]
+    assert {r["level"] for r in log["runs"][0]["results"]} == {"error"}
+
+
+def test_junit_parses_with_suites_per_rule_set(examples_run):
+    root = ET.fromstring(REPORTERS["junit"](examples_run, RenderOptions()))
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"dcnf", "unmatched"}
+    assert suites["dcnf"].get("tests") == "25" and suites["dcnf"].get("failures") == "8"
+    names = [(c.get("classname"), c.get("name")) for c in suites["dcnf"].iter("testcase")]
+    assert ("examples/copies/logo-missing.md", "dcnf.logo") in names
+
+
+def test_outputs_do_not_depend_on_input_order(examples_run):
+    from dataclasses import replace
+
+    shuffled = replace(examples_run, results=tuple(reversed(examples_run.results)))
+    for name in ("sarif", "junit", "github", "gitlab", "markdown"):
+        assert REPORTERS[name](shuffled, RenderOptions()) == REPORTERS[name](
+            examples_run, RenderOptions()
+        )
+
+
+HOSTILE = "Staff%0A::error::pwned\r\n::warning file=x::injected"
+
+
+def test_page_text_cannot_inject_workflow_commands(runner, tmp_path):
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        f"<html><head><title>{HOSTILE}</title></head><body>"
+        f"<div class='byline'>By {HOSTILE}</div><p>From the Daily Caller News Foundation</p>"
+        "<p>Story text.</p></body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(page), "--format", "github"])
+    lines = result.stdout.splitlines()
+    # logo and byline fail, the notice warns; the page's text started no command of its own
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::warning"]
+    byline = next(line for line in lines if "dcnf.byline" in line)
+    assert "Staff%250A::error::pwned" in byline
+    assert "\r" not in result.stdout
+
+
+def test_annotations_are_capped_with_a_notice(examples_run, monkeypatch):
+    from compliance.reporters import github
+
+    monkeypatch.setattr(github, "MAX_ANNOTATIONS", 2)
+    lines = github.render(examples_run, RenderOptions()).splitlines()
+    assert len(lines) == 3
+    assert (
+        lines[-1]
+        == "::notice title=compliance::6 more findings are not shown as annotations; see the full report"
+    )
+
+
+def test_github_format_appends_the_step_summary(runner, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    runner.invoke(
+        app, ["check", str(ROOT / "examples" / "copies" / "logo-missing.md"), "--format", "github"]
+    )
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## Syndication compliance")
+    assert "dcnf.logo" in text
+
+
+def test_markdown_escapes_page_text():
+    from compliance.reporters.markdown import cell
+
+    assert cell("a | b <img src=x>\nnext") == "a \\| b \\<img src=x\\> next"
+
+
+def test_several_outputs_at_once_keep_the_terminal_report(runner, tmp_path):
+    sarif_file, junit_file = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(ROOT / "examples" / "copies" / "compliant.html"),
+            "--output",
+            f"sarif={sarif_file}",
+            "--output",
+            f"junit={junit_file}",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "PASS" in result.stdout
+    assert json.loads(sarif_file.read_text())["version"] == "2.1.0"
+    assert ET.parse(junit_file).getroot().tag == "testsuites"
+
+
+def test_unknown_output_format_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(ROOT / "examples" / "copies" / "compliant.html"),
+            "--output",
+            f"pdf={tmp_path / 'x.pdf'}",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "unknown format 'pdf'" in result.stderr

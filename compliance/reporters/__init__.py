@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from compliance.model import RunResult
-from compliance.reporters import json_report, terminal
+from compliance.reporters import github, gitlab, json_report, junit, markdown, sarif, terminal
 
 
 @dataclass(frozen=True)
@@ -24,4 +24,9 @@ Reporter = Callable[[RunResult, RenderOptions], str]
 REPORTERS: dict[str, Reporter] = {
     "terminal": terminal.render,
     "json": json_report.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "gitlab": gitlab.render,
+    "markdown": markdown.render,
 }

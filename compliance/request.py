@@ -1,0 +1,110 @@
+"""What a `check` run was asked to do: command-line flags laid over the project configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from compliance.config import ProjectConfig
+from compliance.errors import UserError
+from compliance.sources import PAGE_SUFFIXES, InputRef, expand_inputs
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    inputs: tuple[str, ...]
+    rules: tuple[Path, ...]  # empty: the bundled rules
+    originals: tuple[Path, ...]
+    format: str  # the report on stdout
+    outputs: tuple[tuple[str, Path], ...]  # further reports: (format, file)
+    fail_on: str
+    baseline: Path | None
+    write_baseline: Path | None
+    config: ProjectConfig
+
+
+def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
+    """`FORMAT=FILE`, or a bare FILE for the report chosen with --format."""
+    from compliance.reporters import REPORTERS
+
+    name, sep, file = spec.partition("=")
+    if sep and name in REPORTERS:
+        if not file:
+            raise UserError(f"--output {spec}: give a file after '='")
+        return name, Path(file)
+    if sep and "/" not in name and "." not in name:
+        raise UserError(
+            f"--output {spec}: unknown format '{name}'; the formats are: {', '.join(REPORTERS)}"
+        )
+    return default_format, Path(spec)
+
+
+def build_request(
+    config: ProjectConfig,
+    inputs: list[str] | None,
+    rules: list[Path] | None,
+    originals: list[Path] | None,
+    output_format: str | None,
+    outputs: list[str] | None,
+    fail_on: str | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+) -> CheckRequest:
+    """Flags win; settings the flags leave out come from the configuration file."""
+    spec = config.spec
+    chosen_format = output_format or spec.format or "terminal"
+    output_specs = outputs if outputs else spec.output
+    parsed = [parse_output(o, chosen_format) for o in output_specs]
+    if not outputs:  # paths written in the configuration are relative to it
+        parsed = [(fmt, config.resolve(str(path))) for fmt, path in parsed]
+    return CheckRequest(
+        inputs=tuple(inputs or ()),
+        rules=tuple(rules) if rules else tuple(config.resolve(r) for r in spec.rules),
+        originals=tuple(originals)
+        if originals
+        else tuple(config.resolve(o) for o in spec.originals),
+        format=chosen_format,
+        outputs=tuple(parsed),
+        fail_on=fail_on or spec.fail_on or "error",
+        baseline=baseline or (config.resolve(spec.baseline) if spec.baseline else None),
+        write_baseline=write_baseline,
+        config=config,
+    )
+
+
+def select_inputs(request: CheckRequest) -> list[InputRef]:
+    """The inputs named, or the configuration's `include` patterns; less its `exclude`."""
+    config = request.config
+    spec, root = config.spec, config.root
+    if request.inputs:
+        refs = expand_inputs(request.inputs)
+    elif spec.include:
+        found = sorted(
+            {
+                p
+                for pattern in spec.include
+                for p in root.glob(pattern)
+                if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
+            }
+        )
+        refs = [InputRef(_cwd_relative(p), path=p) for p in found]
+    else:
+        raise UserError(
+            "no pages to check: name files, directories or URLs, or set `include`"
+            " in the configuration"
+        )
+
+    def excluded(ref: InputRef) -> bool:
+        names = [ref.label] + ([config.relative(ref.path)] if ref.path else [])
+        return any(fnmatchcase(n, pattern) for n in names for pattern in spec.exclude)
+
+    return [ref for ref in refs if not excluded(ref)]
+
+
+def _cwd_relative(path: Path) -> str:
+    """How a found page is named in reports: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

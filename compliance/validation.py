@@ -1,0 +1,154 @@
+"""Turning pydantic's validation errors into messages about what the user wrote.
+
+Shared by rule files and configuration files: each problem names the key path as written,
+says what is wrong, suggests a close key for a misspelt one, and says where to point
+(the key itself, the value, or the mapping that lacks a key).
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path  # where to point: a key path in the document
+    at_key: bool  # point at the key of `path` rather than its value
+    message: str  # "checks[0].min_scor: unknown key 'min_scor' (did you mean 'min_score'?)"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes an annotation can hold (through Optional, list and Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (list, tuple, Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def _tagged(members: list[Any], data: Any) -> type[BaseModel] | None:
+    """The member of a union whose `type` literal is the one `data` names."""
+    if not isinstance(data, dict):
+        return None
+    for member in members:
+        field = member.model_fields.get("type")
+        if field is not None and data.get("type") in typing.get_args(field.annotation):
+            return member
+    return None
+
+
+def model_at(root: type[BaseModel], path: Path, data: Any) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `path` of `data`."""
+    model: type[BaseModel] | None = root
+    members: list[Any] = [root]
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            data = None
+        if isinstance(part, int):
+            if len(members) > 1:
+                model = _tagged(members, data)
+            continue
+        if model is None:
+            return None
+        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
+        if field is None:
+            return None
+        members = _unwrap(field.annotation)
+        model = members[0] if len(members) == 1 else _tagged(members, data)
+    return model
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def path_text(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _strip_tags(loc: Path, data: Any) -> Path:
+    """Remove the union tags pydantic puts in error paths (`checks.0.logo.alt`)."""
+    kept: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and kept and isinstance(kept[-1], int):
+            item = _get(data, tuple(kept))
+            if isinstance(item, dict) and part not in item and item.get("type") == part:
+                continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _get(data: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+Hint = Callable[[str, Path, dict[str, Any]], str | None]
+
+
+def problems(
+    exc: ValidationError,
+    root: type[BaseModel],
+    data: Any,
+    hint: Hint | None = None,
+    union_noun: str = "type",
+) -> list[Problem]:
+    """Every error of `exc` as a Problem; `hint` may reword an error (kind, path, error)."""
+    found = []
+    for error in exc.errors():
+        loc = _strip_tags(tuple(error["loc"]), data)
+        where = path_text(loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            model = model_at(root, loc[:-1], data)
+            allowed = [f.alias or n for n, f in model.model_fields.items()] if model else []
+            found.append(Problem(loc, True, f"{where}: unknown key '{key}'{suggest(key, allowed)}"))
+            continue
+        if kind == "missing":
+            found.append(Problem(loc[:-1], False, f"{where}: missing required key '{loc[-1]}'"))
+            continue
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            tags = [t.strip(" '") for t in str(error["ctx"].get("expected_tags", "")).split(",")]
+            if kind == "union_tag_not_found":
+                found.append(
+                    Problem(loc, False, f"{where}: needs a 'type', one of: {', '.join(tags)}")
+                )
+            else:
+                tag = str(error["ctx"]["tag"])
+                found.append(
+                    Problem(
+                        (*loc, "type"),
+                        False,
+                        f"{where}.type: unknown {union_noun} '{tag}'{suggest(tag, tags)};"
+                        f" the types are: {', '.join(tags)}",
+                    )
+                )
+            continue
+        message = (hint(kind, loc, error) if hint else None) or error["msg"].removeprefix(
+            "Value error, "
+        )
+        found.append(Problem(loc, False, f"{where or 'the file'}: {message}"))
+    return found
