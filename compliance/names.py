@@ -211,8 +211,8 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
         if not chunk:
             continue
         tokens = _strip_roles(chunk.split())
-        if all(t.casefold().strip(".,") in ROLE_WORDS for t in tokens):
-            continue  # a bare job title such as "Staff Writer" names nobody
+        if len(tokens) > 1 and all(t.casefold().strip(".,") in ROLE_WORDS for t in tokens):
+            continue  # a bare job title such as "Staff Writer" names nobody; "Staff" is an account
         name = " ".join(tokens)
         key = normalize(name)
         if key in seen:

@@ -10,10 +10,15 @@ from compliance.errors import UserError
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same directory and a rename."""
+    """Write `text` to `path` through a temporary file in the same directory and a rename.
+
+    Missing parent directories are created.
+    """
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UserError(f"{path}: the directory {directory} does not exist")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)  # as test runners do for report paths
+    except OSError as exc:
+        raise UserError(f"{path}: cannot create its directory: {exc.strerror or exc}") from None
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

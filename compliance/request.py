@@ -88,7 +88,9 @@ def select_inputs(request: CheckRequest) -> list[InputRef]:
                 if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
             }
         )
-        refs = [InputRef(_cwd_relative(p), path=p) for p in found]
+        # Named as the configuration writes them, so reports and baseline fingerprints do not
+        # depend on the directory the check runs from.
+        refs = [InputRef(config.relative(p), path=p) for p in found]
     else:
         raise UserError(
             "no pages to check: name files, directories or URLs, or set `include`"
@@ -100,11 +102,3 @@ def select_inputs(request: CheckRequest) -> list[InputRef]:
         return any(fnmatchcase(n, pattern) for n in names for pattern in spec.exclude)
 
     return [ref for ref in refs if not excluded(ref)]
-
-
-def _cwd_relative(path: Path) -> str:
-    """How a found page is named in reports: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -117,11 +117,21 @@ def test_output_file_is_written(runner, tmp_path):
     assert json.loads(out.read_text())["schema"] == "compliance-report/1"
 
 
-def test_output_into_missing_directory_is_a_user_error(runner, tmp_path):
-    out = tmp_path / "no" / "report.json"
+def test_output_directories_are_created(runner, tmp_path):
+    out = tmp_path / "reports" / "ci" / "report.json"
+    result = runner.invoke(
+        app, ["check", str(COPIES / "compliant.html"), "-f", "json", "-o", str(out)]
+    )
+    assert result.exit_code == 0
+    assert json.loads(out.read_text())["summary"]["pass"] == 1
+
+
+def test_output_under_a_file_is_a_user_error(runner, tmp_path):
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "report.json"
     result = runner.invoke(app, ["check", str(COPIES / "compliant.html"), "--output", str(out)])
     assert result.exit_code == 2
-    assert "does not exist" in result.stderr
+    assert "cannot create its directory" in result.stderr
 
 
 def test_bad_originals_line_is_reported_and_skipped(runner, tmp_path):

@@ -30,6 +30,8 @@ _STATUS_STYLE = {
 def _mark(finding: Finding) -> Text:
     if finding.passed:
         return Text("✓", style="green")
+    if finding.suppressed:
+        return Text("~", style="dim")
     if finding.severity is Severity.ERROR:
         return Text("✗", style="bold red")
     return Text("!", style="yellow")
@@ -69,6 +71,8 @@ def _findings_table(result: Result) -> Table:
             if finding.passed or finding.severity is Severity.ERROR
             else (f" ({finding.severity.value})")
         )
+        if finding.suppressed:
+            severity += f" [{finding.suppressed}]"
         table.add_row(
             _mark(finding),
             finding.rule.split(".", 1)[1],
@@ -79,7 +83,7 @@ def _findings_table(result: Result) -> Table:
 
 
 def _fixes(result: Result) -> Group | None:
-    failed = [f for f in result.findings if not f.passed]
+    failed = [f for f in result.findings if f.counts]
     if not failed:
         return None
     grid = Table.grid(padding=(0, 1))
