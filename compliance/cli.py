@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from compliance import __version__
 from compliance.errors import UserError
@@ -242,6 +241,14 @@ def _run_check(request: CheckRequest, refs: list[InputRef]) -> int:
     )
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         progress = Progress(
             TextColumn("checking"),
             BarColumn(),

@@ -42,7 +42,8 @@ class Waiver(BaseModel):
 class Config(BaseModel):
     """The settings a project keeps beside its pages."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first validation: most runs of an editor's check have no configuration file.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rules: list[str] = Field(default_factory=list, description="Rule files or directories.")
     originals: list[str] = Field(default_factory=list, description="The newswire's articles.")
@@ -185,10 +186,10 @@ def load_config(path: Path) -> ProjectConfig:
 def discover(explicit: Path | None, disabled: bool) -> ProjectConfig:
     """The configuration in force: the file named, the one found, or none."""
     if disabled:
-        return ProjectConfig(Config())
+        return ProjectConfig(Config.model_construct())
     if explicit is not None:
         if not explicit.is_file():
             raise UserError(f"{explicit}: no such configuration file")
         return load_config(explicit)
     found = find_config(Path.cwd())
-    return load_config(found) if found else ProjectConfig(Config())
+    return load_config(found) if found else ProjectConfig(Config.model_construct())

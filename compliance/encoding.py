@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 from compliance.errors import InputError
 
 _BOMS = (
@@ -64,6 +62,8 @@ def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # needed only for pages that are not UTF-8 and say nothing
+
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
     return data.decode(encoding, errors="replace"), encoding

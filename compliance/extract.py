@@ -12,6 +12,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
@@ -19,7 +20,6 @@ import lxml.etree
 import lxml.html
 
 from compliance.errors import InputError
-from compliance.markdown import render_markdown
 from compliance.model import Article, Byline, Image, Link, Location, Page, TextBlock
 from compliance.names import ROLE_WORDS, is_person_name, split_byline
 from compliance.textmatch import normalize, word_count
@@ -93,6 +93,8 @@ def extract(page: Page) -> Article:
     if page.kind == "html":
         return _extract_html(page, page.text)
     if page.kind == "markdown":
+        from compliance.markdown import render_markdown  # only Markdown pages need a renderer
+
         rendered = render_markdown(page.text, page.source)
         return _extract_html(page, rendered.html, front_matter=rendered.front_matter)
     return _extract_text(page)
@@ -404,8 +406,6 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     site_name = _site_name(meta, objects)
     front = front_matter or {}
 
-    extracted = _extracted_article(markup) if page.kind == "html" else None
-    paragraphs = _article_paragraphs(extracted, blocks)
     title = _title(root, meta, objects, _str(front.get("title")))
 
     found: list[tuple[str, str, Location, bool]] = []  # raw, origin, location, declared person
@@ -435,7 +435,9 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         canonical=_canonical(root, meta, base) or _str(front.get("canonical")),
         metadata={"meta": meta, "json_ld": objects, "front_matter": front},
         blocks=tuple(blocks),
-        paragraphs=tuple(paragraphs),
+        read_paragraphs=partial(
+            _article_paragraphs, markup if page.kind == "html" else None, tuple(blocks)
+        ),
         site_name=site_name,
         notices=_notices(blocks),
     )
@@ -456,11 +458,13 @@ def _as_names(value: Any) -> list[str]:
     return []
 
 
-def _article_paragraphs(extracted: Any, blocks: list[TextBlock]) -> list[str]:
-    text = getattr(extracted, "text", None) if extracted is not None else None
+def _article_paragraphs(markup: str | None, blocks: tuple[TextBlock, ...]) -> tuple[str, ...]:
+    """The extractor's paragraphs for an HTML page; else the page's non-heading blocks."""
+    extracted = _extracted_article(markup) if markup is not None else None
+    text = getattr(extracted, "text", None)
     if text:
-        return [line.strip() for line in text.split("\n") if line.strip()]
-    return [b.text for b in blocks if b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        return tuple(line.strip() for line in text.split("\n") if line.strip())
+    return tuple(b.text for b in blocks if b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:
@@ -594,6 +598,6 @@ def _extract_text(page: Page) -> Article:
         canonical=None,
         metadata={},
         blocks=tuple(blocks),
-        paragraphs=tuple(b.text for b in blocks),
+        read_paragraphs=partial(tuple, [b.text for b in blocks]),
         notices=_notices(blocks),
     )

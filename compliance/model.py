@@ -7,8 +7,10 @@ or compared without anyone mutating it along the way.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -125,9 +127,16 @@ class Article:
     canonical: str | None
     metadata: dict[str, Any]
     blocks: tuple[TextBlock, ...]
-    paragraphs: tuple[str, ...]
+    # Reads the article's own paragraphs. Deferred: only matching and `inspect` need them,
+    # and the article extractor is the slowest part of reading a page.
+    read_paragraphs: Callable[[], tuple[str, ...]] = field(repr=False, compare=False)
     site_name: str | None = None
     notices: tuple[int, ...] = ()  # indices of blocks that read as republication notices
+
+    @cached_property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The article's own text, paragraph by paragraph, without the page's chrome."""
+        return self.read_paragraphs()
 
     @property
     def bylines(self) -> tuple[Byline, ...]:

@@ -2,15 +2,16 @@
 
 A reporter is a pure function from a RunResult to text. Adding a format: one module here
 with a `render(run, options)` function, one line in REPORTERS, one golden file in tests/.
+Modules are imported when their format is used, so a run pays only for the reports it writes.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from compliance.model import RunResult
-from compliance.reporters import github, gitlab, json_report, junit, markdown, sarif, terminal
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,20 @@ class RenderOptions:
 
 Reporter = Callable[[RunResult, RenderOptions], str]
 
+
+def _module(name: str) -> Reporter:
+    def render(run: RunResult, options: RenderOptions) -> str:
+        return importlib.import_module(f"compliance.reporters.{name}").render(run, options)
+
+    return render
+
+
 REPORTERS: dict[str, Reporter] = {
-    "terminal": terminal.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "markdown": markdown.render,
+    "terminal": _module("terminal"),
+    "json": _module("json_report"),
+    "sarif": _module("sarif"),
+    "junit": _module("junit"),
+    "github": _module("github"),
+    "gitlab": _module("gitlab"),
+    "markdown": _module("markdown"),
 }
