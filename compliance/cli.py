@@ -205,12 +205,13 @@ def check(
     except UserError as exc:
         raise _fail(exc) from None
     if not refs:
-        raise _fail(
-            UserError(
-                "no pages to check: the inputs hold no .html .htm .md .markdown"
-                " or .txt files, or all are excluded"
+        if request.inputs:  # e.g. a pre-commit hook given only pages the project excludes
+            stderr.print(
+                "nothing to check: the pages named are excluded by the configuration"
+                " or are not .html .htm .md .markdown or .txt files"
             )
-        )
+            raise typer.Exit(EXIT_OK)
+        raise _fail(UserError("no pages to check: the configuration's `include` matches none"))
     raise typer.Exit(_run_check(request, refs))
 
 
@@ -325,6 +326,23 @@ def inspect(
         typer.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
     else:
         _stdout().print(render_article(article))
+
+
+@app.command()
+def explain(
+    name: Annotated[
+        str, typer.Argument(metavar="RULE", help="A rule such as dcnf.logo, or a check type.")
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """Explain a rule or check type: what it checks, the clause, a pass and a fail."""
+    from compliance.explain import explain as explanation
+    from compliance.ruleset import load_rulesets
+
+    try:
+        typer.echo(explanation(name, load_rulesets(rules)), nl=False)
+    except UserError as exc:
+        raise _fail(exc) from None
 
 
 @rules_app.command("list")

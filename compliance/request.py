@@ -74,7 +74,10 @@ def build_request(
 
 
 def select_inputs(request: CheckRequest) -> list[InputRef]:
-    """The inputs named, or the configuration's `include` patterns; less its `exclude`."""
+    """The inputs named, or the configuration's `include` patterns; less its `exclude`.
+
+    Raises UserError when nothing is found; returns [] when everything found is excluded.
+    """
     config = request.config
     spec, root = config.spec, config.root
     if request.inputs:
@@ -101,4 +104,10 @@ def select_inputs(request: CheckRequest) -> list[InputRef]:
         names = [ref.label] + ([config.relative(ref.path)] if ref.path else [])
         return any(fnmatchcase(n, pattern) for n in names for pattern in spec.exclude)
 
+    if not refs:
+        raise UserError(
+            "no pages to check: the inputs hold no .html .htm .md .markdown or .txt files"
+            if request.inputs
+            else "no pages to check: the configuration's `include` patterns match none"
+        )
     return [ref for ref in refs if not excluded(ref)]

@@ -1,9 +1,16 @@
 """affiliation: the reporter is tied to the newswire where the byline is.
 
-The newswire's name must appear with the reporter: in the byline itself ("By Name, DCNF"),
-on a line next to it ("Daily Caller News Foundation" under the name, "From the Daily Caller
-News Foundation" over it), or in the reporter's bio. The newswire's name in a licensing
+What it checks: one of `text` in the byline itself ("By Name, DCNF"), within `distance`
+lines or blocks of it ("From the Daily Caller News Foundation" over the byline, the
+newswire's name under it), or in the reporter's bio. The newswire's name inside a licensing
 notice or a logo's alt text is not an affiliation.
+
+Why: a byline alone reads as the republisher's own staff; the affiliation says whose
+reporter it is.
+
+Passes: `By Nick Pope<br>Daily Caller News Foundation`
+
+Fails: `By Nick Pope` with the newswire named only in the closing notice.
 """
 
 from __future__ import annotations

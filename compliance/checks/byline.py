@@ -1,9 +1,17 @@
 """byline: the article credits its reporter by name, as a person.
 
-With a matched original, the byline must name the original's reporter(s); nicknames,
-dropped middle names and small misspellings are tolerated (`min_score`). Without one, any
-person's byline passes. Organisations and site accounts ("Staff", "The Daily Caller") are
-never a reporter's byline.
+What it checks: a visible byline ("By ...", byline markup, a name over the reporter's bio,
+Markdown `author`). With a matched original it must name the original's reporter(s),
+tolerating a short first name, a dropped middle initial and a small misspelling
+(`min_score`); without one, any person counts. Organisations and site accounts ("Staff",
+"Admin", "The Daily Caller") never count, and a name found only in metadata is reported as
+such.
+
+Why: the reporter's byline is a condition of most republishing licences.
+
+Passes: `<p class="byline">By Philip Lenczycki</p>` on a copy of his story.
+
+Fails: `<p class="byline">By The Daily Caller</p>`, or a byline naming someone else.
 """
 
 from __future__ import annotations

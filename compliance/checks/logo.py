@@ -1,8 +1,15 @@
 """logo: the newswire's logo image is on the page.
 
-An image counts when its alt text (or title) reads like one of `alt`, or its address matches
-one of the `src` patterns. In a plain-text copy, where images are gone, a line that is the
-logo's alt text stands for the image.
+What it checks: an image whose alt text (or title) reads like one of `alt`, or whose address
+matches one of the `src` patterns. In a plain-text copy, where images are gone, a line that
+is the logo's alt text stands for the image. Images hidden with CSS do not count.
+
+Why: newswires ask for their logo so readers see where the story comes from, and scrapers
+strip it first.
+
+Passes: `<img src="/uploads/dcnf-logo.png" alt="Daily Caller News Foundation logo">`
+
+Fails: a page whose only images are the story's photos.
 """
 
 from __future__ import annotations

@@ -1,8 +1,15 @@
-"""media_credits: photos credited to agencies whose images the licence does not cover.
+"""media_credits: no photo is credited to an agency the licence does not cover.
 
-Credits are looked for where credits are written: image alt text and titles, figure
-captions, parenthesised credits such as "(REUTERS/Name)", and "Photo: ..." lines. A mention
-of the agency in running text ("the AP reported") is not a photo credit.
+What it checks: credits where credits are written (image alt text and titles, figure
+captions, parenthesised credits such as "(REUTERS/Name)", "Photo: ..." lines) for any of
+`credits`. A mention of the agency in running text ("the AP reported") is not a credit.
+
+Why: a newswire can license only its own work; agency photos in its stories need the
+republisher's own licence.
+
+Passes: `<figcaption>(Photo: Nick Pope/Daily Caller News Foundation)</figcaption>`
+
+Fails: `Troops train at a base. (REUTERS/China Newsphoto)`
 """
 
 from __future__ import annotations

@@ -1,7 +1,14 @@
 """notice: the newswire's licensing or credit notice is reproduced.
 
-Any one of `text` counts; the match is fuzzy (`min_score`) so a retyped quote mark or a
-small rewording still counts.
+What it checks: any one of the `text` wordings appears in the page, matched fuzzily
+(`min_score`) so retyped quote marks or a small rewording still count.
+
+Why: the notice tells readers, and other republishers, the terms the story came under.
+
+Passes: "All content created by the Daily Caller News Foundation, an independent and
+nonpartisan newswire service, is available without charge ..."
+
+Fails: a copy whose closing notice was cut.
 """
 
 from __future__ import annotations
