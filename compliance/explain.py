@@ -25,7 +25,7 @@ def reference_markdown() -> str:
     sections = []
     for check_type in CHECK_TYPES:
         summary, _, body = check_documentation(check_type).partition("\n\n")
-        sections.append(f"### {summary}\n\n{body}\n")
+        sections.append(f"#### {summary}\n\n{body}\n")
     return "\n".join(sections)
 
 

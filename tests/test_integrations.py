@@ -41,16 +41,25 @@ def test_pre_commit_hooks_run_for_real(tmp_path):
     shutil.copy(EXAMPLES / "copies" / "logo-missing.md", site / "draft.md")
     (site / "rules").mkdir()
     (site / "rules" / "wire.yaml").write_text("schema: 1\nid: wire\nchecks: []\n")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", "init", "-q"], cwd=site, check=True, env=env)
     subprocess.run(["git", "add", "."], cwd=site, check=True, env=env)
 
     def try_hook(hook: str, *files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files", *files],
-            cwd=site, env=env, capture_output=True, text=True, timeout=900,
+            cwd=site,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
 
     passed = try_hook("compliance-check", "story.html")

@@ -49,3 +49,26 @@ def test_installed_package_ships_its_rules(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "dcnf" in result.stdout
     assert "Daily Caller News Foundation" in result.stdout
+
+
+def test_readme_check_reference_is_the_check_documentation():
+    from compliance.explain import reference_markdown
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(
+        r"<!-- check-reference:start[^\n]*-->\n(.*?)<!-- check-reference:end -->", text, re.DOTALL
+    )
+    assert section.group(1) == reference_markdown()
+
+
+def test_explain_prints_the_same_documentation(runner):
+    from compliance.cli import app
+    from compliance.explain import check_documentation
+
+    result = runner.invoke(app, ["explain", "dcnf.byline"])
+    assert result.exit_code == 0
+    assert "Clause: All republished articles must include our reporter's byline." in result.stdout
+    assert check_documentation("byline") in result.stdout
+    assert runner.invoke(app, ["explain", "media_credits"]).stdout.startswith("media_credits: ")
+    unknown = runner.invoke(app, ["explain", "dcnf.bylin"])
+    assert unknown.exit_code == 2 and "did you mean 'dcnf.byline'?" in unknown.stderr
