@@ -27,7 +27,7 @@ TOML_TABLE = "tool.compliance"
 class Waiver(BaseModel):
     """A check not enforced for some pages, under an agreement that says so."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: str = Field(
         min_length=1, description="The rule waived, e.g. 'dcnf.logo'; '*' patterns allowed."
