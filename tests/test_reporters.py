@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compliance.cli import app
 from compliance.engine import Checker
@@ -227,3 +229,25 @@ def test_unknown_output_format_is_a_usage_error(runner, tmp_path):
     )
     assert result.exit_code == 2
     assert "unknown format 'pdf'" in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_annotation_escaping_keeps_text_on_one_line_and_reversible(text):
+    from compliance.reporters.github import escape_data, escape_property
+
+    for escaped in (escape_data(text), escape_property(text)):
+        assert "\n" not in escaped and "\r" not in escaped
+    unescaped = escape_data(text).replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+    assert unescaped == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_page_text_gives_well_formed_junit(text):
+    from compliance.model import Finding, Result, RunResult, Severity, Status
+
+    finding = Finding("logo", "dcnf.logo", False, Severity.ERROR, text, evidence=text)
+    run = RunResult((Result(text or "page", Status.FAIL, "dcnf", findings=(finding,)),))
+    root = ET.fromstring(REPORTERS["junit"](run, RenderOptions()))
+    assert root.get("failures") == "1"
