@@ -7,6 +7,7 @@ do its job (bad arguments, rule files or inputs), 3 a bug.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from enum import StrEnum
@@ -179,6 +180,10 @@ def check(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore any configuration file.")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Processes to check pages in; 0 uses every core."),
+    ] = 0,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
 
@@ -212,10 +217,10 @@ def check(
             )
             raise typer.Exit(EXIT_OK)
         raise _fail(UserError("no pages to check: the configuration's `include` matches none"))
-    raise typer.Exit(_run_check(request, refs))
+    raise typer.Exit(_run_check(request, refs, jobs or os.cpu_count() or 1))
 
 
-def _run_check(request: CheckRequest, refs: list[InputRef]) -> int:
+def _run_check(request: CheckRequest, refs: list[InputRef], jobs: int) -> int:
     from compliance.engine import Checker
     from compliance.match import OriginalsIndex
     from compliance.originals import load_archive
@@ -260,9 +265,9 @@ def _run_check(request: CheckRequest, refs: list[InputRef]) -> int:
         )
         with progress:
             task = progress.add_task("check", total=len(refs))
-            run = checker.run(refs, stdin_data, lambda _r: progress.advance(task))
+            run = checker.run(refs, stdin_data, lambda _r: progress.advance(task), jobs)
     else:
-        run = checker.run(refs, stdin_data)
+        run = checker.run(refs, stdin_data, jobs=jobs)
     run = suppressions.apply(run)
 
     for result in run.results:
@@ -276,8 +281,6 @@ def _run_check(request: CheckRequest, refs: list[InputRef]) -> int:
 
 
 def _write_reports(request: CheckRequest, run: RunResult) -> None:
-    import os
-
     from compliance.output import append_text, write_atomic
     from compliance.reporters import RenderOptions
 

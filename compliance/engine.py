@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
@@ -97,16 +99,36 @@ class Checker:
                 " this is a bug in compliance, please report it",
             )
 
+    def _results(
+        self, refs: Sequence[InputRef], stdin_data: bytes | None, jobs: int
+    ) -> Iterator[Result]:
+        if jobs <= 1 or len(refs) < PARALLEL_FROM or self.debug:
+            for ref in refs:
+                yield self.check_input(ref, stdin_data)
+            return
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_start_worker, initargs=(self.rulesets, self.index)
+        ) as pool:
+            chunk = max(1, min(16, len(refs) // (jobs * 4)))
+            for result, bug in pool.map(
+                _check_in_worker, refs, repeat(stdin_data), chunksize=chunk
+            ):
+                self.bugs += bug
+                yield result
+
     def run(
         self,
         refs: Sequence[InputRef],
         stdin_data: bytes | None = None,
         progress: Callable[[Result], None] | None = None,
+        jobs: int = 1,
     ) -> RunResult:
-        """Check every input in order, calling `progress` after each."""
+        """Check every input, in `jobs` processes, calling `progress` after each.
+
+        Results come back in input order whatever the number of processes.
+        """
         results = []
-        for ref in refs:
-            result = self.check_input(ref, stdin_data)
+        for result in self._results(refs, stdin_data, jobs):
             results.append(result)
             if progress:
                 progress(result)
@@ -121,6 +143,23 @@ class Checker:
             key=lambda info: info.id,
         )
         return RunResult(tuple(results), tuple(rules))
+
+
+# Below this many inputs, starting worker processes costs more than it saves.
+PARALLEL_FROM = 8
+_worker: Checker | None = None
+
+
+def _start_worker(rulesets: Sequence[RuleSet], index: OriginalsIndex | None) -> None:
+    global _worker
+    _worker = Checker(rulesets, index)
+
+
+def _check_in_worker(ref: InputRef, stdin_data: bytes | None) -> tuple[Result, int]:
+    assert _worker is not None
+    before = _worker.bugs
+    result = _worker.check_input(ref, stdin_data)
+    return result, _worker.bugs - before
 
 
 def evaluate(

@@ -190,3 +190,15 @@ def test_inspect_text(runner):
 def test_version(runner):
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("compliance ")
+
+
+def test_parallel_check_gives_the_same_report_in_input_order(runner, tmp_path):
+    for index, page in enumerate(sorted(COPIES.iterdir()) * 2):
+        (tmp_path / f"{index:02d}-{page.name}").write_bytes(page.read_bytes())
+    (tmp_path / "99-broken.html").write_bytes(b"")
+    args = ["check", str(tmp_path), "--originals", str(ORIGINALS), "--format", "json"]
+    one = runner.invoke(app, [*args, "--jobs", "1"])
+    two = runner.invoke(app, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 2  # the empty page is an input error
+    assert one.stdout == two.stdout
+    assert len(json.loads(two.stdout)["results"]) == 13
