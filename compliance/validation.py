@@ -107,6 +107,29 @@ def _get(data: Any, path: Path) -> Any:
 
 Hint = Callable[[str, Path, dict[str, Any]], str | None]
 
+# pydantic's wording of type errors, in the words of someone writing YAML or TOML.
+_PLAIN = {
+    "model_type": "must be a mapping of keys, not {given}",
+    "dict_type": "must be a mapping of keys, not {given}",
+    "model_attributes_type": "must be a mapping of keys, not {given}",
+    "list_type": "must be a list (e.g. [a, b]), not {given}",
+    "string_type": "must be text, not {given}",
+}
+
+
+def _yaml_type(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }
+    return next((name for kind, name in names.items() if type(value) is kind), "a value")
+
 
 def problems(
     exc: ValidationError,
@@ -147,8 +170,10 @@ def problems(
                     )
                 )
             continue
-        message = (hint(kind, loc, error) if hint else None) or error["msg"].removeprefix(
-            "Value error, "
+        message = (
+            (hint(kind, loc, error) if hint else None)
+            or _PLAIN.get(kind, "").format(given=_yaml_type(error.get("input")))
+            or error["msg"].removeprefix("Value error, ")
         )
         found.append(Problem(loc, False, f"{where or 'the file'}: {message}"))
     return found

@@ -160,7 +160,7 @@ def test_invalid_file_among_valid_ones_is_reported_with_the_rest_loaded_nowhere(
     with pytest.raises(UserError) as caught:
         load_rulesets([tmp_path])
     assert caught.value.problems == [
-        f"{tmp_path / 'bad.yaml'}:6:9: checks: Input should be a valid list"
+        f"{tmp_path / 'bad.yaml'}:6:9: checks: must be a list (e.g. [a, b]), not a number"
     ]
 
 
