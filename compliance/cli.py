@@ -434,6 +434,10 @@ def main() -> None:
     except KeyboardInterrupt:
         stderr.print("interrupted")
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`compliance check ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
     except Exception as exc:
         if _state["debug"]:
             traceback.print_exc()
