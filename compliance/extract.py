@@ -21,7 +21,7 @@ import lxml.html
 
 from compliance.errors import InputError
 from compliance.model import Article, Byline, Image, Link, Location, Page, TextBlock
-from compliance.names import ROLE_WORDS, is_person_name, split_byline
+from compliance.names import ACCOUNT_WORDS, ROLE_WORDS, is_person_name, split_byline
 from compliance.textmatch import normalize, word_count
 
 BLOCK_TAGS = frozenset(
@@ -507,6 +507,17 @@ def _looks_like_bio(text: str) -> bool:
 _HEADLINE_BYLINE = re.compile(r"^([A-Z][A-Z.'’\- ]+[A-Z])\s*:\s+\S")
 
 
+def _looks_like_outlet(text: str) -> bool:
+    """A short line naming an organisation, as under a byline: "Daily Caller News Foundation"."""
+    words = text.split()
+    return (
+        0 < len(words) <= 8
+        and not is_person_name(text)
+        and any(w.casefold().strip(".,") in ACCOUNT_WORDS for w in words)
+        and all(w[:1].isupper() or w.casefold() in ("the", "of", "and", "for") for w in words)
+    )
+
+
 def _text_bylines(
     blocks: list[TextBlock], title: str | None
 ) -> Iterator[tuple[str, str, Location, bool]]:
@@ -533,8 +544,8 @@ def _text_bylines(
             after_title = (
                 i > 0 and title_key is not None and normalize(blocks[i - 1].text) == title_key
             )
-            before_bio = i + 1 < len(blocks) and _looks_like_bio(blocks[i + 1].text)
-            if after_title or before_bio:
+            following = blocks[i + 1].text if i + 1 < len(blocks) else ""
+            if after_title or _looks_like_bio(following) or _looks_like_outlet(following):
                 yield block.text, "text", block.location, True
 
 

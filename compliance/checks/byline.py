@@ -23,7 +23,7 @@ from pydantic import Field
 from compliance.checks.base import CheckContext, CheckOptions, Outcome
 from compliance.model import Byline
 from compliance.names import name_score
-from compliance.textmatch import excerpt
+from compliance.textmatch import excerpt, normalize, word_count
 
 
 class Options(CheckOptions):
@@ -54,8 +54,27 @@ def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], li
         if best is not None and best[0] >= min_score:
             found.append(best[1])
         else:
-            missing.append(reporter)
+            shown = _shown_name(ctx, reporter)
+            if shown is not None:
+                found.append(shown)
+            else:
+                missing.append(reporter)
     return found, missing
+
+
+_SHORT_LINE = 12  # words: a credit line, not running text that happens to name the reporter
+
+
+def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
+    """A short line that shows the reporter's name in markup no byline rule recognised.
+
+    Knowing whose name to look for, a line such as "Philip Lenczycki | April 28" is a byline.
+    """
+    key = normalize(reporter)
+    for index, block in enumerate(ctx.article.blocks):
+        if word_count(block.text) <= _SHORT_LINE and key in normalize(block.text):
+            return Byline(reporter, block.text, "text", block.location, True, index)
+    return None
 
 
 def _names(names: list[str]) -> str:
