@@ -24,18 +24,18 @@ class CheckRequest:
     config: ProjectConfig
 
 
-def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
+def parse_output(spec: str, default_format: str, where: str = "--output") -> tuple[str, Path]:
     """`FORMAT=FILE`, or a bare FILE for the report chosen with --format."""
     from compliance.reporters import REPORTERS
 
     name, sep, file = spec.partition("=")
     if sep and name in REPORTERS:
         if not file:
-            raise UserError(f"--output {spec}: give a file after '='")
+            raise UserError(f"{where} {spec}: give a file after '='")
         return name, Path(file)
     if sep and "/" not in name and "." not in name:
         raise UserError(
-            f"--output {spec}: unknown format '{name}'; the formats are: {', '.join(REPORTERS)}"
+            f"{where} {spec}: unknown format '{name}'; the formats are: {', '.join(REPORTERS)}"
         )
     return default_format, Path(spec)
 
@@ -54,10 +54,14 @@ def build_request(
     """Flags win; settings the flags leave out come from the configuration file."""
     spec = config.spec
     chosen_format = output_format or spec.format or "terminal"
-    output_specs = outputs if outputs else spec.output
-    parsed = [parse_output(o, chosen_format) for o in output_specs]
-    if not outputs:  # paths written in the configuration are relative to it
-        parsed = [(fmt, config.resolve(str(path))) for fmt, path in parsed]
+    if outputs:
+        parsed = [parse_output(o, chosen_format) for o in outputs]
+    else:  # paths written in the configuration are relative to it
+        where = f"{config.path}: output"
+        parsed = [
+            (fmt, config.resolve(str(path)))
+            for fmt, path in (parse_output(o, chosen_format, where) for o in spec.output)
+        ]
     return CheckRequest(
         inputs=tuple(inputs or ()),
         rules=tuple(rules) if rules else tuple(config.resolve(r) for r in spec.rules),
