@@ -123,7 +123,7 @@ def check(
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="INPUT",
+            metavar="[INPUT]...",
             help="Pages to check: files, directories (searched for .html .htm .md .markdown"
             " .txt), http(s) URLs, or - for standard input. Default: the configuration's"
             " `include` patterns.",
