@@ -217,6 +217,8 @@ def check(
             )
             raise typer.Exit(EXIT_OK)
         raise _fail(UserError("no pages to check: the configuration's `include` matches none"))
+    if jobs < 0:
+        raise _fail(UserError(f"--jobs {jobs}: give a number of processes, or 0 for every core"))
     raise typer.Exit(_run_check(request, refs, jobs or os.cpu_count() or 1))
 
 
