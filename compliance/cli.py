@@ -182,7 +182,9 @@ def check(
     ] = False,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=0, help="Processes to check pages in; 0 uses every core."),
+        typer.Option(
+            "--jobs", "-j", metavar="N", help="Processes to check pages in; 0 uses every core."
+        ),
     ] = 0,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
