@@ -278,9 +278,6 @@ class RunResult:
         """Results in input-name order, so two runs over the same inputs read the same."""
         return sorted(self.results, key=lambda r: r.input)
 
-    def rule(self, rule_id: str) -> RuleInfo | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
-
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
 
