@@ -10,7 +10,7 @@ import pytest
 from compliance.extract import extract
 from compliance.model import Page
 from compliance.names import name_score, split_byline
-from conftest import CORPUS, needs_shared
+from conftest import CORPUS, SEED, needs_shared
 
 READABILITY = CORPUS / "readability-test-pages"
 BENCHMARK = CORPUS / "article-extraction-benchmark"
@@ -92,3 +92,54 @@ def test_readability_page_extracts(folder):
     article = extract(Page(str(folder), "html", html))
     assert article.paragraphs
     assert all(b.location.line is not None for b in article.blocks)
+
+
+@needs_shared(READABILITY)
+@needs_shared(SEED)
+def test_site_chrome_does_not_change_the_verdict():
+    """A DCNF copy placed in each real page's chrome (their bylines, images and notices around
+    it) passes; without its logo it fails on the logo alone, with or without the original."""
+    import copy
+
+    import lxml.html
+
+    from compliance.engine import evaluate
+    from compliance.model import Match, Original
+    from compliance.ruleset import load_rulesets
+
+    dcnf = next(r for r in load_rulesets() if r.id == "dcnf")
+    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    title = lines[1]
+    start = next(i for i, line in enumerate(lines) if line.startswith("China and Iran agreed"))
+    notice = next(line for line in lines if line.startswith("All content created"))
+    paragraphs = [p for p in lines[start:] if p != notice and "REUTERS" not in p][:8]
+    original = Original(
+        "seed", title, tuple(paragraphs), authors=("Philip Lenczycki",), source="dcnf"
+    )
+    logo = '<img src="/uploads/dcnf-logo.png" alt="Daily Caller News Foundation logo">'
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    copy_html = (
+        f'<article><h1>{title}</h1><p class="byline">By Philip Lenczycki, Daily Caller'
+        f" News Foundation</p>{{logo}}{body}<p>{notice}</p></article>"
+    )
+    wrong = []
+    for folder in _readability_pages():
+        page = lxml.html.document_fromstring(
+            (folder / "source.html").read_bytes(), parser=lxml.html.HTMLParser(encoding="utf-8")
+        )
+        for with_logo in (True, False):
+            wrapped = copy.deepcopy(page)
+            wrapped.find("body").insert(
+                0, lxml.html.fragment_fromstring(copy_html.format(logo=logo if with_logo else ""))
+            )
+            article = extract(
+                Page(folder.name, "html", lxml.html.tostring(wrapped, encoding="unicode"))
+            )
+            for match in (Match(original, 1.0, 1.0, "test"), None):
+                result = evaluate(article, dcnf, match)
+                failed = sorted(
+                    f.check for f in result.findings if not f.passed and f.severity.value == "error"
+                )
+                if failed != ([] if with_logo else ["logo"]):
+                    wrong.append((folder.name, with_logo, match is not None, failed))
+    assert wrong == []
