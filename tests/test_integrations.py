@@ -63,13 +63,24 @@ def test_pre_commit_hooks_run_for_real(tmp_path):
         )
 
     passed = try_hook("compliance-check", "story.html")
-    assert passed.returncode == 0, passed.stdout + passed.stderr
+    output = passed.stdout + passed.stderr
+    if passed.returncode not in (0, 1) and any(sign in output for sign in _NETWORK_TROUBLE):
+        pytest.skip("the package registry could not be reached to build the hook's environment")
+    assert passed.returncode == 0, output
     failed = try_hook("compliance-check", "story.html", "draft.md")
     assert failed.returncode == 1
     assert "no Daily Caller News Foundation logo" in failed.stdout
     rules = try_hook("compliance-rules", "rules/wire.yaml")
     assert rules.returncode == 1
     assert "rules/wire.yaml:1:1: name: missing required key 'name'" in rules.stdout
+
+
+_NETWORK_TROUBLE = (
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "ReadTimeoutError",
+    "No matching distribution found",
+)
 
 
 def test_examples_ci_files_are_valid_yaml():
