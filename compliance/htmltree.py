@@ -1,0 +1,167 @@
+"""The HTML tree: parsing that refuses to judge truncated pages, and where elements are.
+
+Every element can be located by its source line (the Markdown line, for rendered Markdown)
+and a short CSS selector, and a page's visible text is split into blocks for searching.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from compliance.errors import InputError
+from compliance.model import Location, TextBlock
+
+BLOCK_TAGS = frozenset(
+    """
+    address article aside blockquote body caption center dd details dialog div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main
+    nav ol p pre section summary table tbody td tfoot th thead tr ul
+    """.split()
+)
+
+SKIP_TAGS = frozenset(
+    """
+    script style noscript template head svg iframe object embed select option textarea
+    """.split()
+)
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+_LIMIT_MESSAGES = (
+    "Excessive depth",
+    "Huge input lookup",
+    "Buffer size limit",
+    "xmlSAX2Characters: huge text node",
+)
+
+_CLOSING_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def keep_trailing_content(markup: str) -> str:
+    """Keep what follows `</html>`, as browsers do; libxml2 drops it without a word.
+
+    CMS plugins inject bylines and credit lines there, and losing them would turn into a
+    false "missing" finding.
+    """
+    closings = list(_CLOSING_DOCUMENT.finditer(markup))
+    if closings and markup[closings[-1].end() :].strip():
+        return _CLOSING_DOCUMENT.sub("", markup)
+    return markup
+
+
+def parse_html(markup: str, source: str) -> lxml.html.HtmlElement:
+    markup = keep_trailing_content(markup)
+    parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
+    try:
+        root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise InputError(f"{source}: no HTML content could be read ({exc})") from None
+    for entry in parser.error_log:
+        if any(limit in entry.message for limit in _LIMIT_MESSAGES):
+            # lxml drops what lies past its limits without raising: an absence found in such
+            # a tree could be a false accusation, so the page is not judged at all.
+            raise InputError(
+                f"{source}: line {entry.line}: the page is too deeply nested or holds too large"
+                f" a text node for the HTML parser to read all of it ({entry.message.strip()})"
+            )
+    return root
+
+
+def is_hidden(el: lxml.html.HtmlElement) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def line_of(el: lxml.html.HtmlElement) -> int | None:
+    """The source line of an element; for rendered Markdown, the line in the Markdown file."""
+    node: Any = el
+    while node is not None:
+        mapped = node.get("data-source-line") if isinstance(node.tag, str) else None
+        if mapped:
+            return int(mapped)
+        node = node.getparent()
+    return el.sourceline
+
+
+def selector(el: lxml.html.HtmlElement) -> str:
+    """A short CSS selector for an element: up to three ancestors, stopping at an id."""
+    parts: list[str] = []
+    node: Any = el
+    while node is not None and isinstance(node.tag, str) and len(parts) < 4:
+        part = node.tag
+        node_id = node.get("id")
+        if node_id and re.fullmatch(r"[A-Za-z][\w-]*", node_id):
+            parts.append(f"{part}#{node_id}")
+            break
+        classes = [
+            c for c in (node.get("class") or "").split() if re.fullmatch(r"-?[_A-Za-z][\w-]*", c)
+        ]
+        if classes:
+            part += "." + ".".join(classes[:2])
+        parent = node.getparent()
+        if node is el and parent is not None:
+            same = [c for c in parent if c.tag == node.tag]
+            if len(same) > 1:
+                part += f":nth-of-type({same.index(node) + 1})"
+        if node.tag in ("html", "body"):
+            break
+        parts.append(part)
+        node = parent
+    return " > ".join(reversed(parts)) or el.tag
+
+
+def location_of(el: lxml.html.HtmlElement) -> Location:
+    return Location(line_of(el), selector(el))
+
+
+class BlockCollector:
+    """Splits the visible text of a tree into blocks at block elements and `<br>`."""
+
+    def __init__(self) -> None:
+        self.blocks: list[TextBlock] = []
+
+    def _flush(self, buf: list[str], owner: Any, anchor: Any) -> None:
+        text = " ".join("".join(buf).split())
+        buf.clear()
+        if text:
+            line = line_of(anchor) if anchor is not owner else line_of(owner)
+            self.blocks.append(TextBlock(text, Location(line, selector(owner)), owner.tag))
+
+    def collect(self, root: Any) -> list[TextBlock]:
+        """The blocks of the document's body, in document order."""
+        body = root.find("body")
+        self._visit_block(body if body is not None else root)
+        return self.blocks
+
+    def _visit_block(self, el: Any) -> None:
+        state = {"anchor": el}
+        buf: list[str] = []
+        if el.text:
+            buf.append(el.text)
+        self._visit_children(el, buf, el, state)
+        self._flush(buf, el, state["anchor"])
+
+    def _visit_children(self, el: Any, buf: list[str], owner: Any, state: dict[str, Any]) -> None:
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else None
+            if tag is None or tag in SKIP_TAGS or is_hidden(child):
+                pass
+            elif tag == "br":
+                self._flush(buf, owner, state["anchor"])
+                state["anchor"] = child
+            elif tag in BLOCK_TAGS:
+                self._flush(buf, owner, state["anchor"])
+                self._visit_block(child)
+                state["anchor"] = child
+            else:
+                if child.text:
+                    buf.append(child.text)
+                self._visit_children(child, buf, owner, state)
+            if child.tail:
+                buf.append(child.tail)
