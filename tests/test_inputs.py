@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,7 @@ from compliance.sources import InputRef, expand_inputs, load_page
 from conftest import EXAMPLES
 
 COMPLIANT = (EXAMPLES / "copies" / "compliant.html").read_text(encoding="utf-8")
+NO_LOGO = re.sub(r"<img[^>]*dcnf-logo[^>]*>", "", COMPLIANT)
 
 
 def _article(path):
@@ -138,6 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         routes = {
             "/copy": (200, "text/html; charset=utf-8", COMPLIANT.encode()),
+            "/nologo": (200, "text/html; charset=utf-8", NO_LOGO.encode()),
             "/moved": (301, "text/html", b""),
             "/missing": (404, "text/html", b"not here"),
         }
@@ -232,3 +235,21 @@ def test_any_markup_is_read_or_refused_cleanly(fragments, kind):
         return
     assert all(block.text.strip() for block in article.blocks)
     assert all(b.name for b in article.byline_candidates)
+
+
+def test_sarif_for_a_url_input_validates(runner, server):
+    import jsonschema
+
+    from conftest import SHARED
+
+    schema_file = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+    if not schema_file.exists():
+        pytest.skip("the SARIF schema is not available")
+    page = f"{server}/nologo"
+    result = runner.invoke(app, ["check", page, "--format", "sarif", "--no-config"])
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, json.loads(schema_file.read_text(encoding="utf-8")))
+    assert result.exit_code == 1
+    [finding] = log["runs"][0]["results"]
+    assert finding["ruleId"] == "dcnf.logo"
+    assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == page
