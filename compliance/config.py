@@ -129,8 +129,8 @@ def _toml_line(text: str, path: tuple[str | int, ...]) -> int | None:
         return start + 1
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
     for index in range(start + 1, len(lines)):
-        if lines[index].lstrip().startswith("[") and index > start + 1 and not path:
-            break
+        if lines[index].lstrip().startswith("["):
+            break  # the next table: the key is not written under this one
         if pattern.match(lines[index]):
             return index + 1
     return start + 1

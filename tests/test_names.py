@@ -71,7 +71,7 @@ def test_split_byline_never_fails_and_people_are_plausible(raw):
 
 @settings(max_examples=300, deadline=None)
 @given(_name, _name)
-def test_name_score_is_bounded_and_symmetric_on_equal_names(a, b):
+def test_name_score_is_bounded_and_full_for_the_same_name(a, b):
     score = name_score(a, b)
     assert 0 <= score <= 100
     if a.strip() and any(ch.isalnum() for ch in a):

@@ -28,12 +28,11 @@ def site(tmp_path) -> Path:
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env_path = str(ROOT)
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            f"import sys; sys.path.insert(0, {env_path!r});"
+            f"import sys; sys.path.insert(0, {str(ROOT)!r});"
             " from compliance.cli import main; main()",
             "check",
             *args,
