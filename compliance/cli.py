@@ -23,6 +23,7 @@ from compliance.model import RunResult, Severity, Status
 from compliance.reporters import REPORTERS
 
 if TYPE_CHECKING:
+    from compliance.index_cache import Opened
     from compliance.request import CheckRequest
     from compliance.sources import InputRef
 
@@ -53,6 +54,10 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="List, show, validate and describe rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+index_app = typer.Typer(
+    help="Build and describe the index of a newswire's originals.", no_args_is_help=True
+)
+app.add_typer(index_app, name="index")
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
@@ -101,8 +106,18 @@ OriginalsOption = Annotated[
     typer.Option(
         "--originals",
         metavar="PATH",
-        help="The newswire's own articles: a .jsonl file or a directory of article files;"
-        " repeatable.",
+        help="The newswire's own articles: a .jsonl file, an RSS/Atom feed or WordPress"
+        " export (.xml), article files, or a directory of them; repeatable.",
+    ),
+]
+IndexOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        metavar="DIR",
+        help="Where the originals' index is kept (reused while the originals are unchanged)."
+        " Default: a directory in the user's cache ($COMPLIANCE_CACHE_DIR,"
+        " else ~/.cache/compliance).",
     ),
 ]
 
@@ -186,6 +201,7 @@ def check(
             "--jobs", "-j", metavar="N", help="Processes to check pages in; 0 uses every core."
         ),
     ] = 0,
+    index_dir: IndexOption = None,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
 
@@ -221,32 +237,46 @@ def check(
         raise _fail(UserError("no pages to check: the configuration's `include` matches none"))
     if jobs < 0:
         raise _fail(UserError(f"--jobs {jobs}: give a number of processes, or 0 for every core"))
-    raise typer.Exit(_run_check(request, refs, jobs or os.cpu_count() or 1))
+    raise typer.Exit(_run_check(request, refs, jobs or os.cpu_count() or 1, index_dir))
 
 
-def _run_check(request: CheckRequest, refs: list[InputRef], jobs: int) -> int:
+def _open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:
+    """The originals' index, built (with a progress bar on a terminal) when not yet fresh."""
+    from compliance.index_cache import open_index
+
+    if not stderr.is_terminal:
+        return open_index(paths, location)
+    with stderr.status("reading the originals…") as status:
+        return open_index(
+            paths, location, lambda n: status.update(f"indexing the originals: {n:,} read")
+        )
+
+
+def _run_check(
+    request: CheckRequest, refs: list[InputRef], jobs: int, index_dir: Path | None
+) -> int:
     from compliance.engine import Checker
-    from compliance.match import OriginalsIndex
-    from compliance.originals import load_archive
+    from compliance.match import Matcher
     from compliance.ruleset import load_rulesets
     from compliance.suppress import Suppressions, load_baseline
 
     try:
         rulesets = load_rulesets(request.rules or None)
-        archive = load_archive(request.originals)
+        index = _open_index(request.originals, index_dir).index if request.originals else None
         suppressions = Suppressions(
             request.config, load_baseline(request.baseline) if request.baseline else frozenset()
         )
     except UserError as exc:
         raise _fail(exc) from None
-    for problem in archive.problems:
+    problems = index.problems if index is not None else []
+    for problem in problems:
         stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
     for warning in suppressions.expired():
         stderr.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
 
     checker = Checker(
         rulesets,
-        OriginalsIndex(archive.originals) if archive.originals else None,
+        Matcher(index) if index is not None and len(index) else None,
         debug=_state["debug"],
     )
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
@@ -281,7 +311,7 @@ def _run_check(request: CheckRequest, refs: list[InputRef], jobs: int) -> int:
         _write_reports(request, run)
     except UserError as exc:
         raise _fail(exc) from None
-    return _exit_code(run, FailOn(request.fail_on), bool(archive.problems), checker.bugs > 0)
+    return _exit_code(run, FailOn(request.fail_on), bool(problems), checker.bugs > 0)
 
 
 def _write_reports(request: CheckRequest, run: RunResult) -> None:
@@ -330,7 +360,7 @@ def inspect(
     except InputError as exc:
         raise _fail(exc) from None
     if output_format is InspectFormat.json:
-        typer.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False, default=str))
     else:
         _stdout().print(render_article(article))
 
@@ -452,3 +482,108 @@ def main() -> None:
                 markup=False,
             )
         sys.exit(EXIT_BUG)
+
+
+OriginalsArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH...",
+        help="The originals, as given to --originals: .jsonl files, feeds or WordPress"
+        " exports (.xml), article files, or directories of them.",
+        show_default=False,
+    ),
+]
+
+
+def _size_on_disk(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+@index_app.command("build")
+def index_build(
+    paths: OriginalsArgument,
+    index_dir: IndexOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when the stored index is current.")
+    ] = False,
+) -> None:
+    """Index the originals now, so that the first check does not wait for it.
+
+    The index is reused by every later run while the originals are unchanged.
+    """
+    from compliance.index_build import build_index
+    from compliance.index_cache import default_location
+
+    try:
+        if force:
+            location = index_dir or default_location(paths)
+            location.parent.mkdir(parents=True, exist_ok=True)
+            index = build_index(paths, location)
+            built = True
+        else:
+            opened = _open_index(paths, index_dir)
+            index, built = opened.index, opened.built
+    except UserError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(UserError(f"cannot write the index: {exc}")) from None
+    for problem in index.problems:
+        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    manifest = index.manifest
+    verb = "indexed" if built else "already current:"
+    typer.echo(
+        f"{verb} {manifest['originals']:,} originals from {len(manifest['sources']):,} files"
+        f" in {manifest['build_seconds']:.1f} s ({manifest['postings']:,} postings,"
+        f" {_size_on_disk(index.path) / 1e6:.1f} MB) at {index.path}"
+    )
+    raise typer.Exit(EXIT_USER_ERROR if index.problems else EXIT_OK)
+
+
+@index_app.command("info")
+def index_info(
+    paths: OriginalsArgument,
+    index_dir: IndexOption = None,
+    output_format: Annotated[
+        InspectFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = InspectFormat.text,
+) -> None:
+    """Say where the originals' index is, whether it is current, and what it holds."""
+    from compliance.index_cache import default_location, staleness
+
+    location = index_dir or default_location(paths)
+    try:
+        reason = staleness(location, paths)
+        manifest = json.loads((location / "manifest.json").read_text(encoding="utf-8"))
+    except UserError as exc:
+        raise _fail(exc) from None
+    except (OSError, ValueError):
+        raise _fail(
+            UserError(
+                f"no index of these originals at {location}; build it with"
+                " `compliance index build " + " ".join(str(p) for p in paths) + "`"
+            )
+        ) from None
+    info = {
+        "index": str(location),
+        "current": reason is None,
+        "stale_because": reason,
+        "originals": manifest["originals"],
+        "postings": manifest["postings"],
+        "bytes": _size_on_disk(location),
+        "built": manifest["built"],
+        "build_seconds": manifest["build_seconds"],
+        "sources": len(manifest["sources"]),
+        "problems": manifest["problems"],
+    }
+    if output_format is InspectFormat.json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    state = "current" if reason is None else f"stale: {reason} (rebuilt on the next check)"
+    typer.echo(
+        f"index:     {location}\n"
+        f"status:    {state}\n"
+        f"originals: {info['originals']:,} from {info['sources']:,} files\n"
+        f"postings:  {info['postings']:,} ({info['bytes'] / 1e6:.1f} MB on disk)\n"
+        f"built:     {info['built']} in {info['build_seconds']:.1f} s\n"
+        f"problems:  {len(info['problems'])}"
+    )

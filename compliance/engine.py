@@ -11,7 +11,7 @@ from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
 from compliance.errors import InputError
 from compliance.extract import extract
-from compliance.match import OriginalsIndex
+from compliance.match import Matcher
 from compliance.model import (
     Article,
     Finding,
@@ -34,7 +34,7 @@ class Checker:
     """Checks inputs against rule sets, optionally with the newswire's originals."""
 
     rulesets: Sequence[RuleSet]
-    index: OriginalsIndex | None = None
+    matcher: Matcher | None = None
     debug: bool = False
     bugs: int = 0  # inputs that hit an internal error; the CLI exits 3 when there are any
 
@@ -75,7 +75,7 @@ class Checker:
 
     def check_article(self, article: Article) -> Result:
         """Match the article, pick the rule set that governs it, and run its checks."""
-        match = self.index.match(article) if self.index else None
+        match = self.matcher.match(article) if self.matcher else None
         governing = self._governing(article, match)
         if governing is None:
             return Result(article.source, Status.UNMATCHED, match=match)
@@ -107,7 +107,7 @@ class Checker:
                 yield self.check_input(ref, stdin_data)
             return
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(self.rulesets, self.index)
+            max_workers=jobs, initializer=_start_worker, initargs=(self.rulesets, self.matcher)
         ) as pool:
             chunk = max(1, min(16, len(refs) // (jobs * 4)))
             for result, bug in pool.map(
@@ -150,9 +150,9 @@ PARALLEL_FROM = 8
 _worker: Checker | None = None
 
 
-def _start_worker(rulesets: Sequence[RuleSet], index: OriginalsIndex | None) -> None:
+def _start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
     global _worker
-    _worker = Checker(rulesets, index)
+    _worker = Checker(rulesets, matcher)
 
 
 def _check_in_worker(ref: InputRef, stdin_data: bytes | None) -> tuple[Result, int]:
@@ -179,6 +179,7 @@ def evaluate(
             message=ctx.outcomes[check.id].message,
             evidence=ctx.outcomes[check.id].evidence,
             location=ctx.outcomes[check.id].location,
+            details=ctx.outcomes[check.id].details,
             clause=check.clause,
             fix=check.fix,
             fingerprint=fingerprint(

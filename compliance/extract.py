@@ -15,7 +15,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 from compliance.bylines import markup_bylines, resolve_bylines, text_bylines
-from compliance.htmltree import BlockCollector, is_hidden, location_of, parse_html
+from compliance.htmltree import (
+    HEADING_TAGS,
+    BlockCollector,
+    is_hidden,
+    location_of,
+    parse_html,
+)
 from compliance.metadata import (
     canonical_of,
     json_ld,
@@ -77,6 +83,16 @@ def _images(root: Any, base: str | None) -> list[Image]:
     return images
 
 
+def _pixels(root: Any, base: str | None) -> list[str]:
+    """Addresses of tracking images and scripts, hidden or not (the join needs them all)."""
+    found = []
+    for el in root.iter("img", "script"):
+        src = el.get("src") or el.get("data-src") or ""
+        if src and ("pixel" in src or "republication" in (el.get("id") or "") + src):
+            found.append(urljoin(base, src) if base else src)
+    return found
+
+
 def _links(root: Any, base: str | None) -> list[Link]:
     links = []
     for el in root.iter("a"):
@@ -132,7 +148,12 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         images=tuple(_images(root, base)),
         links=tuple(_links(root, base)),
         canonical=canonical_of(root, meta, base) or _str(front.get("canonical")),
-        metadata={"meta": meta, "json_ld": objects, "front_matter": front},
+        metadata={
+            "meta": meta,
+            "json_ld": objects,
+            "front_matter": front,
+            "pixels": _pixels(root, base),
+        },
         blocks=tuple(blocks),
         read_paragraphs=partial(
             _article_paragraphs, markup if page.kind == "html" else None, tuple(blocks)
@@ -152,7 +173,7 @@ def _article_paragraphs(markup: str | None, blocks: tuple[TextBlock, ...]) -> tu
     text = getattr(extracted, "text", None)
     if text:
         return tuple(line.strip() for line in text.split("\n") if line.strip())
-    return tuple(b.text for b in blocks if b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"))
+    return tuple(b.text for b in blocks if b.tag not in HEADING_TAGS)
 
 
 def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:

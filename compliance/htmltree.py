@@ -23,6 +23,8 @@ BLOCK_TAGS = frozenset(
     """.split()
 )
 
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
 SKIP_TAGS = frozenset(
     """
     script style noscript template head svg iframe object embed select option textarea
@@ -165,3 +167,16 @@ class BlockCollector:
                 self._visit_children(child, buf, owner, state)
             if child.tail:
                 buf.append(child.tail)
+
+
+def fragment_paragraphs(markup: str, source: str) -> tuple[str, ...]:
+    """The text paragraphs of an HTML fragment (a feed entry's or a CMS post's content).
+
+    Headings are left out: they are the article's furniture, not its text.
+    """
+    if not markup.strip():
+        return ()
+    if "<" not in markup:  # plain text with blank lines between paragraphs
+        return tuple(" ".join(p.split()) for p in markup.split("\n\n") if p.strip())
+    blocks = BlockCollector().collect(parse_html(markup, source))
+    return tuple(b.text for b in blocks if b.tag not in HEADING_TAGS)

@@ -1,113 +1,142 @@
 """Finding the original a copy was made from, and how closely the copy follows it.
 
-A copy that names its original (a canonical link to the original's URL) is joined to it
-directly. Otherwise originals that share word 5-grams with the copy are candidates, and
-paragraph-by-paragraph alignment with rapidfuzz gives the verdict: a page sharing one quote
-with an original is not a copy of it.
+First the exact joins: an original the page names (canonical link, `og:url`, isBasedOn,
+tracking pixel, "originally published at" link). Then the text: the copy's winnowed 5-gram
+fingerprints are looked up in the archive index, and the few originals sharing enough of them
+are aligned paragraph by paragraph. Alignment gives the verdict, so a page that shares one
+quote with an original is not a copy of it, and of two originals on the same story, the one
+that explains more of the copy wins; the others are reported as alternatives (a roundup
+republishes several).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz, process
+from compliance.alignment import BOILERPLATE, MIN_WORDS, Alignment, align
+from compliance.archive_index import ArchiveIndex, normalize_url
+from compliance.fingerprints import fingerprints, normalize_bytes
+from compliance.joins import Named, host_of, named_originals
+from compliance.model import Alternative, Article, Match, Original
 
-from compliance.model import Article, Match, Original
-from compliance.textmatch import normalize
-
-SHINGLE = 5
-MIN_WORDS = 6  # shorter paragraphs (datelines, "Font Size:") say nothing about the source
-PARAGRAPH_SCORE = 80  # a paragraph of the original counts as carried at this ratio
-MIN_COVERAGE = 0.3
-MIN_SHARED_SHINGLES = 3
-CANDIDATES = 5
-_WORD = re.compile(r"\w+")
-
-
-def normalize_url(url: str) -> str:
-    """Scheme-, `www.`-, query- and trailing-slash-insensitive form of a URL."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
-
-
-def _shingles(paragraphs: Iterable[str]) -> set[int]:
-    found: set[int] = set()
-    for paragraph in paragraphs:
-        words = _WORD.findall(normalize(paragraph))
-        found.update(hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
-    return found
-
-
-def _substantial(paragraphs: Sequence[str]) -> list[str]:
-    return [normalize(p) for p in paragraphs if len(p.split()) >= MIN_WORDS]
+# An exact join whose text shares less than this with the page is checked against the text.
+JOIN_MIN_COVERAGE = 0.05
 
 
 @dataclass(frozen=True)
-class Alignment:
-    similarity: float
-    coverage: float
-    carried: int  # paragraphs of the original found in the copy
+class _Aligned:
+    number: int
+    original: Original
+    alignment: Alignment
+
+    @property
+    def rank(self) -> tuple[float, float, float]:
+        a = self.alignment
+        return (a.copy_share * len("".join(a.copy)), a.coverage, a.similarity)
 
 
-def align(original: Sequence[str], copy: Sequence[str]) -> Alignment:
-    """How much of the original the copy carries (coverage) and how faithfully (similarity)."""
-    source, target = _substantial(original), _substantial(copy)
-    if not source or not target:
-        return Alignment(0.0, 0.0, 0)
-    scores = process.cdist(source, target, scorer=fuzz.ratio, workers=1)
-    best = scores.max(axis=1)
-    total = sum(len(p) for p in source)
-    carried = [
-        (len(p), float(s)) for p, s in zip(source, best, strict=True) if s >= PARAGRAPH_SCORE
-    ]
-    carried_chars = sum(length for length, _ in carried)
-    if not carried_chars:
-        return Alignment(0.0, 0.0, 0)
-    similarity = sum(length * score for length, score in carried) / carried_chars / 100
-    return Alignment(similarity, carried_chars / total, len(carried))
+def _text_of(paragraphs: Sequence[str]) -> bytes:
+    return normalize_bytes(" ".join(p for p in paragraphs if len(p.split()) >= MIN_WORDS))
 
 
-class OriginalsIndex:
-    """The archive, indexed for finding a copy's original without comparing against all of it."""
+class Matcher:
+    """Matches copies against one archive index."""
 
-    def __init__(self, originals: Sequence[Original]) -> None:
-        self.originals = list(originals)
-        self._by_url = {normalize_url(o.url): o for o in self.originals if o.url}
-        self._postings: dict[int, list[int]] = {}
-        for number, original in enumerate(self.originals):
-            for shingle in _shingles(original.body):
-                self._postings.setdefault(shingle, []).append(number)
+    def __init__(self, index: ArchiveIndex, boilerplate: Sequence[str] = BOILERPLATE) -> None:
+        self.index = index
+        self.boilerplate = tuple(boilerplate)
 
     def __len__(self) -> int:
-        return len(self.originals)
+        return len(self.index)
 
-    def _aligned(self, original: Original, article: Article, method: str) -> Match:
-        result = align(original.body, article.paragraphs)
-        return Match(original, result.similarity, result.coverage, method)
+    def _align(self, number: int, paragraphs: Sequence[str], furniture: Sequence[str]) -> _Aligned:
+        original = self.index.original(number)
+        return _Aligned(
+            number,
+            original,
+            align(original.body, paragraphs, self.boilerplate, (original.title, *furniture)),
+        )
+
+    def by_text(self, paragraphs: Sequence[str], furniture: Sequence[str] = ()) -> list[_Aligned]:
+        """Originals the paragraphs republish, best first (empty when none).
+
+        `furniture`: the copy's headline, byline and credit lines, which are not its text.
+        """
+        found = [
+            self._align(number, paragraphs, furniture)
+            for number, _hits in self.index.candidates(fingerprints(_text_of(paragraphs)))
+        ]
+        return sorted(
+            (f for f in found if f.alignment.accepted), key=lambda f: f.rank, reverse=True
+        )
+
+    def _named(self, article: Article) -> tuple[Named, int] | None:
+        for named in named_originals(article):
+            number = self.index.find(named.kind, named.value)
+            if number is not None:
+                return named, number
+        return None
 
     def match(self, article: Article) -> Match | None:
         """The original `article` copies, or None when it copies none of them."""
-        for url in (article.canonical, article.metadata.get("meta", {}).get("og:url")):
-            if url and normalize_url(url) in self._by_url:
-                return self._aligned(self._by_url[normalize_url(url)], article, "canonical")
-        counts: Counter[int] = Counter()
-        for shingle in _shingles(article.paragraphs):
-            counts.update(self._postings.get(shingle, ()))
-        best: Match | None = None
-        for number, shared in counts.most_common(CANDIDATES):
-            if shared < MIN_SHARED_SHINGLES:
-                break
-            candidate = self._aligned(self.originals[number], article, "text")
-            if candidate.coverage < MIN_COVERAGE:
-                continue
-            if best is None or (candidate.coverage, candidate.similarity) > (
-                best.coverage,
-                best.similarity,
-            ):
-                best = candidate
-        return best
+        paragraphs = article.paragraphs
+        furniture = _furniture(article)
+        notes: list[str] = []
+        named = self._named(article)
+        chosen: _Aligned | None = None
+        method = "text"
+        if named is not None:
+            joined = self._align(named[1], paragraphs, furniture)
+            if joined.alignment.coverage >= JOIN_MIN_COVERAGE or not joined.alignment.copy:
+                chosen, method = joined, named[0].signal
+            else:
+                notes.append(
+                    f"the page names {joined.original.url or joined.original.id} as its original"
+                    f" ({named[0].signal}), but shares almost none of its text"
+                )
+        ranked = [] if chosen else self.by_text(paragraphs, furniture)
+        if chosen is None:
+            if not ranked:
+                return None
+            chosen = ranked[0]
+        notes.extend(_contradictions(article, chosen.original, method))
+        return Match(
+            chosen.original,
+            chosen.alignment.similarity,
+            chosen.alignment.coverage,
+            method,
+            alignment=chosen.alignment,
+            alternatives=tuple(
+                Alternative(
+                    a.original.id, a.original.url, a.alignment.similarity, a.alignment.coverage
+                )
+                for a in ranked[1:]
+            ),
+            contradictions=tuple(notes),
+        )
+
+
+def _furniture(article: Article) -> list[str]:
+    """The page's headline, visible byline lines and notice lines: not the article's text."""
+    blocks = {b.block for b in article.byline_candidates if b.block is not None}
+    blocks.update(article.notices)
+    lines = [article.blocks[i].text for i in sorted(blocks)]
+    return [article.title, *lines] if article.title else lines
+
+
+def _contradictions(article: Article, original: Original, method: str) -> list[str]:
+    """What the page's own links say against the match: a canonical pointing elsewhere."""
+    canonical = article.canonical
+    if not canonical or not original.url or method == "canonical":
+        return []
+    if normalize_url(canonical) == normalize_url(original.url):
+        return []
+    if not canonical.lower().startswith(("http://", "https://", "//")):
+        return []
+    if host_of(canonical) == host_of(original.url):
+        return [f"the canonical link points at another article of the newswire: {canonical}"]
+    return [
+        f"the canonical link points at {host_of(canonical)} ({canonical}),"
+        f" not at the original {original.url}"
+    ]

@@ -160,13 +160,34 @@ class Original:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another original the copy also carries text of (a roundup, or a near-duplicate story)."""
+
+    id: str
+    url: str | None
+    similarity: float
+    coverage: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "similarity": round(self.similarity, 3),
+            "coverage": round(self.coverage, 3),
+        }
+
+
+@dataclass(frozen=True)
 class Match:
     """The original a copy was matched to, and how closely the copy follows it."""
 
     original: Original
     similarity: float
     coverage: float
-    method: str  # "canonical", "text"
+    method: str  # "text", or the signal that named the original: "canonical", "pixel", ...
+    alignment: Any = field(default=None, compare=False)  # alignment.Alignment, when aligned
+    alternatives: tuple[Alternative, ...] = ()
+    contradictions: tuple[str, ...] = ()  # what the page says against this match
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -176,6 +197,9 @@ class Match:
             "similarity": round(self.similarity, 3),
             "coverage": round(self.coverage, 3),
             "method": self.method,
+            "paragraphs": self.alignment.summary() if self.alignment is not None else None,
+            "alternatives": [a.to_json() for a in self.alternatives],
+            "contradictions": list(self.contradictions),
         }
 
 
@@ -194,6 +218,7 @@ class Finding:
     fix: str | None = None
     fingerprint: str = ""  # stable across runs: rule, original, input and check kind
     suppressed: str | None = None  # why a failure does not count: a waiver or the baseline
+    details: dict[str, Any] | None = None  # check-specific structure, e.g. integrity's changes
 
     @property
     def counts(self) -> bool:
@@ -213,6 +238,7 @@ class Finding:
             "fix": None if self.passed else self.fix,
             "fingerprint": self.fingerprint,
             "suppressed": self.suppressed,
+            **({"details": self.details} if self.details is not None else {}),
         }
 
 

@@ -1,13 +1,15 @@
-"""The newswire's own articles: read from JSON Lines files or directories of article files.
+"""The newswire's own articles: JSON Lines, article files, RSS/Atom feeds, WordPress exports.
 
-A problem with one original (a bad line, an unreadable file) is reported with its file and
-line and skipped; the rest of the archive is still used.
+Originals are read as a stream (an archive of 200,000 articles never sits in memory as
+objects; the index is built from the stream). A problem with one original (a bad line, an
+unreadable file, an entry without text) is reported with its file and line and skipped; the
+rest of the archive is still used.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,11 +66,15 @@ def original_from_record(record: dict[str, Any], origin: str) -> Original:
     )
 
 
-def _load_jsonl(path: Path, archive: Archive) -> None:
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".wxr")
+ARCHIVE_SUFFIXES = frozenset((*PAGE_SUFFIXES, ".jsonl", *FEED_SUFFIXES))
+
+
+def _read_jsonl(path: Path, problems: list[str]) -> Iterator[Original]:
     try:
         handle = path.open("r", encoding="utf-8-sig", errors="replace")
     except OSError as exc:
-        archive.problems.append(f"{path}: cannot read it: {exc.strerror or exc}")
+        problems.append(f"{path}: cannot read it: {exc.strerror or exc}")
         return
     with handle:
         for number, line in enumerate(handle, start=1):
@@ -79,73 +85,113 @@ def _load_jsonl(path: Path, archive: Archive) -> None:
                 record = json.loads(line)
                 if not isinstance(record, dict):
                     raise ValueError("each line must be one JSON object")
-                archive.originals.append(original_from_record(record, where))
+                yield original_from_record(record, where)
             except json.JSONDecodeError as exc:
-                archive.problems.append(f"{where}:{exc.colno}: not valid JSON: {exc.msg}")
+                problems.append(f"{where}:{exc.colno}: not valid JSON: {exc.msg}")
             except ValueError as exc:
-                archive.problems.append(f"{where}: {exc}")
+                problems.append(f"{where}: {exc}")
 
 
-def _load_article_file(path: Path, root: Path, archive: Archive) -> None:
+def _read_article_file(path: Path, root: Path, problems: list[str]) -> Iterator[Original]:
     from compliance.extract import extract  # the extractor is only needed for article files
 
     try:
         article = extract(load_page(InputRef(str(path), path=path)))
+        body = article.paragraphs
     except InputError as exc:
-        archive.problems.append(exc.message)
+        problems.append(exc.message)
         return
     front = article.metadata.get("front_matter") or {}
     meta = article.metadata.get("meta") or {}
     identifier = front.get("id") or path.relative_to(root).with_suffix("").as_posix()
-    archive.originals.append(
-        Original(
-            id=str(identifier),
-            title=article.title or path.stem,
-            body=article.paragraphs,
-            url=front.get("url") or article.canonical,
-            authors=tuple(b.name for b in article.bylines),
-            published=str(
-                front.get("published")
-                or front.get("date")
-                or meta.get("article:published_time")
-                or ""
-            )
-            or None,
-            source=front.get("source") or meta.get("syndication-source-id"),
-            origin=str(path),
+    yield Original(
+        id=str(identifier),
+        title=article.title or path.stem,
+        body=body,
+        url=front.get("url") or article.canonical,
+        authors=tuple(b.name for b in article.bylines),
+        published=str(
+            front.get("published") or front.get("date") or meta.get("article:published_time") or ""
         )
+        or None,
+        source=front.get("source") or meta.get("syndication-source-id"),
+        origin=str(path),
     )
 
 
-def load_archive(paths: Iterable[Path]) -> Archive:
-    """Every original under `paths`: `.jsonl` files and directories of article files."""
-    archive = Archive()
+def _xml_kind(path: Path) -> str | None:
+    """ "wxr" for a WordPress export, "feed" for RSS or Atom, None for other XML."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).lower()
+    except OSError:
+        return "feed"  # the feed reader reports the error with the file's name
+    if b"wordpress.org/export" in head:
+        return "wxr"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return None
+
+
+def _read_file(path: Path, root: Path, problems: list[str]) -> Iterator[Original]:
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, problems)
+    elif suffix in FEED_SUFFIXES:
+        kind = _xml_kind(path)
+        if kind == "wxr":
+            from compliance.wxr import read_wxr
+
+            yield from read_wxr(path, problems)
+        elif kind == "feed":
+            from compliance.feeds import read_feed
+
+            yield from read_feed(path, problems)
+        else:
+            problems.append(f"{path}: not an RSS or Atom feed nor a WordPress export")
+    else:
+        yield from _read_article_file(path, root, problems)
+
+
+def archive_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Every (file, root) the archive at `paths` is read from, in a stable order.
+
+    Raises UserError for a path that does not exist or is not a kind of archive.
+    """
+    files: list[tuple[Path, Path]] = []
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES):
-                _load_article_file(file, path, archive)
-            for file in sorted(path.rglob("*.jsonl")):
-                _load_jsonl(file, archive)
-        elif path.suffix.lower() == ".jsonl":
-            _load_jsonl(path, archive)
+            found = (p for p in path.rglob("*") if p.suffix.lower() in ARCHIVE_SUFFIXES)
+            files.extend((file, path) for file in sorted(found) if file.is_file())
         elif not path.exists():
             raise UserError(f"{path}: no such originals file or directory")
-        elif path.suffix.lower() in PAGE_SUFFIXES:
-            _load_article_file(path, path.parent, archive)
+        elif path.suffix.lower() in ARCHIVE_SUFFIXES:
+            files.append((path, path.parent))
         else:
             raise UserError(
-                f"{path}: originals must be a .jsonl file, an article file or a directory of them"
+                f"{path}: originals must be a .jsonl file, an RSS/Atom feed or WordPress export"
+                " (.xml), an article file, or a directory of them"
             )
+    return files
+
+
+def iter_originals(paths: Iterable[Path], problems: list[str]) -> Iterator[Original]:
+    """Every original under `paths`, each id once; what could not be read goes to `problems`."""
     seen: dict[str, str] = {}
-    unique = []
-    for original in archive.originals:
-        if original.id in seen:
-            archive.problems.append(
-                f"{original.origin}: id '{original.id}' was already used"
-                f" by {seen[original.id]}; this one is skipped"
-            )
-            continue
-        seen[original.id] = original.origin
-        unique.append(original)
-    archive.originals = unique
+    for file, root in archive_files(paths):
+        for original in _read_file(file, root, problems):
+            if original.id in seen:
+                problems.append(
+                    f"{original.origin}: id '{original.id}' was already used"
+                    f" by {seen[original.id]}; this one is skipped"
+                )
+                continue
+            seen[original.id] = original.origin
+            yield original
+
+
+def load_archive(paths: Iterable[Path]) -> Archive:
+    """Every original under `paths`, in memory: for small archives and tests."""
+    archive = Archive()
+    archive.originals = list(iter_originals(paths, archive.problems))
     return archive

@@ -108,6 +108,14 @@ def glob_match(text: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def glob_union(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching a text that any of the globs matches (see glob_match)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(fnmatch.translate(normalize(p)) for p in patterns))
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     """`text` on one line, cut at a word boundary to about `limit` characters."""
     flat = _SPACE.sub(" ", text).strip()

@@ -31,3 +31,26 @@ def seed_text() -> str:
     if not SEED.exists():
         pytest.skip("the seed article is not available")
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Indexes built by tests go to a temporary cache, never the user's."""
+    os.environ["COMPLIANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+def write_jsonl(path: Path, originals: list[dict]) -> Path:
+    """Write originals as a JSON Lines archive."""
+    import json
+
+    path.write_text("".join(json.dumps(o) + "\n" for o in originals), encoding="utf-8")
+    return path
+
+
+def build_matcher(tmp_path: Path, originals: list[dict]):
+    """A Matcher over `originals` (JSON Lines records), indexed into `tmp_path`."""
+    from compliance.index_build import build_index
+    from compliance.match import Matcher
+
+    archive = write_jsonl(tmp_path / "originals.jsonl", originals)
+    return Matcher(build_index([archive], tmp_path / "index"))

@@ -1,7 +1,9 @@
 """Table-driven pass/fail cases for every check type, kept as data in tests/cases/*.yaml.
 
-Each case is a small page (html, markdown or text), optionally the original it copies, and
-the verdict expected of named checks of the bundled DCNF rule set.
+Each case is a small page (html, markdown or text), optionally the original it copies (then
+aligned with the page as the matcher would), optionally option overrides for checks of the
+bundled DCNF rule set (`options: {check id: {option: value}}`), and the verdict expected of
+named checks.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from compliance.alignment import align
 from compliance.checks import CHECK_TYPES
 from compliance.engine import evaluate
 from compliance.extract import extract
 from compliance.model import Match, Original, Page
-from compliance.ruleset import load_rulesets
+from compliance.ruleset import RuleSet, load_rulesets
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -59,8 +62,13 @@ def test_case(case, dcnf):
             authors=tuple(spec.get("authors", [])),
             source="dcnf",
         )
-        match = Match(original, 1.0, 1.0, "test")
-    result = evaluate(article, dcnf, match)
+        alignment = align(original.body, article.paragraphs)
+        match = Match(original, alignment.similarity, alignment.coverage, "test", alignment)
+    ruleset = dcnf
+    if "options" in case:
+        checks = [c.model_copy(update=case["options"].get(c.id, {})) for c in dcnf.spec.checks]
+        ruleset = RuleSet(dcnf.spec.model_copy(update={"checks": checks}), dcnf.path)
+    result = evaluate(article, ruleset, match)
     verdicts = {f.rule.split(".", 1)[1]: f for f in result.findings}
     for check_id, expected in case["expect"].items():
         finding = verdicts[check_id]

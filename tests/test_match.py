@@ -1,4 +1,4 @@
-"""Matching copies to originals: exact joins, near-duplicates, quotes that are not copies."""
+"""Matching copies to originals: every edit kind, exact joins, near-duplicates, quotes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compliance.alignment import align
+from compliance.archive_index import normalize_url
 from compliance.extract import extract
-from compliance.match import OriginalsIndex, align, normalize_url
-from compliance.model import Original, Page
+from compliance.model import Page
+from conftest import build_matcher
 
 STORY = [
     "China and Iran agreed to strengthen military ties during talks in Tehran on Wednesday, according to state media reports.",
@@ -17,6 +19,7 @@ STORY = [
     "The talks come months after the two nations struck a 25-year cooperation program that established a strategic partnership.",
     "Officials also held formal discussions with the visiting minister on Wednesday, according to the Associated Press report.",
     "Negotiations concerning the nuclear deal appear to have reached an impasse, a news outlet reported on Sunday afternoon.",
+    "Analysts in Washington said the agreement could complicate efforts to isolate Tehran over its weapons programs this year.",
 ]
 SIBLING = [
     *STORY[:2],
@@ -24,76 +27,178 @@ SIBLING = [
     "Analysts said the visits signal a wider effort to build partnerships outside Western institutions and sanctions regimes.",
     "The ministry did not respond to a request for comment on the trip or its outcome by the time of publication on Friday.",
 ]
+OTHER = [
+    "The city council voted on Monday to extend library opening hours after a survey of residents found strong support.",
+    "The extension will cost about two hundred thousand dollars a year and takes effect at the start of next month.",
+    "Council members said the change would help students and shift workers who cannot visit during the day on weekdays.",
+    "Residents can find the new opening hours on the council website and posted at every branch library from Monday.",
+]
+STORY_URL = "https://dailycallernewsfoundation.org/2022/04/28/story/"
+ADDED = "Sign up for our morning briefing and never miss a story from our newsroom again this year."
 
 
-def _original(ident, paragraphs, url=None):
-    return Original(id=ident, title=ident, body=tuple(paragraphs), url=url, source="dcnf")
+def _record(ident, paragraphs, url=None, **extra):
+    return {
+        "id": ident,
+        "title": ident,
+        "body": "\n\n".join(paragraphs),
+        "url": url,
+        "source": "dcnf",
+        **extra,
+    }
 
 
-def _copy(paragraphs, extra_head=""):
+ARCHIVE = [
+    _record("story", STORY, STORY_URL, post_id="4242"),
+    _record("sibling", SIBLING, "https://dailycallernewsfoundation.org/2022/04/29/sibling/"),
+    _record("other", OTHER, "https://dailycallernewsfoundation.org/2022/05/01/library/"),
+]
+
+
+def _copy(paragraphs, head="", tail=""):
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return extract(
         Page(
             "copy.html",
             "html",
-            f"<html><head>{extra_head}</head><body><article>{body}</article></body></html>",
+            f"<html><head>{head}</head><body><article>{body}</article>{tail}</body></html>",
         )
     )
 
 
-def test_verbatim_copy_matches_with_full_coverage():
-    index = OriginalsIndex([_original("story", STORY), _original("sibling", SIBLING)])
-    match = index.match(_copy(STORY))
-    assert match.original.id == "story"
+def test_verbatim_copy_matches_with_full_coverage(tmp_path):
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY))
+    assert match.original.id == "story" and match.method == "text"
     assert match.coverage == 1.0 and match.similarity == 1.0
+    assert match.alignment.summary()["verbatim"] == len(STORY)
 
 
-def test_near_duplicate_originals_resolve_to_the_right_one():
-    index = OriginalsIndex([_original("story", STORY), _original("sibling", SIBLING)])
-    assert index.match(_copy(SIBLING)).original.id == "sibling"
-    assert index.match(_copy(STORY[1:])).original.id == "story"
+def test_near_duplicate_originals_resolve_to_the_right_one(tmp_path):
+    matcher = build_matcher(tmp_path, ARCHIVE)
+    assert matcher.match(_copy(SIBLING)).original.id == "sibling"
+    assert matcher.match(_copy(STORY[1:])).original.id == "story"
 
 
-def test_trimmed_copy_has_lower_coverage():
-    index = OriginalsIndex([_original("story", STORY)])
-    match = index.match(_copy(STORY[:3]))
+def test_trimmed_copy_reports_the_dropped_paragraphs(tmp_path):
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY[:3]))
     assert match.original.id == "story"
-    assert 0.5 < match.coverage < 0.7
+    assert 0.4 < match.coverage < 0.6
+    assert match.alignment.dropped == (3, 4, 5)
 
 
-def test_a_shared_quote_is_not_a_copy():
-    index = OriginalsIndex([_original("story", STORY)])
+def test_dropped_middle_paragraph_and_added_paragraph(tmp_path):
+    copy = [*STORY[:2], ADDED, *STORY[3:]]
+    alignment = build_matcher(tmp_path, ARCHIVE).match(_copy(copy)).alignment
+    assert alignment.dropped == (2,)
+    assert alignment.added == (2,)
+    assert not alignment.moved
+
+
+def test_moved_paragraph_is_reported_as_moved(tmp_path):
+    copy = [STORY[3], *STORY[:3], *STORY[4:]]
+    alignment = build_matcher(tmp_path, ARCHIVE).match(_copy(copy)).alignment
+    assert [p.original for p in alignment.moved] == [(3,)]
+    assert alignment.coverage == 1.0
+
+
+def test_changed_words_carry_their_spans(tmp_path):
+    copy = list(STORY)
+    copy[1] = copy[1].replace("deepen", "broaden")
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(copy))
+    (changed,) = match.alignment.changed
+    assert changed.original == (1,)
+    spans = match.alignment.to_json()["changes"][0]["spans"]
+    assert spans == [{"op": "replace", "original": "deepen", "copy": "broaden"}]
+    assert 0.95 < match.similarity < 1.0
+
+
+def test_merged_and_split_paragraphs_count_as_carried():
+    merged = [STORY[0], STORY[1] + " " + STORY[2], *STORY[3:]]
+    alignment = align(STORY, merged)
+    assert alignment.coverage == 1.0 and not alignment.changed
+    assert [p.kind for p in alignment.pairs].count("merged") == 1
+    halves = STORY[1].split(", ")
+    split = [STORY[0], halves[0] + ",", halves[1], *STORY[2:]]
+    alignment = align(STORY, split)
+    assert alignment.coverage == 1.0
+    assert [p.kind for p in alignment.pairs].count("split") == 1
+
+
+def test_newswire_boilerplate_is_not_a_change():
+    original = [*STORY[:2], "(RELATED: China Says Something Else About The Talks)", *STORY[2:]]
+    captioned = [*STORY, "A soldier stands guard in Tehran. (Photo by Jane Roe/Getty Images)"]
+    alignment = align(original, captioned)
+    assert alignment.coverage == 1.0
+    assert not alignment.dropped and not alignment.added
+
+
+def test_a_shared_quote_is_not_a_copy(tmp_path):
     page = _copy(
         [
-            "In other news, " + STORY[0],
-            "A local council voted to extend library hours after a survey of residents found strong support for the change.",
-            "The budget for the extension was approved unanimously and will take effect at the start of next month.",
-            "Residents can find the new opening hours on the council website and at every branch from Monday.",
+            "In other news, " + STORY[0] + " the minister told the Daily Caller News Foundation.",
+            *OTHER[1:],
         ]
     )
-    assert index.match(page) is None
+    match = build_matcher(tmp_path, ARCHIVE[:2]).match(page)
+    assert match is None
 
 
-def test_canonical_link_joins_directly():
-    url = "https://dailycallernewsfoundation.org/2022/04/28/story/"
-    index = OriginalsIndex([_original("story", STORY, url)])
-    copy = _copy(
-        STORY[:1], f'<link rel="canonical" href="{url.replace("https://", "http://www.")}">'
+def test_roundup_names_both_originals(tmp_path):
+    page = _copy([*STORY[:3], *OTHER[:3]])
+    match = build_matcher(tmp_path, ARCHIVE).match(page)
+    assert {match.original.id, *(a.id for a in match.alternatives)} == {"story", "other"}
+
+
+def test_unrelated_page_matches_nothing(tmp_path):
+    page = _copy(
+        ["Nothing to see here at all, just a page about gardening and tomatoes in spring."]
     )
-    match = index.match(copy)
+    assert build_matcher(tmp_path, ARCHIVE).match(page) is None
+
+
+def test_canonical_link_joins_directly(tmp_path):
+    head = f'<link rel="canonical" href="{STORY_URL.replace("https://", "http://www.")}">'
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY[:2], head))
     assert match.method == "canonical" and match.original.id == "story"
+    assert not match.contradictions
 
 
-def test_unrelated_page_matches_nothing():
-    index = OriginalsIndex([_original("story", STORY)])
-    assert (
-        index.match(
-            _copy(
-                ["Nothing to see here at all, just a page about gardening and tomatoes in spring."]
-            )
-        )
-        is None
+def test_is_based_on_joins_directly(tmp_path):
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        f' "isBasedOn": {{"@type": "NewsArticle", "url": "{STORY_URL}"}}}}</script>'
     )
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY[:2], head))
+    assert match.method == "isBasedOn" and match.original.id == "story"
+
+
+def test_tracking_pixel_post_id_joins_directly(tmp_path):
+    pixel = (
+        '<img id="republication-tracker-tool-source" style="width:1px;height:1px"'
+        ' src="https://dailycallernewsfoundation.org/?republication-pixel=true&post=4242">'
+    )
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY[:2], tail=pixel))
+    assert match.method == "pixel" and match.original.id == "story"
+
+
+def test_originally_published_link_joins_directly(tmp_path):
+    line = f'<p>This story was originally published at <a href="{STORY_URL}">DCNF</a>.</p>'
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY[:2], tail=line))
+    assert match.method == "credit link" and match.original.id == "story"
+
+
+def test_canonical_pointing_at_the_republisher_is_a_contradiction(tmp_path):
+    head = '<link rel="canonical" href="https://republisher.example/news/china-iran">'
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY, head))
+    assert match.original.id == "story" and match.method == "text"
+    assert any("republisher.example" in note for note in match.contradictions)
+
+
+def test_a_join_the_text_denies_gives_way_to_the_text(tmp_path):
+    head = '<link rel="canonical" href="https://dailycallernewsfoundation.org/2022/05/01/library/">'
+    match = build_matcher(tmp_path, ARCHIVE).match(_copy(STORY, head))
+    assert match.original.id == "story"
+    assert any("shares almost none of its text" in note for note in match.contradictions)
 
 
 def test_normalize_url():
@@ -107,10 +212,8 @@ def test_normalize_url():
 def test_alignment_ignores_paragraph_order_and_added_paragraphs(rnd: random.Random):
     shuffled = STORY[:]
     rnd.shuffle(shuffled)
-    shuffled.insert(
-        rnd.randrange(len(shuffled) + 1),
-        "An added paragraph from the republisher about its own newsletter and events.",
-    )
+    shuffled.insert(rnd.randrange(len(shuffled) + 1), ADDED)
     result = align(STORY, shuffled)
     assert result.coverage == 1.0
     assert result.similarity == 1.0
+    assert len(result.added) == 1

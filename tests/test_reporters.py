@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from compliance.cli import app
 from compliance.engine import Checker
-from compliance.match import OriginalsIndex
-from compliance.originals import load_archive
+from compliance.index_cache import open_index
+from compliance.match import Matcher
 from compliance.reporters import REPORTERS, RenderOptions
 from compliance.ruleset import load_rulesets
 from compliance.sources import expand_inputs
@@ -41,8 +41,8 @@ def examples_run():
     cwd = os.getcwd()
     os.chdir(ROOT)  # relative input paths keep the golden files independent of the checkout
     try:
-        archive = load_archive([Path("examples/originals")])
-        checker = Checker(load_rulesets(), OriginalsIndex(archive.originals))
+        index = open_index([Path("examples/originals")]).index
+        checker = Checker(load_rulesets(), Matcher(index))
         return checker.run(expand_inputs(["examples/copies"]))
     finally:
         os.chdir(cwd)
@@ -133,7 +133,7 @@ def test_junit_parses_with_suites_per_rule_set(examples_run):
     root = ET.fromstring(REPORTERS["junit"](examples_run, RenderOptions()))
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert set(suites) == {"dcnf", "unmatched"}
-    assert suites["dcnf"].get("tests") == "25" and suites["dcnf"].get("failures") == "8"
+    assert suites["dcnf"].get("tests") == "30" and suites["dcnf"].get("failures") == "8"
     names = [(c.get("classname"), c.get("name")) for c in suites["dcnf"].iter("testcase")]
     assert ("examples/copies/logo-missing.md", "dcnf.logo") in names
 

@@ -42,7 +42,7 @@ def problems_of(text: str) -> list[str]:
             "checks:\n  - id: b\n    type: bylin\n    clause: c\n",
             [
                 "r.yaml:8:11: checks[0].type: unknown check type 'bylin' (did you mean 'byline'?);"
-                " the types are: logo, byline, affiliation, notice, media_credits"
+                " the types are: logo, byline, affiliation, notice, media_credits, integrity"
             ],
         ),
         (
@@ -102,7 +102,7 @@ def test_all_problems_in_a_file_are_reported_together():
         "r.yaml:2:5: id: 'Bad Id' is not a valid id: use lower-case letters, digits, '-' and '_'",
         "r.yaml:6:1: colour: unknown key 'colour'",
         "r.yaml:8:19: checks[0].type: unknown check type 'lgo' (did you mean 'logo'?);"
-        " the types are: logo, byline, affiliation, notice, media_credits",
+        " the types are: logo, byline, affiliation, notice, media_credits, integrity",
     ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from compliance.checks import affiliation, byline, logo, media_credits, notice
+from compliance.checks import affiliation, byline, integrity, logo, media_credits, notice
 
 CHECK_TYPES: dict[str, ModuleType] = {
     "logo": logo,
@@ -16,6 +16,7 @@ CHECK_TYPES: dict[str, ModuleType] = {
     "affiliation": affiliation,
     "notice": notice,
     "media_credits": media_credits,
+    "integrity": integrity,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,7 @@ class Outcome:
     evidence: str | None = None
     location: Location | None = None
     blocks: frozenset[int] = frozenset()  # the text blocks this check took as its evidence
+    details: dict[str, Any] | None = None  # structure for machine formats (integrity's diff)
 
 
 @dataclass

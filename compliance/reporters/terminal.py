@@ -48,7 +48,15 @@ def _applies(result: Result) -> Text:
         text.append(f"\nOriginal: {m.original.title}", style="dim")
         if m.original.url:
             text.append(f" <{m.original.url}>", style="dim")
-        text.append(f"\nSimilarity {m.similarity:.0%}, coverage {m.coverage:.0%}", style="dim")
+        how = "" if m.method == "text" else f", named by its {m.method}"
+        text.append(f"\nSimilarity {m.similarity:.0%}, coverage {m.coverage:.0%}{how}", style="dim")
+        for alternative in m.alternatives:
+            text.append(
+                f"\nAlso carries text of {alternative.id} (coverage {alternative.coverage:.0%})",
+                style="dim",
+            )
+        for note in m.contradictions:
+            text.append(f"\nNote: {note}", style="yellow")
     return text
 
 
@@ -80,6 +88,58 @@ def _findings_table(result: Result) -> Table:
             evidence,
         )
     return table
+
+
+_DIFF_PAIRS = 5  # changed paragraphs shown per input; the JSON report has them all
+_CONTEXT_WORDS = 6
+
+
+def _diff_line(original: str, copy: str) -> Text:
+    from compliance.alignment import word_ops
+
+    text = Text()
+    ops = word_ops(original, copy)
+    for number, (op, old, new) in enumerate(ops):
+        if op == "equal":
+            words = old.split()
+            if number > 0 and len(words) > 2 * _CONTEXT_WORDS:
+                words = [*words[:_CONTEXT_WORDS], "…", *words[-_CONTEXT_WORDS:]]
+            elif number == 0 and len(words) > _CONTEXT_WORDS:
+                words = ["…", *words[-_CONTEXT_WORDS:]]
+            if number == len(ops) - 1 and len(words) > _CONTEXT_WORDS:
+                words = [*words[:_CONTEXT_WORDS], "…"]
+            text.append(" ".join(words) + " ")
+            continue
+        if old:
+            text.append(f"[-{old}-]", style="red strike")
+        if new:
+            text.append(f"{{+{new}+}}", style="green")
+        text.append(" ")
+    return text
+
+
+def _changes(result: Result) -> Group | None:
+    """The reworded paragraphs, as word diffs, when the rule set checks integrity."""
+    alignment = result.match.alignment if result.match else None
+    if alignment is None or not any(f.check == "integrity" for f in result.findings):
+        return None
+    changed = alignment.changed
+    if not changed:
+        return None
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column()
+    for pair in changed[:_DIFF_PAIRS]:
+        before = " ".join(alignment.original[i] for i in pair.original)
+        after = " ".join(alignment.copy[i] for i in pair.copy)
+        grid.add_row(f"¶{pair.original[0] + 1}", _diff_line(before, after))
+    more = len(changed) - _DIFF_PAIRS
+    title = Text("Changed paragraphs", style="bold")
+    title.append(" (original ¶, [-removed-] {+added+}):", style="dim")
+    parts: list[object] = [title, grid]
+    if more > 0:
+        parts.append(Text(f"… and {more} more in the JSON report", style="dim"))
+    return Group(*parts)
 
 
 def _fixes(result: Result) -> Group | None:
@@ -114,10 +174,10 @@ def _panel(result: Result) -> Panel:
         parts.append(_applies(result))
         parts.append(Text(""))
         parts.append(_findings_table(result))
-        fixes = _fixes(result)
-        if fixes is not None:
-            parts.append(Text(""))
-            parts.append(fixes)
+        for section in (_changes(result), _fixes(result)):
+            if section is not None:
+                parts.append(Text(""))
+                parts.append(section)
     return Panel(Group(*parts), title=title, title_align="left", border_style=style.split()[-1])
 
 

@@ -1,0 +1,200 @@
+"""The archive index on disk: fingerprint postings, originals, and URL keys, memory-mapped.
+
+Layout of an index directory (every array a `.npy` file, opened with mmap so a run touches
+only the pages it reads and starts matching in milliseconds whatever the archive's size):
+
+- `postings.npy`: one sorted uint64 per (fingerprint, original): the fingerprint's top 40
+  bits, then the original's 24-bit number. 8 bytes a posting, about 1.4 KB an original.
+  Fingerprints found in more than MAX_DF originals (stock phrases, boilerplate) are dropped:
+  they say nothing about which original a copy comes from.
+- `counts.npy`: fingerprints kept per original, for containment (shared / the original's).
+- `offsets.npy` + `records.bin`: each original as one JSON record, decoded only when matched.
+- `keys.npy` + `key_docs.npy`: sorted hashes of the originals' URLs and tracking-pixel post
+  ids, for the exact joins a copy's canonical link or pixel allows.
+- `manifest.json`: format, parameters, the source files with their sizes and content
+  hashes, counts, and the problems met while building (shown again on every run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from compliance.model import Original
+
+FORMAT = 1
+DOC_BITS = 24
+DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
+HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
+MAX_DOCS = 1 << DOC_BITS
+MAX_DF = 50
+_SHIFT = np.uint64(DOC_BITS)
+
+# Retrieval is permissive: alignment decides, so a candidate needs only a few shared
+# fingerprints and 5% of the original's (a three-paragraph excerpt of a long story).
+MIN_HITS = 5
+MIN_CONTAINMENT = 0.05
+MAX_CANDIDATES = 5
+
+ARRAYS = ("postings", "counts", "offsets", "keys", "key_docs")
+
+
+def normalize_url(url: str) -> str:
+    """Scheme-, `www.`-, query-, fragment- and trailing-slash-insensitive form of a URL."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def key_hash(kind: str, value: str) -> int:
+    """A stable 64-bit hash naming an original: ("url", normalised URL) or ("post", host#id)."""
+    digest = hashlib.blake2b(f"{kind}\x1f{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def original_keys(original: Original) -> list[int]:
+    """The exact-join keys of an original: its URL, and its post id on its host."""
+    keys = []
+    if original.url:
+        keys.append(key_hash("url", normalize_url(original.url)))
+    post_id = original.extra.get("post_id")
+    if original.url and post_id:
+        host = urlsplit(original.url).netloc.lower().removeprefix("www.")
+        keys.append(key_hash("post", f"{host}#{post_id}"))
+    return keys
+
+
+def record_of(original: Original) -> bytes:
+    """An original as the JSON record the index stores."""
+    return json.dumps(
+        {
+            "id": original.id,
+            "title": original.title,
+            "body": original.body,
+            "url": original.url,
+            "authors": original.authors,
+            "published": original.published,
+            "source": original.source,
+            "origin": original.origin,
+            "extra": original.extra,
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def _original_of(record: bytes) -> Original:
+    data = json.loads(record)
+    return Original(
+        id=data["id"],
+        title=data["title"],
+        body=tuple(data["body"]),
+        url=data["url"],
+        authors=tuple(data["authors"]),
+        published=data["published"],
+        source=data["source"],
+        origin=data["origin"],
+        extra=data["extra"],
+    )
+
+
+@dataclass
+class ArchiveIndex:
+    """An archive's originals, findable by text fingerprints and by URL or post id."""
+
+    postings: np.ndarray
+    counts: np.ndarray
+    offsets: np.ndarray
+    records: bytes | mmap.mmap
+    keys: np.ndarray
+    key_docs: np.ndarray
+    manifest: dict[str, Any]
+    path: Path  # the directory it is stored in
+
+    def __post_init__(self) -> None:
+        self._decoded: dict[int, Original] = {}
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def __reduce__(self) -> Any:
+        # Worker processes re-open the stored index (sharing the page cache) instead of
+        # being sent a copy of every array.
+        return (ArchiveIndex.open, (self.path,))
+
+    @property
+    def problems(self) -> list[str]:
+        """What could not be read when the index was built."""
+        return list(self.manifest.get("problems", []))
+
+    @classmethod
+    def open(cls, path: Path) -> ArchiveIndex:
+        """The index stored in directory `path`, memory-mapped."""
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"index format {manifest.get('format')}, expected {FORMAT}")
+        arrays = {name: _load_array(path / f"{name}.npy") for name in ARRAYS}
+        records_path = path / "records.bin"
+        records: bytes | mmap.mmap = b""
+        if records_path.stat().st_size:
+            with records_path.open("rb") as handle:
+                records = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return cls(records=records, manifest=manifest, path=path, **arrays)
+
+    def original(self, number: int) -> Original:
+        """Original number `number`, decoded from its record on first use."""
+        found = self._decoded.get(number)
+        if found is None:
+            start, end = int(self.offsets[number]), int(self.offsets[number + 1])
+            found = self._decoded[number] = _original_of(self.records[start:end])
+            if len(self._decoded) > 4096:  # keep memory flat over a long run
+                self._decoded.pop(next(iter(self._decoded)))
+        return found
+
+    def find(self, kind: str, value: str) -> int | None:
+        """The original with this URL (`"url"`, normalised) or post id (`"post"`, host#id)."""
+        key = np.uint64(key_hash(kind, value))
+        at = int(np.searchsorted(self.keys, key))
+        if at < len(self.keys) and self.keys[at] == key:
+            return int(self.key_docs[at])
+        return None
+
+    def candidates(self, fingerprints: np.ndarray) -> list[tuple[int, int]]:
+        """Originals sharing enough fingerprints with a copy: (number, shared), most first.
+
+        `fingerprints` must be sorted (as `fingerprints.fingerprints` returns them).
+        """
+        if not len(fingerprints) or not len(self.postings):
+            return []
+        needles = fingerprints >> _SHIFT
+        if len(needles) > 1:
+            needles = needles[np.concatenate(([True], needles[1:] != needles[:-1]))]
+        low = np.searchsorted(self.postings, needles << _SHIFT, side="left")
+        high = np.searchsorted(self.postings, (needles << _SHIFT) | DOC_MASK, side="right")
+        sizes = high - low
+        total = int(sizes.sum())
+        if not total:
+            return []
+        starts = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
+        docs = np.sort((self.postings[starts + np.arange(total)] & DOC_MASK).astype(np.int64))
+        edges = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1], [True])))
+        numbers, hits = docs[edges[:-1]], np.diff(edges)
+        enough = min(MIN_HITS, max(2, len(needles) // 2))
+        containment = hits / np.maximum(self.counts[numbers], 1)
+        keep = (hits >= enough) & (containment >= MIN_CONTAINMENT)
+        numbers, hits = numbers[keep], hits[keep]
+        order = np.argsort(-hits, kind="stable")[:MAX_CANDIDATES]
+        return [(int(numbers[i]), int(hits[i])) for i in order]
+
+
+def _load_array(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError:  # numpy cannot map an empty array; it is tiny anyway
+        return np.load(path, allow_pickle=False)

@@ -1,0 +1,148 @@
+"""integrity: the copy carries the original's text as the terms allow.
+
+What it checks: the paragraph alignment of the copy with its matched original. It fails
+when the copy carries less of the original than `min_coverage`, or when it drops, moves or
+adds paragraphs, or changes words, where the terms forbid it (`allow_drop`, `allow_reorder`,
+`allow_add`, `allow_changes`). Short lines, `(RELATED: ...)` links, photo captions and
+other boilerplate (plus the rule's own `ignore` patterns) are never counted as changes.
+Without an original (no `--originals`, or none matched) it cannot judge, and says so.
+
+Why: terms such as "no edits beyond style" or "republish in full" are about the text itself;
+the JSON report lists every changed paragraph with its word-level spans.
+
+Passes: a copy with all paragraphs verbatim, or (where trimming is allowed) its first half.
+
+Fails: under `allow_changes: false`, a copy where "who" became "that" in one paragraph.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from compliance.alignment import BOILERPLATE, Alignment, align, word_diff
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.model import Location
+from compliance.textmatch import normalize
+
+
+class Options(CheckOptions):
+    """The copy carries the original's text as the terms allow."""
+
+    type: Literal["integrity"]
+    min_coverage: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Least share of the original's text (0-1) a copy carries.",
+    )
+    allow_drop: bool = Field(default=True, description="Paragraphs of the original may be cut.")
+    allow_reorder: bool = Field(default=True, description="Paragraphs may be moved.")
+    allow_add: bool = Field(default=True, description="The copy may add its own paragraphs.")
+    allow_changes: bool = Field(
+        default=True, description="Words within the original's paragraphs may be changed."
+    )
+    ignore: list[str] = Field(
+        default_factory=list,
+        description="Shell-style patterns of lines that are not the article's text"
+        " (added to the built-in boilerplate such as '(RELATED*)').",
+    )
+
+
+def _numbers(values: tuple[int, ...] | list[int]) -> str:
+    shown = ", ".join(str(v + 1) for v in values[:6])
+    return shown + (", …" if len(values) > 6 else "")
+
+
+def compact_diff(original: str, copy: str) -> str:
+    """The changed words of a paragraph pair, as "[-old-]{+new+}" marks."""
+    parts = []
+    for span in word_diff(original, copy):
+        old = f"[-{span['original']}-]" if span["original"] else ""
+        new = f"{{+{span['copy']}+}}" if span["copy"] else ""
+        parts.append(old + new)
+    return "; ".join(parts)
+
+
+def _location(ctx: CheckContext, paragraph: str) -> Location | None:
+    """Where a copy paragraph is on the page: the block that holds its text."""
+    key = normalize(paragraph)[:60]
+    for block in ctx.article.blocks:
+        if key and key in normalize(block.text):
+            return block.location
+    return None
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Judge the alignment the matcher made (re-aligned when the rule adds ignore patterns)."""
+    match = ctx.match
+    if match is None or match.alignment is None:
+        return Outcome(
+            True,
+            "not judged: the copy's original is not in the archive given (--originals),"
+            " so its text cannot be compared",
+        )
+    alignment: Alignment = match.alignment
+    if options.ignore:
+        alignment = align(
+            alignment.original,
+            alignment.copy,
+            (*BOILERPLATE, *options.ignore),
+            alignment.furniture,
+        )
+    problems = []
+    if alignment.coverage < options.min_coverage:
+        problems.append(
+            f"carries {alignment.coverage:.0%} of the original's text;"
+            f" at least {options.min_coverage:.0%} is required"
+        )
+    if alignment.dropped and not options.allow_drop:
+        problems.append(
+            f"{len(alignment.dropped)} paragraph(s) of the original dropped"
+            f" (paragraph {_numbers(alignment.dropped)})"
+        )
+    moved = [p.original[0] for p in alignment.moved]
+    if moved and not options.allow_reorder:
+        problems.append(f"{len(moved)} paragraph(s) moved (paragraph {_numbers(moved)})")
+    if alignment.added and not options.allow_add:
+        problems.append(
+            f"{len(alignment.added)} paragraph(s) added that are not in the original"
+            f" (copy paragraph {_numbers(alignment.added)})"
+        )
+    changed = alignment.changed
+    if changed and not options.allow_changes:
+        problems.append(
+            f"{len(changed)} paragraph(s) reworded"
+            f" (paragraph {_numbers([p.original[0] for p in changed])})"
+        )
+
+    counts = alignment.summary()
+    tally = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+    evidence, location = None, None
+    if changed:
+        first = changed[0]
+        before = " ".join(alignment.original[i] for i in first.original)
+        after = " ".join(alignment.copy[i] for i in first.copy)
+        evidence = f"paragraph {first.original[0] + 1}: {compact_diff(before, after)}"
+        location = _location(ctx, after)
+    elif alignment.added and not options.allow_add:
+        added = alignment.copy[alignment.added[0]]
+        evidence, location = added, _location(ctx, added)
+    details = alignment.to_json()
+    if problems:
+        return Outcome(
+            False,
+            "the text differs from the original: " + "; ".join(problems),
+            evidence,
+            location,
+            details=details,
+        )
+    return Outcome(
+        True,
+        f"{alignment.coverage:.0%} of the original's text carried ({tally or 'nothing'});"
+        " nothing the terms forbid",
+        evidence,
+        location,
+        details=details,
+    )
