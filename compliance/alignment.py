@@ -15,21 +15,24 @@ counts as dropped or added.
 
 from __future__ import annotations
 
+import string
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from compliance.fingerprints import normalize_bytes
-from compliance.textmatch import glob_union, normalize
+from compliance.textmatch import glob_set
 
 MIN_WORDS = 8
 PARAGRAPH_SCORE = 80  # a paragraph of the original counts as carried at this ratio
 CANDIDATE_SCORE = 60  # below this, cdist does not even report a score
 MAX_JOINED = 3  # paragraphs a merge or split may span
+BOILERPLATE_WORDS = 50  # longer paragraphs are never boilerplate
 FURNITURE_SCORE = 85  # a copy paragraph this close to its headline or a credit line is that
 
 # What newswires and sites put between paragraphs that is not the article's text.
@@ -83,7 +86,8 @@ class Alignment:
     similarity: float  # 0-1, how faithfully the carried paragraphs follow the original
     coverage: float  # 0-1, share of the original's text the copy carries
     copy_share: float  # 0-1, share of the copy's text that comes from the original
-    carried_chars: int = field(default=0)
+    carried_chars: int = field(default=0)  # of the original's normalised text
+    explained_chars: int = field(default=0)  # of the copy's normalised text
 
     @property
     def accepted(self) -> bool:
@@ -138,6 +142,14 @@ class Alignment:
         }
 
 
+_WORD_EDGES = string.punctuation + "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb"
+
+
+def _word_key(word: str) -> str:
+    """A word as compared: case-folded, without the punctuation around it."""
+    return word.casefold().strip(_WORD_EDGES)
+
+
 def word_ops(original: str, copy: str) -> list[tuple[str, str, str]]:
     """The two paragraphs as (op, original words, copy words) runs, equal runs included.
 
@@ -145,8 +157,8 @@ def word_ops(original: str, copy: str) -> list[tuple[str, str, str]]:
     a change; the runs show the words as written.
     """
     before, after = original.split(), copy.split()
-    keys_before = [normalize_bytes(w) for w in before]
-    keys_after = [normalize_bytes(w) for w in after]
+    keys_before = [_word_key(w) for w in before]
+    keys_after = [_word_key(w) for w in after]
     return [
         (
             op.tag,
@@ -166,24 +178,57 @@ def word_diff(original: str, copy: str) -> list[dict[str, str]]:
     ]
 
 
-def _kept(
-    paragraphs: Sequence[str], boilerplate: Sequence[str], furniture: Sequence[str] = ()
-) -> list[tuple[int, str]]:
-    """(position, normalised text) of the paragraphs that take part in the alignment."""
+@dataclass(frozen=True)
+class Prepared:
+    """A text ready for alignment: its paragraphs, and the normalised ones that take part."""
+
+    paragraphs: tuple[str, ...]
+    kept: tuple[tuple[int, str], ...]  # (position, normalised text)
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """Each kept paragraph's text without spaces: identical paragraphs share a key."""
+        return tuple(text.replace(" ", "") for _, text in self.kept)
+
+    @cached_property
+    def anchors(self) -> dict[str, tuple[int, ...]]:
+        """Positions of the kept paragraphs by key."""
+        found: dict[str, list[int]] = {}
+        for (number, _), key in zip(self.kept, self.keys, strict=True):
+            found.setdefault(key, []).append(number)
+        return {key: tuple(numbers) for key, numbers in found.items()}
+
+    @cached_property
+    def lengths(self) -> dict[int, int]:
+        """Length of each kept paragraph's normalised text, by position."""
+        return {number: len(text) for number, text in self.kept}
+
+
+def prepare(paragraphs: Sequence[str], boilerplate: Sequence[str] = BOILERPLATE) -> Prepared:
+    """Normalise the paragraphs that take part in alignment (done once per text)."""
     kept = []
-    skip = glob_union(tuple(boilerplate))
-    lines = [normalize_bytes(t).decode("utf-8") for t in furniture if t]
+    skip = glob_set(tuple(boilerplate))
     for number, text in enumerate(paragraphs):
         words = len(text.split())
         # Boilerplate is a line or a caption; a long paragraph is the article's own text.
-        if words < MIN_WORDS or (words <= 80 and skip.match(normalize(text))):
+        if words < MIN_WORDS or (words <= BOILERPLATE_WORDS and skip.matches(text)):
             continue
         normalised = normalize_bytes(text).decode("utf-8")
-        if normalised and not any(
-            fuzz.ratio(normalised, line, score_cutoff=FURNITURE_SCORE) for line in lines
-        ):
+        if normalised:
             kept.append((number, normalised))
-    return kept
+    return Prepared(tuple(paragraphs), tuple(kept))
+
+
+def _is_line(text: str, line: str) -> bool:
+    # ratio >= 85 needs lengths within a factor of 1.35; most paragraphs fail that at once.
+    if not 0.74 * len(line) <= len(text) <= 1.35 * len(line):
+        return False
+    return bool(fuzz.ratio(text, line, score_cutoff=FURNITURE_SCORE))
+
+
+def _lines_in(kept: Sequence[tuple[int, str]], lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The paragraphs that are one of `lines` (a headline, byline or credit line)."""
+    return [(n, text) for n, text in kept if any(_is_line(text, line) for line in lines)]
 
 
 def _longest_increasing(values: Sequence[int]) -> set[int]:
@@ -220,6 +265,13 @@ def _join_runs(
                 run = others[start : start + width]
                 if any(n in used for n, _ in run) or run[-1][0] - run[0][0] != width - 1:
                     continue
+                joined_length = sum(len(t) for _, t in run) + width - 1
+                # ratio >= 80 needs lengths within a factor of 1.5, and a merge or split
+                # keeps the start of the text: skip the join when either is not so.
+                if not 2 * joined_length <= 3 * len(text) <= 4.5 * joined_length:
+                    continue
+                if not fuzz.ratio(text[:40], run[0][1][:40], score_cutoff=70):
+                    continue
                 score = fuzz.ratio(text, " ".join(t for _, t in run), score_cutoff=PARAGRAPH_SCORE)
                 if score:
                     numbers = tuple(n for n, _ in run)
@@ -247,55 +299,81 @@ def align(
     `furniture` (headlines, byline and credit lines) is left out of both texts: an article
     extractor may keep it as a paragraph, and a newswire's closing notice is in its original.
     """
-    source, target = _kept(original, boilerplate, furniture), _kept(copy, boilerplate, furniture)
+    return align_prepared(prepare(original, boilerplate), prepare(copy, boilerplate), furniture)
+
+
+def _pair_anchors(
+    original: Prepared, copy: Prepared
+) -> tuple[list[Pair], list[tuple[int, str]], list[tuple[int, str]]]:
+    """Pairs of identical paragraphs, and the paragraphs of each side left over."""
     pairs: list[Pair] = []
-
-    # Identical paragraphs first: cheap, and most of a faithful copy.
-    waiting: dict[str, list[int]] = {}
-    for number, text in source:
-        waiting.setdefault(text.replace(" ", ""), []).append(number)
+    used: set[int] = set()
     rest_target = []
-    for number, text in target:
-        queue = waiting.get(text.replace(" ", ""))
-        if queue:
-            pairs.append(Pair((queue.pop(0),), (number,), 100.0))
-        else:
+    for (number, text), key in zip(copy.kept, copy.keys, strict=True):
+        candidates = original.anchors.get(key, ())
+        match = next((n for n in candidates if n not in used), None)
+        if match is None:
             rest_target.append((number, text))
-    paired_source = {n for p in pairs for n in p.original}
-    rest_source = [(n, t) for n, t in source if n not in paired_source]
+        else:
+            used.add(match)
+            pairs.append(Pair((match,), (number,), 100.0))
+    rest_source = [(n, t) for n, t in original.kept if n not in used]
+    return pairs, rest_source, rest_target
 
+
+def _pair_fuzzy(
+    rest_source: list[tuple[int, str]], rest_target: list[tuple[int, str]]
+) -> tuple[list[Pair], list[tuple[int, str]], list[tuple[int, str]]]:
+    """Pairs of similar paragraphs, best score first, each paragraph used once."""
+    scores = process.cdist(
+        [t for _, t in rest_source],
+        [t for _, t in rest_target],
+        scorer=fuzz.ratio,
+        score_cutoff=CANDIDATE_SCORE,
+        workers=1,
+    )
+    rows, columns = (scores >= PARAGRAPH_SCORE).nonzero()
+    ranked = sorted(
+        ((float(scores[i, j]), int(i), int(j)) for i, j in zip(rows, columns, strict=True)),
+        reverse=True,
+    )
+    pairs = []
+    taken_i: set[int] = set()
+    taken_j: set[int] = set()
+    for score, i, j in ranked:
+        if i not in taken_i and j not in taken_j:
+            taken_i.add(i)
+            taken_j.add(j)
+            pairs.append(Pair((rest_source[i][0],), (rest_target[j][0],), score))
+    return (
+        pairs,
+        [s for i, s in enumerate(rest_source) if i not in taken_i],
+        [t for j, t in enumerate(rest_target) if j not in taken_j],
+    )
+
+
+def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] = ()) -> Alignment:
+    """align() for texts prepared beforehand (the matcher prepares each text once)."""
+    # Identical paragraphs first: cheap, and most of a faithful copy.
+    pairs, rest_source, rest_target = _pair_anchors(original, copy)
     if rest_source and rest_target:
-        scores = process.cdist(
-            [t for _, t in rest_source],
-            [t for _, t in rest_target],
-            scorer=fuzz.ratio,
-            score_cutoff=CANDIDATE_SCORE,
-            workers=1,
-        )
-        ranked = sorted(
-            (
-                (float(scores[i, j]), i, j)
-                for i, j in zip(*(scores >= PARAGRAPH_SCORE).nonzero(), strict=True)
-            ),
-            reverse=True,
-        )
-        taken_i: set[int] = set()
-        taken_j: set[int] = set()
-        for score, i, j in ranked:
-            if i not in taken_i and j not in taken_j:
-                taken_i.add(i)
-                taken_j.add(j)
-                pairs.append(Pair((rest_source[i][0],), (rest_target[j][0],), score))
-        rest_source = [s for i, s in enumerate(rest_source) if i not in taken_i]
-        rest_target = [t for j, t in enumerate(rest_target) if j not in taken_j]
-        if rest_source and rest_target:
-            merged = _join_runs(rest_target, rest_source, single_is_copy=True)
-            done_s = {n for p in merged for n in p.original}
-            done_t = {n for p in merged for n in p.copy}
-            rest_source = [s for s in rest_source if s[0] not in done_s]
-            rest_target = [t for t in rest_target if t[0] not in done_t]
-            split = _join_runs(rest_source, rest_target, single_is_copy=False)
-            pairs.extend(merged + split)
+        fuzzy, rest_source, rest_target = _pair_fuzzy(rest_source, rest_target)
+        pairs.extend(fuzzy)
+    if rest_source and rest_target:
+        merged = _join_runs(rest_target, rest_source, single_is_copy=True)
+        done_s = {n for p in merged for n in p.original}
+        done_t = {n for p in merged for n in p.copy}
+        rest_source = [s for s in rest_source if s[0] not in done_s]
+        rest_target = [t for t in rest_target if t[0] not in done_t]
+        pairs.extend(merged)
+        pairs.extend(_join_runs(rest_source, rest_target, single_is_copy=False))
+
+    # Headline and credit lines are not text: they neither go missing nor count as added.
+    lines = [normalize_bytes(t).decode("utf-8") for t in furniture if t]
+    carried = {n for p in pairs for n in p.original}
+    explained = {n for p in pairs for n in p.copy}
+    ignored_source = {n for n, t in _lines_in(rest_source, lines) if n not in carried}
+    ignored_target = {n for n, t in _lines_in(rest_target, lines) if n not in explained}
 
     pairs.sort(key=lambda p: p.copy[0])
     in_order = _longest_increasing([p.original[0] for p in pairs])
@@ -304,23 +382,22 @@ def align(
         for i, p in enumerate(pairs)
     ]
 
-    source_len = {n: len(t) for n, t in source}
-    target_len = {n: len(t) for n, t in target}
-    carried = {n for p in pairs for n in p.original}
-    explained = {n for p in pairs for n in p.copy}
+    source_len, target_len = original.lengths, copy.lengths
     carried_chars = sum(source_len[n] for n in carried)
     weighted = sum(p.score * sum(source_len[n] for n in p.original) for p in pairs)
-    total_source = sum(source_len.values())
-    total_target = sum(target_len.values())
+    total_source = sum(source_len.values()) - sum(source_len[n] for n in ignored_source)
+    total_target = sum(target_len.values()) - sum(target_len[n] for n in ignored_target)
+    explained_chars = sum(target_len[n] for n in explained)
     return Alignment(
         furniture=tuple(furniture),
-        original=tuple(original),
-        copy=tuple(copy),
+        original=original.paragraphs,
+        copy=copy.paragraphs,
         pairs=tuple(pairs),
-        dropped=tuple(n for n, _ in source if n not in carried),
-        added=tuple(n for n, _ in target if n not in explained),
+        dropped=tuple(n for n, _ in original.kept if n not in carried and n not in ignored_source),
+        added=tuple(n for n, _ in copy.kept if n not in explained and n not in ignored_target),
         similarity=weighted / carried_chars / 100 if carried_chars else 0.0,
         coverage=carried_chars / total_source if total_source else 0.0,
-        copy_share=sum(target_len[n] for n in explained) / total_target if total_target else 0.0,
+        copy_share=explained_chars / total_target if total_target else 0.0,
         carried_chars=carried_chars,
+        explained_chars=explained_chars,
     )

@@ -195,6 +195,8 @@ class ArchiveIndex:
 
 def _load_array(path: Path) -> np.ndarray:
     try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
+        # A plain ndarray view of the map: np.memmap's subclass hooks cost microseconds on
+        # every operation, and lookups make dozens of them per copy.
+        return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
     except ValueError:  # numpy cannot map an empty array; it is tiny anyway
         return np.load(path, allow_pickle=False)

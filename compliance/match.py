@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compliance.alignment import BOILERPLATE, MIN_WORDS, Alignment, align
+from compliance.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
 from compliance.archive_index import ArchiveIndex, normalize_url
-from compliance.fingerprints import fingerprints, normalize_bytes
+from compliance.fingerprints import fingerprints
 from compliance.joins import Named, host_of, named_originals
 from compliance.model import Alternative, Article, Match, Original
 
@@ -31,13 +31,13 @@ class _Aligned:
     alignment: Alignment
 
     @property
-    def rank(self) -> tuple[float, float, float]:
+    def rank(self) -> tuple[int, float, float]:
+        """The original that explains most of the copy first; then the most of it carried."""
         a = self.alignment
-        return (a.copy_share * len("".join(a.copy)), a.coverage, a.similarity)
+        return (a.explained_chars, a.coverage, a.similarity)
 
 
-def _text_of(paragraphs: Sequence[str]) -> bytes:
-    return normalize_bytes(" ".join(p for p in paragraphs if len(p.split()) >= MIN_WORDS))
+PREPARED_CACHE = 2048  # originals kept normalised: popular stories are copied many times
 
 
 class Matcher:
@@ -46,16 +46,27 @@ class Matcher:
     def __init__(self, index: ArchiveIndex, boilerplate: Sequence[str] = BOILERPLATE) -> None:
         self.index = index
         self.boilerplate = tuple(boilerplate)
+        self._prepared: dict[int, Prepared] = {}
 
     def __len__(self) -> int:
         return len(self.index)
 
-    def _align(self, number: int, paragraphs: Sequence[str], furniture: Sequence[str]) -> _Aligned:
+    def _original(self, number: int) -> Prepared:
+        found = self._prepared.get(number)
+        if found is None:
+            if len(self._prepared) >= PREPARED_CACHE:
+                self._prepared.pop(next(iter(self._prepared)))
+            found = self._prepared[number] = prepare(
+                self.index.original(number).body, self.boilerplate
+            )
+        return found
+
+    def _align(self, number: int, copy: Prepared, furniture: Sequence[str]) -> _Aligned:
         original = self.index.original(number)
         return _Aligned(
             number,
             original,
-            align(original.body, paragraphs, self.boilerplate, (original.title, *furniture)),
+            align_prepared(self._original(number), copy, (original.title, *furniture)),
         )
 
     def by_text(self, paragraphs: Sequence[str], furniture: Sequence[str] = ()) -> list[_Aligned]:
@@ -63,9 +74,13 @@ class Matcher:
 
         `furniture`: the copy's headline, byline and credit lines, which are not its text.
         """
+        return self._by_text(prepare(paragraphs, self.boilerplate), furniture)
+
+    def _by_text(self, copy: Prepared, furniture: Sequence[str]) -> list[_Aligned]:
+        text = " ".join(t for _, t in copy.kept).encode("utf-8")
         found = [
-            self._align(number, paragraphs, furniture)
-            for number, _hits in self.index.candidates(fingerprints(_text_of(paragraphs)))
+            self._align(number, copy, furniture)
+            for number, _hits in self.index.candidates(fingerprints(text))
         ]
         return sorted(
             (f for f in found if f.alignment.accepted), key=lambda f: f.rank, reverse=True
@@ -80,14 +95,14 @@ class Matcher:
 
     def match(self, article: Article) -> Match | None:
         """The original `article` copies, or None when it copies none of them."""
-        paragraphs = article.paragraphs
+        copy = prepare(article.paragraphs, self.boilerplate)
         furniture = _furniture(article)
         notes: list[str] = []
         named = self._named(article)
         chosen: _Aligned | None = None
         method = "text"
         if named is not None:
-            joined = self._align(named[1], paragraphs, furniture)
+            joined = self._align(named[1], copy, furniture)
             if joined.alignment.coverage >= JOIN_MIN_COVERAGE or not joined.alignment.copy:
                 chosen, method = joined, named[0].signal
             else:
@@ -95,7 +110,7 @@ class Matcher:
                     f"the page names {joined.original.url or joined.original.id} as its original"
                     f" ({named[0].signal}), but shares almost none of its text"
                 )
-        ranked = [] if chosen else self.by_text(paragraphs, furniture)
+        ranked = [] if chosen else self._by_text(copy, furniture)
         if chosen is None:
             if not ranked:
                 return None

@@ -68,7 +68,21 @@ def contains_phrase(text: str, phrase: str, min_score: float = 100) -> float:
             return 100.0
     if min_score >= 100 or len(haystack) < len(needle) * 0.8:
         return 0.0
+    # partial_ratio is costly on long phrases; a text holding well under the phrase's share
+    # of its words cannot reach a high score, so most blocks stop at a set intersection.
+    wanted = _word_set(needle)
+    if len(wanted & _word_set(haystack)) < len(wanted) * min_score / 100 - _WORD_SLACK:
+        return 0.0
     return fuzz.partial_ratio(needle, haystack, score_cutoff=min_score)
+
+
+_WORD_SLACK = 3  # words a fuzzy match may have retyped (typos, joined or split words)
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
+def _word_set(normalized: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(normalized))
 
 
 def find_phrases(
@@ -108,12 +122,35 @@ def glob_match(text: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
+class GlobSet:
+    """Several shell-style patterns (as in glob_match), tested at once and cheaply.
+
+    Most lines match none of them, so a line is first checked for a word of each pattern
+    (a substring test); only a line that holds one goes through the regular expression.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        normalized = [normalize(p) for p in patterns]
+        self._regex = re.compile("|".join(fnmatch.translate(p) for p in normalized) or "(?!)")
+        # Each pattern's longest word: quote marks and spacing, which normalize() rewrites,
+        # cannot make the substring test miss a line the expression would match.
+        literals = [max(re.findall(r"\w+", p), key=len, default="") for p in normalized]
+        # A pattern with no literal part (such as "*") can match anything: no shortcut.
+        self._literals = (
+            None if "" in literals else re.compile("|".join(re.escape(w) for w in literals))
+        )
+
+    def matches(self, text: str) -> bool:
+        """Whether any pattern matches all of `text`."""
+        if self._literals is not None and not self._literals.search(text.casefold()):
+            return False
+        return self._regex.match(normalize(text)) is not None
+
+
 @lru_cache(maxsize=64)
-def glob_union(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression matching a text that any of the globs matches (see glob_match)."""
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(fnmatch.translate(normalize(p)) for p in patterns))
+def glob_set(patterns: tuple[str, ...]) -> GlobSet:
+    """The GlobSet of `patterns`, compiled once."""
+    return GlobSet(patterns)
 
 
 def excerpt(text: str, limit: int = 160) -> str:
