@@ -203,8 +203,9 @@ def make_copies(originals: list[dict], count: int, seed: int = 11) -> list[Copy]
             copy = Copy(name, "excerpt", body[:3], source["title"], {source["id"]})
         else:
             kept = body[: max(3, round(len(body) * rng.uniform(0.3, 1.0)))]
-            if rng.random() < 0.5:  # drop some paragraphs
-                kept = [p for p in kept if rng.random() > 0.2] or kept[:3]
+            if rng.random() < 0.5:  # drop some paragraphs, keeping at least three
+                thinned = [p for p in kept if rng.random() > 0.2]
+                kept = thinned if len(thinned) >= 3 else kept[:3]
             if rng.random() < 0.3 and len(kept) > 2:  # move one
                 kept.insert(rng.randrange(len(kept)), kept.pop(rng.randrange(len(kept))))
             kept = [_edit_words(rng, writer, p) if rng.random() < 0.3 else p for p in kept]

@@ -85,8 +85,7 @@ def record_of(original: Original) -> bytes:
             "origin": original.origin,
             "extra": original.extra,
         },
-        ensure_ascii=False,
-    ).encode("utf-8")
+    ).encode("ascii")
 
 
 def _original_of(record: bytes) -> Original:

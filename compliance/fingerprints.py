@@ -44,11 +44,16 @@ def _byte_table() -> bytes:
 _TABLE = _byte_table()
 
 
-def normalize_bytes(text: str) -> bytes:
-    """Lower-case words separated by single spaces, as UTF-8; punctuation becomes a space."""
+def fold_bytes(text: str) -> bytes:
+    """Lower-case words as UTF-8, punctuation turned into spaces (runs of spaces left)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).casefold().translate(_WIDE_PUNCTUATION)
-    return b" ".join(text.encode("utf-8").translate(_TABLE).split())
+    return text.encode("utf-8").translate(_TABLE)
+
+
+def normalize_bytes(text: str) -> bytes:
+    """Lower-case words separated by single spaces, as UTF-8; punctuation becomes a space."""
+    return b" ".join(fold_bytes(text).split())
 
 
 # ------------------------------------------------------------------ hashing
@@ -101,19 +106,17 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def _word_hashes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A 64-bit hash of every word in normalised `data`, and the byte offset it starts at.
+    """A 64-bit hash of every word in folded `data`, and the byte offset it starts at.
 
-    Normalised text has exactly one space between words, which makes word edges one
-    comparison away.
+    Words are runs of bytes other than a space, however many spaces separate them.
     """
     codes = np.frombuffer(data, dtype=np.uint8)
-    spaces = np.flatnonzero(codes == 0x20)
-    starts = np.empty(len(spaces) + 1, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = spaces + 1
-    ends = np.empty(len(spaces) + 1, dtype=np.int64)
-    ends[:-1] = spaces
-    ends[-1] = len(codes)
+    is_word = np.empty(len(codes) + 2, dtype=np.int8)
+    is_word[0] = is_word[-1] = 0
+    np.not_equal(codes, 0x20, out=is_word[1:-1])
+    edges = np.diff(is_word)
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
     powers, inverse = _power_tables(len(codes) + 1)
     prefix = np.empty(len(codes) + 1, dtype=np.uint64)
     prefix[0] = 0
@@ -140,13 +143,16 @@ def _window_minima(grams: np.ndarray) -> np.ndarray:
     return minima
 
 
-def fingerprint_batch(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Winnowed 5-gram fingerprints of several normalised texts at once.
+def fingerprint_batch(
+    texts: Sequence[bytes], distinct: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed 5-gram fingerprints of several folded texts at once.
 
-    Returns (fingerprints, text numbers), one entry per distinct fingerprint of a text, sorted
-    by text. Batching saves numpy's per-call overhead when indexing an archive; neither a
-    5-gram nor a window spans two texts, and a text too short for one window keeps all its
-    5-grams.
+    Returns (fingerprints, text numbers): with `distinct`, one entry per distinct fingerprint
+    of a text, sorted by text; without, in text order with repeats (the index builder sorts
+    and de-duplicates everything once at the end). Batching saves numpy's per-call overhead
+    when indexing an archive; neither a 5-gram nor a window spans two texts, and a text too
+    short for one window keeps all its 5-grams.
     """
     numbers = [n for n, text in enumerate(texts) if text]
     empty = np.empty(0, np.uint64), np.empty(0, np.int64)
@@ -172,6 +178,8 @@ def fingerprint_batch(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
             owners = np.concatenate((owners, gram_owner[short]))
     else:
         values, owners = grams, gram_owner
+    if not distinct:
+        return values, np.asarray(numbers, dtype=np.int64)[owners]
     # One entry per (text, fingerprint): sort by text, then hash, and drop repeats.
     if len(numbers) == 1:
         values = np.sort(values)
@@ -184,7 +192,7 @@ def fingerprint_batch(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fingerprints(text: bytes) -> np.ndarray:
-    """The distinct winnowed 5-gram fingerprints of one normalised text, sorted."""
+    """The distinct winnowed 5-gram fingerprints of one folded text, sorted."""
     if not text:
         return np.empty(0, np.uint64)
     words, _ = _word_hashes(text)

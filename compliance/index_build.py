@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,12 @@ from compliance.archive_index import (
     record_of,
 )
 from compliance.errors import UserError
-from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch, normalize_bytes
+from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch, fold_bytes
 from compliance.originals import archive_files, iter_originals
 
 BATCH = 256
+PARALLEL_AFTER_BATCHES = 8  # archives under about 2,000 originals are indexed in-process
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 def parameters() -> dict[str, int]:
@@ -65,13 +68,25 @@ def source_entries(paths: Sequence[Path], with_digest: bool) -> list[dict[str, A
     return entries
 
 
+def _packed(texts: list[bytes], first: int) -> np.ndarray:
+    """Postings of a batch of originals numbered from `first`: hash prefix | number."""
+    values, owners = fingerprint_batch(texts, distinct=False)
+    return (values & HASH_MASK) | (owners.astype(np.uint64) + np.uint64(first))
+
+
 class _Postings:
-    """Fingerprints of originals, gathered batch by batch into packed postings."""
+    """Fingerprints of originals, gathered batch by batch into packed postings.
+
+    A large archive is fingerprinted in worker threads while the main one reads the
+    originals and writes their records: numpy releases the GIL for the array work, which is
+    most of it. A small archive never starts them.
+    """
 
     def __init__(self) -> None:
-        self.parts: list[np.ndarray] = []
+        self.parts: list[np.ndarray | Future[np.ndarray]] = []
         self.texts: list[bytes] = []
         self.first = 0  # the number of the first original in `texts`
+        self.pool: ThreadPoolExecutor | None = None
 
     def add(self, text: bytes) -> None:
         self.texts.append(text)
@@ -79,16 +94,28 @@ class _Postings:
             self.flush()
 
     def flush(self) -> None:
-        values, owners = fingerprint_batch(self.texts)
-        numbers = owners.astype(np.uint64) + np.uint64(self.first)
-        self.parts.append((values & HASH_MASK) | numbers)
+        if not self.texts:
+            return
+        if self.pool is None and len(self.parts) >= PARALLEL_AFTER_BATCHES and WORKERS > 1:
+            self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="fingerprint")
+        if self.pool is not None:
+            self.parts.append(self.pool.submit(_packed, self.texts, self.first))
+        else:
+            self.parts.append(_packed(self.texts, self.first))
         self.first += len(self.texts)
         self.texts = []
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def finish(self, originals: int) -> tuple[np.ndarray, np.ndarray]:
         """Sorted postings without over-common fingerprints, and fingerprints per original."""
         self.flush()
-        postings = np.concatenate(self.parts) if self.parts else np.empty(0, np.uint64)
+        parts = [p.result() if isinstance(p, Future) else p for p in self.parts]
+        self.close()
+        postings = np.concatenate(parts) if parts else np.empty(0, np.uint64)
         self.parts = []
         postings.sort()
         if len(postings):
@@ -130,8 +157,8 @@ def build_index(
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
+    postings = _Postings()
     try:
-        postings = _Postings()
         offsets = [0]
         keys: list[int] = []
         key_docs: list[int] = []
@@ -145,7 +172,7 @@ def build_index(
                 for key in original_keys(original):
                     keys.append(key)
                     key_docs.append(number)
-                postings.add(normalize_bytes(" ".join(original.body)))
+                postings.add(fold_bytes(" ".join(original.body)))
                 if progress and number % BATCH == 0:
                     progress(number)
         count = len(offsets) - 1
@@ -175,5 +202,6 @@ def build_index(
         )
         _replace_directory(building, target)
     finally:
+        postings.close()
         shutil.rmtree(building, ignore_errors=True)
     return ArchiveIndex.open(target)

@@ -29,8 +29,22 @@ class Archive:
     problems: list[str] = field(default_factory=list)
 
 
+def _tidy(paragraph: str) -> str:
+    """The paragraph with its whitespace collapsed; most need nothing, and are tested fast."""
+    if (
+        "  " in paragraph
+        or "\n" in paragraph
+        or "\t" in paragraph
+        or "\r" in paragraph
+        or paragraph[:1].isspace()
+        or paragraph[-1:].isspace()
+    ):
+        return " ".join(paragraph.split())
+    return paragraph
+
+
 def _paragraphs(body: str) -> tuple[str, ...]:
-    return tuple(" ".join(p.split()) for p in body.split("\n\n") if p.strip())
+    return tuple(_tidy(p) for p in body.split("\n\n") if p.strip())
 
 
 def _authors(value: Any) -> tuple[str, ...]:
