@@ -7,6 +7,8 @@ only the pages it reads and starts matching in milliseconds whatever the archive
   bits, then the original's 24-bit number. 8 bytes a posting, about 1.4 KB an original.
   Fingerprints found in more than MAX_DF originals (stock phrases, boilerplate) are dropped:
   they say nothing about which original a copy comes from.
+- `directory.npy`: where the postings of each bucket of hash prefixes (their top bits)
+  start, so a lookup is one read instead of a binary search.
 - `counts.npy`: fingerprints kept per original, for containment (shared / the original's).
 - `offsets.npy` + `records.bin`: each original as one JSON record, decoded only when matched.
 - `keys.npy` + `key_docs.npy`: sorted hashes of the originals' URLs and tracking-pixel post
@@ -21,6 +23,7 @@ import hashlib
 import json
 import mmap
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +32,7 @@ import numpy as np
 
 from compliance.model import Original
 
-FORMAT = 1
+FORMAT = 2
 DOC_BITS = 24
 DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
@@ -43,7 +46,7 @@ MIN_HITS = 5
 MIN_CONTAINMENT = 0.05
 MAX_CANDIDATES = 5
 
-ARRAYS = ("postings", "counts", "offsets", "keys", "key_docs")
+ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs")
 
 
 def normalize_url(url: str) -> str:
@@ -108,6 +111,7 @@ class ArchiveIndex:
     """An archive's originals, findable by text fingerprints and by URL or post id."""
 
     postings: np.ndarray
+    directory: np.ndarray
     counts: np.ndarray
     offsets: np.ndarray
     records: bytes | mmap.mmap
@@ -165,31 +169,48 @@ class ArchiveIndex:
         return None
 
     def candidates(self, fingerprints: np.ndarray) -> list[tuple[int, int]]:
-        """Originals sharing enough fingerprints with a copy: (number, shared), most first.
-
-        `fingerprints` must be sorted (as `fingerprints.fingerprints` returns them).
-        """
+        """Originals sharing enough fingerprints with a copy: (number, shared), most first."""
         if not len(fingerprints) or not len(self.postings):
             return []
-        needles = fingerprints >> _SHIFT
-        if len(needles) > 1:
-            needles = needles[np.concatenate(([True], needles[1:] != needles[:-1]))]
-        low = np.searchsorted(self.postings, needles << _SHIFT, side="left")
-        high = np.searchsorted(self.postings, (needles << _SHIFT) | DOC_MASK, side="right")
-        sizes = high - low
+        prefixes = fingerprints & HASH_MASK
+        # The directory gives each prefix's bucket of postings in one lookup (a binary search
+        # over the whole array costs a cache miss per step); buckets hold a few postings.
+        buckets = (prefixes >> self._bucket_shift).astype(np.int64)
+        low = self.directory[buckets]
+        sizes = (self.directory[buckets + 1] - low).astype(np.int64)
         total = int(sizes.sum())
         if not total:
             return []
-        starts = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
-        docs = np.sort((self.postings[starts + np.arange(total)] & DOC_MASK).astype(np.int64))
+        at = np.repeat(low.astype(np.int64) - (np.cumsum(sizes) - sizes), sizes)
+        found = self.postings[at + np.arange(total)]
+        found = found[(found & HASH_MASK) == np.repeat(prefixes, sizes)]
+        if not len(found):
+            return []
+        docs = np.sort((found & DOC_MASK).astype(np.int64))
         edges = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1], [True])))
         numbers, hits = docs[edges[:-1]], np.diff(edges)
-        enough = min(MIN_HITS, max(2, len(needles) // 2))
+        enough = min(MIN_HITS, max(2, len(prefixes) // 2))
         containment = hits / np.maximum(self.counts[numbers], 1)
         keep = (hits >= enough) & (containment >= MIN_CONTAINMENT)
         numbers, hits = numbers[keep], hits[keep]
         order = np.argsort(-hits, kind="stable")[:MAX_CANDIDATES]
         return [(int(numbers[i]), int(hits[i])) for i in order]
+
+    @cached_property
+    def _bucket_shift(self) -> np.uint64:
+        return np.uint64(64 - (len(self.directory) - 1).bit_length() + 1)
+
+
+def directory_of(postings: np.ndarray) -> np.ndarray:
+    """Where each bucket of postings (by the top bits of the hash) starts, plus the end.
+
+    About four postings a bucket: 2**bits + 1 offsets for 4 * 2**bits postings.
+    """
+    bits = min(26, max(8, (max(1, len(postings)) // 4).bit_length()))
+    tops = (postings >> np.uint64(64 - bits)).astype(np.int64)
+    directory = np.zeros((1 << bits) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tops, minlength=1 << bits), out=directory[1:])
+    return directory
 
 
 def _load_array(path: Path) -> np.ndarray:

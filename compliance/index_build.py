@@ -26,6 +26,7 @@ from compliance.archive_index import (
     MAX_DF,
     MAX_DOCS,
     ArchiveIndex,
+    directory_of,
     original_keys,
     record_of,
 )
@@ -181,6 +182,7 @@ def build_index(
         order = np.argsort(key_array, kind="stable")
         arrays = {
             "postings": packed,
+            "directory": directory_of(packed),
             "counts": counts,
             "offsets": np.array(offsets, dtype=np.int64),
             "keys": key_array[order],
