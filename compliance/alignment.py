@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -209,7 +210,7 @@ def prepare(paragraphs: Sequence[str], boilerplate: Sequence[str] = BOILERPLATE)
     kept = []
     skip = glob_set(tuple(boilerplate))
     for number, text in enumerate(paragraphs):
-        words = len(text.split())
+        words = text.count(" ") + 1  # paragraphs come with their spaces collapsed
         # Boilerplate is a line or a caption; a long paragraph is the article's own text.
         if words < MIN_WORDS or (words <= BOILERPLATE_WORDS and skip.matches(text)):
             continue
@@ -259,32 +260,37 @@ def _join_runs(
     """Pairs where one paragraph carries a run of 2-3 consecutive paragraphs of the other side."""
     pairs: list[Pair] = []
     used: set[int] = set()
+    numbers = [n for n, _ in others]
+    ends = list(accumulate((len(t) for _, t in others), initial=0))
     for number, text in singles:
+        length = len(text)
         for width in range(2, MAX_JOINED + 1):
+            found = None
             for start in range(len(others) - width + 1):
-                run = others[start : start + width]
-                if any(n in used for n, _ in run) or run[-1][0] - run[0][0] != width - 1:
-                    continue
-                joined_length = sum(len(t) for _, t in run) + width - 1
+                stop = start + width
+                if numbers[stop - 1] - numbers[start] != width - 1:
+                    continue  # not consecutive paragraphs
+                joined_length = ends[stop] - ends[start] + width - 1
                 # ratio >= 80 needs lengths within a factor of 1.5, and a merge or split
                 # keeps the start of the text: skip the join when either is not so.
-                if not 2 * joined_length <= 3 * len(text) <= 4.5 * joined_length:
+                if not 2 * joined_length <= 3 * length <= 4.5 * joined_length:
                     continue
-                if not fuzz.ratio(text[:40], run[0][1][:40], score_cutoff=70):
+                if used.intersection(numbers[start:stop]):
                     continue
-                score = fuzz.ratio(text, " ".join(t for _, t in run), score_cutoff=PARAGRAPH_SCORE)
+                if not fuzz.ratio(text[:40], others[start][1][:40], score_cutoff=70):
+                    continue
+                joined = " ".join(t for _, t in others[start:stop])
+                score = fuzz.ratio(text, joined, score_cutoff=PARAGRAPH_SCORE)
                 if score:
-                    numbers = tuple(n for n, _ in run)
-                    used.update(numbers)
-                    pairs.append(
-                        Pair(numbers, (number,), score)
-                        if single_is_copy
-                        else Pair((number,), numbers, score)
-                    )
+                    found = (tuple(numbers[start:stop]), score)
                     break
-            else:
-                continue
-            break
+            if found:
+                run, score = found
+                used.update(run)
+                pairs.append(
+                    Pair(run, (number,), score) if single_is_copy else Pair((number,), run, score)
+                )
+                break
     return pairs
 
 

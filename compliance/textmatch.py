@@ -136,14 +136,14 @@ class GlobSet:
         # cannot make the substring test miss a line the expression would match.
         literals = [max(re.findall(r"\w+", p), key=len, default="") for p in normalized]
         # A pattern with no literal part (such as "*") can match anything: no shortcut.
-        self._literals = (
-            None if "" in literals else re.compile("|".join(re.escape(w) for w in literals))
-        )
+        self._literals = None if "" in literals else tuple(sorted(set(literals)))
 
     def matches(self, text: str) -> bool:
         """Whether any pattern matches all of `text`."""
-        if self._literals is not None and not self._literals.search(text.casefold()):
-            return False
+        if self._literals is not None:
+            folded = text.casefold()
+            if not any(literal in folded for literal in self._literals):
+                return False
         return self._regex.match(normalize(text)) is not None
 
 

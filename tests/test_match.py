@@ -217,3 +217,13 @@ def test_alignment_ignores_paragraph_order_and_added_paragraphs(rnd: random.Rand
     assert result.coverage == 1.0
     assert result.similarity == 1.0
     assert len(result.added) == 1
+
+
+def test_og_url_and_syndication_source_join_directly(tmp_path):
+    matcher = build_matcher(tmp_path, ARCHIVE)
+    og = matcher.match(_copy(STORY[:2], f'<meta property="og:url" content="{STORY_URL}">'))
+    assert og.method in ("canonical", "og:url") and og.original.id == "story"
+    source = matcher.match(
+        _copy(STORY[:2], f'<meta name="syndication-source" content="{STORY_URL}">')
+    )
+    assert source.method == "syndication-source" and source.original.id == "story"
