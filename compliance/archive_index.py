@@ -39,6 +39,7 @@ HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
 MAX_DOCS = 1 << DOC_BITS
 MAX_DF = 50
 _SHIFT = np.uint64(DOC_BITS)
+_ONE = np.uint64(1)
 
 # Retrieval is permissive: alignment decides, so a candidate needs only a few shared
 # fingerprints and 5% of the original's (a three-paragraph excerpt of a long story).
@@ -175,13 +176,13 @@ class ArchiveIndex:
         prefixes = fingerprints & HASH_MASK
         # The directory gives each prefix's bucket of postings in one lookup (a binary search
         # over the whole array costs a cache miss per step); buckets hold a few postings.
-        buckets = (prefixes >> self._bucket_shift).astype(np.int64)
+        buckets = prefixes >> self._bucket_shift
         low = self.directory[buckets]
-        sizes = (self.directory[buckets + 1] - low).astype(np.int64)
+        sizes = self.directory[buckets + _ONE] - low
         total = int(sizes.sum())
         if not total:
             return []
-        at = np.repeat(low.astype(np.int64) - (np.cumsum(sizes) - sizes), sizes)
+        at = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
         found = self.postings[at + np.arange(total)]
         found = found[(found & HASH_MASK) == np.repeat(prefixes, sizes)]
         if not len(found):

@@ -105,18 +105,28 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _word_hashes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A 64-bit hash of every word in folded `data`, and the byte offset it starts at.
-
-    Words are runs of bytes other than a space, however many spaces separate them.
-    """
-    codes = np.frombuffer(data, dtype=np.uint8)
+def _word_edges(codes: np.ndarray, single_spaced: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the words (runs of bytes other than a space)."""
+    if single_spaced:  # normalised text: one space between words, none at the ends
+        spaces = np.flatnonzero(codes == 0x20)
+        starts = np.empty(len(spaces) + 1, dtype=np.int64)
+        starts[0] = 0
+        starts[1:] = spaces + 1
+        ends = np.empty(len(spaces) + 1, dtype=np.int64)
+        ends[:-1] = spaces
+        ends[-1] = len(codes)
+        return starts, ends
     is_word = np.empty(len(codes) + 2, dtype=np.int8)
     is_word[0] = is_word[-1] = 0
     np.not_equal(codes, 0x20, out=is_word[1:-1])
     edges = np.diff(is_word)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _word_hashes(data: bytes, single_spaced: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A 64-bit hash of every word in folded `data`, and the byte offset it starts at."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = _word_edges(codes, single_spaced)
     powers, inverse = _power_tables(len(codes) + 1)
     prefix = np.empty(len(codes) + 1, dtype=np.uint64)
     prefix[0] = 0
@@ -195,7 +205,8 @@ def fingerprints(text: bytes) -> np.ndarray:
     """The distinct winnowed 5-gram fingerprints of one folded text, sorted."""
     if not text:
         return np.empty(0, np.uint64)
-    words, _ = _word_hashes(text)
+    single_spaced = b"  " not in text and text[:1] != b" " and text[-1:] != b" "
+    words, _ = _word_hashes(text, single_spaced)
     if len(words) < SHINGLE:
         return np.empty(0, np.uint64)
     grams = _gram_hashes(words)
