@@ -45,6 +45,7 @@ _ONE = np.uint64(1)
 # fingerprints and 5% of the original's (a three-paragraph excerpt of a long story).
 MIN_HITS = 5
 MIN_CONTAINMENT = 0.05
+MIN_COPY_SHARE = 0.3
 MAX_CANDIDATES = 5
 
 ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs")
@@ -192,7 +193,11 @@ class ArchiveIndex:
         numbers, hits = docs[edges[:-1]], np.diff(edges)
         enough = min(MIN_HITS, max(2, len(prefixes) // 2))
         containment = hits / np.maximum(self.counts[numbers], 1)
-        keep = (hits >= enough) & (containment >= MIN_CONTAINMENT)
+        # An excerpt of a very long story holds little of it, but is mostly made of it.
+        share_of_copy = hits / len(prefixes)
+        keep = (hits >= enough) & (
+            (containment >= MIN_CONTAINMENT) | (share_of_copy >= MIN_COPY_SHARE)
+        )
         numbers, hits = numbers[keep], hits[keep]
         order = np.argsort(-hits, kind="stable")[:MAX_CANDIDATES]
         return [(int(numbers[i]), int(hits[i])) for i in order]

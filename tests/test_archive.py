@@ -7,11 +7,10 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES, write_jsonl
-
 from compliance.cli import app
 from compliance.index_cache import open_index
 from compliance.originals import load_archive
+from conftest import EXAMPLES, write_jsonl
 
 ARCHIVES = Path(__file__).parent / "archives"
 
@@ -183,7 +182,9 @@ def test_check_reports_reworded_paragraphs_as_a_diff_and_json_spans(runner, tmp_
     copy = tmp_path / "copy.html"
     edited = [body[0].replace("four routes", "five routes"), body[1]]
     copy.write_text(
-        "<html><body><article>" + "".join(f"<p>{p}</p>" for p in edited) + "</article></body></html>"
+        "<html><body><article>"
+        + "".join(f"<p>{p}</p>" for p in edited)
+        + "</article></body></html>"
     )
     args = ["check", str(copy), "--originals", str(tmp_path / "wire.jsonl")]
     args += ["--rules", str(tmp_path / "rules.yaml")]

@@ -15,7 +15,9 @@ from compliance.fingerprints import (
 )
 
 WORDS = st.lists(
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß", min_size=1, max_size=8), min_size=0, max_size=60
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß", min_size=1, max_size=8),
+    min_size=0,
+    max_size=60,
 )
 
 
@@ -24,7 +26,11 @@ def _text(words: list[str]) -> bytes:
 
 
 @settings(max_examples=200, deadline=None)
-@given(WORDS, WORDS, st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta"]), min_size=12, max_size=40))
+@given(
+    WORDS,
+    WORDS,
+    st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta"]), min_size=12, max_size=40),
+)
 def test_a_shared_run_of_twelve_words_always_shares_a_fingerprint(before, after, shared):
     """Winnowing's guarantee: any run of WINDOW + SHINGLE - 1 words is found."""
     assert WINDOW + SHINGLE - 1 == 12

@@ -227,3 +227,15 @@ def test_og_url_and_syndication_source_join_directly(tmp_path):
         _copy(STORY[:2], f'<meta name="syndication-source" content="{STORY_URL}">')
     )
     assert source.method == "syndication-source" and source.original.id == "story"
+
+
+def test_three_paragraphs_of_a_very_long_story_are_found(tmp_path):
+    """Containment of about 0.05: three paragraphs of a sixty-paragraph original."""
+    rng = random.Random(5)
+    words = [f"w{n}" for n in range(3000)]
+    long_story = [" ".join(rng.choice(words) for _ in range(45)) + "." for _ in range(60)]
+    archive = [*ARCHIVE, _record("long", long_story, "https://wire.example.org/long/")]
+    page = _copy([OTHER[0][:60] + " is what the council said.", *long_story[20:23]])
+    match = build_matcher(tmp_path, archive).match(page)
+    assert match.original.id == "long"
+    assert 0.04 < match.coverage < 0.06
