@@ -26,7 +26,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from compliance.fingerprints import normalize_bytes
+from compliance.folding import normalize_bytes
 from compliance.textmatch import glob_set
 
 MIN_WORDS = 8

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from compliance.joins import normalize_url
 from compliance.model import Original
 
 FORMAT = 2
@@ -49,13 +50,6 @@ MIN_COPY_SHARE = 0.3
 MAX_CANDIDATES = 5
 
 ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs")
-
-
-def normalize_url(url: str) -> str:
-    """Scheme-, `www.`-, query-, fragment- and trailing-slash-insensitive form of a URL."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
 
 
 def key_hash(kind: str, value: str) -> int:

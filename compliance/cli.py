@@ -256,7 +256,6 @@ def _run_check(
     request: CheckRequest, refs: list[InputRef], jobs: int, index_dir: Path | None
 ) -> int:
     from compliance.engine import Checker
-    from compliance.match import Matcher
     from compliance.ruleset import load_rulesets
     from compliance.suppress import Suppressions, load_baseline
 
@@ -274,11 +273,12 @@ def _run_check(
     for warning in suppressions.expired():
         stderr.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
 
-    checker = Checker(
-        rulesets,
-        Matcher(index) if index is not None and len(index) else None,
-        debug=_state["debug"],
-    )
+    matcher = None
+    if index is not None and len(index):
+        from compliance.match import Matcher  # numpy and the index only when there are originals
+
+        matcher = Matcher(index)
+    checker = Checker(rulesets, matcher, debug=_state["debug"])
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
         from rich.progress import (

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
 from compliance.errors import InputError
 from compliance.extract import extract
-from compliance.match import Matcher
 from compliance.model import (
     Article,
     Finding,
@@ -27,6 +27,9 @@ from compliance.model import (
 from compliance.ruleset import RuleSet
 from compliance.sources import InputRef, load_page
 from compliance.textmatch import contains_phrase, glob_match, word_count
+
+if TYPE_CHECKING:
+    from compliance.match import Matcher  # numpy and the index load only with --originals
 
 
 @dataclass

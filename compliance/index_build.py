@@ -31,7 +31,8 @@ from compliance.archive_index import (
     record_of,
 )
 from compliance.errors import UserError
-from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch, fold_bytes
+from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch
+from compliance.folding import fold_bytes
 from compliance.originals import archive_files, iter_originals
 
 BATCH = 256

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from compliance.archive_index import normalize_url
 from compliance.model import Article
 
 _PIXEL_MARKERS = ("republication-tracker-tool", "republication-pixel", "creative-commons-sharing")
@@ -29,6 +28,13 @@ class Named:
     kind: str  # "url" (value: a normalised URL) or "post" (value: host#post id)
     value: str
     raw: str  # as written on the page
+
+
+def normalize_url(url: str) -> str:
+    """Scheme-, `www.`-, query-, fragment- and trailing-slash-insensitive form of a URL."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"
 
 
 def host_of(url: str) -> str:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from compliance.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
-from compliance.archive_index import ArchiveIndex, normalize_url
+from compliance.archive_index import ArchiveIndex
 from compliance.fingerprints import fingerprints
-from compliance.joins import Named, host_of, named_originals
+from compliance.joins import Named, host_of, named_originals, normalize_url
 from compliance.model import Alternative, Article, Match, Original
 
 # An exact join whose text shares less than this with the page is checked against the text.

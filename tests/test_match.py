@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.alignment import align
-from compliance.archive_index import normalize_url
 from compliance.extract import extract
+from compliance.joins import normalize_url
 from compliance.model import Page
 from conftest import build_matcher
 

@@ -17,14 +17,16 @@ Fails: under `allow_changes: false`, a copy where "who" became "that" in one par
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from compliance.alignment import BOILERPLATE, Alignment, align, word_diff
 from compliance.checks.base import CheckContext, CheckOptions, Outcome
 from compliance.model import Location
 from compliance.textmatch import normalize
+
+if TYPE_CHECKING:
+    from compliance.alignment import Alignment
 
 
 class Options(CheckOptions):
@@ -57,6 +59,8 @@ def _numbers(values: tuple[int, ...] | list[int]) -> str:
 
 def compact_diff(original: str, copy: str) -> str:
     """The changed words of a paragraph pair, as "[-old-]{+new+}" marks."""
+    from compliance.alignment import word_diff
+
     parts = []
     for span in word_diff(original, copy):
         old = f"[-{span['original']}-]" if span["original"] else ""
@@ -83,6 +87,8 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             "not judged: the copy's original is not in the archive given (--originals),"
             " so its text cannot be compared",
         )
+    from compliance.alignment import BOILERPLATE, align  # loaded by the matcher already
+
     alignment: Alignment = match.alignment
     if options.ignore:
         alignment = align(
