@@ -145,10 +145,15 @@ class Copy:
     def html(self, byline: str) -> str:
         """The copy as a republisher's page: chrome, ads, a related-stories box."""
         body = list(self.paragraphs)
-        for ad in ("Advertisement - story continues below", "Subscribe to our newsletter for more."):
+        for ad in (
+            "Advertisement - story continues below",
+            "Subscribe to our newsletter for more.",
+        ):
             body.insert(min(len(body), 2 + len(body) // 3), ad)
         paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in body)
-        related = "".join(f'<li><a href="/r/{i}">{html.escape(t)}</a></li>' for i, t in enumerate(self.related))
+        related = "".join(
+            f'<li><a href="/r/{i}">{html.escape(t)}</a></li>' for i, t in enumerate(self.related)
+        )
         return (
             "<!doctype html><html><head><meta charset='utf-8'>"
             f"<title>{html.escape(self.title)} | Republisher</title>"
