@@ -105,7 +105,7 @@ def test_directory_input_is_searched_recursively_in_order(runner):
     )
     inputs = [r["input"] for r in json.loads(result.stdout)["results"]]
     assert inputs == sorted(inputs)
-    assert len(inputs) == 6
+    assert len(inputs) == 7
 
 
 def test_output_file_is_written(runner, tmp_path):
@@ -201,4 +201,4 @@ def test_parallel_check_gives_the_same_report_in_input_order(runner, tmp_path):
     two = runner.invoke(app, [*args, "--jobs", "2"])
     assert one.exit_code == two.exit_code == 2  # the empty page is an input error
     assert one.stdout == two.stdout
-    assert len(json.loads(two.stdout)["results"]) == 13
+    assert len(json.loads(two.stdout)["results"]) == 15

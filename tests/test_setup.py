@@ -34,7 +34,7 @@ def test_quick_start_check_runs_as_a_real_process(tmp_path):
         timeout=120,
     )
     assert result.returncode == 1, result.stderr  # four of the examples fail, as they should
-    assert "6 inputs checked: 1 pass, 0 warn, 4 fail, 1 not a copy, 0 error" in result.stdout
+    assert "7 inputs checked: 2 pass, 0 warn, 4 fail, 1 not a copy, 0 error" in result.stdout
     assert "Traceback" not in result.stderr
 
 

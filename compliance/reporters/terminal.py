@@ -37,6 +37,11 @@ def _mark(finding: Finding) -> Text:
     return Text("!", style="yellow")
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage; "100%" only when it is whole (a one-word edit shows)."""
+    return f"{share:.1%}" if 0.99 <= share < 1 else f"{share:.0%}"
+
+
 def _applies(result: Result) -> Text:
     text = Text()
     text.append(f"{result.ruleset_name} ({result.ruleset})", style="bold")
