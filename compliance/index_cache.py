@@ -5,7 +5,8 @@ By default an index is kept in the user's cache directory (`$COMPLIANCE_CACHE_DI
 originals' paths; `--index DIR` puts it anywhere, such as beside the originals. An index is
 used again while its source files are unchanged: same files, and for each the same size and
 modification time, or, when only the time changed, the same SHA-256 of its contents. Any
-other change rebuilds it.
+other change rebuilds it. Processes that find the index stale at the same time (a CI matrix,
+parallel audits) build it once: the others wait on a lock file and then reuse it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,22 @@ def staleness(location: Path, paths: Sequence[Path]) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """One process at a time builds a given index; the others wait, then reuse its work."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: concurrent builds each swap in a whole directory
+        yield
+        return
+    with target.with_name(f".{target.name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @dataclass(frozen=True)
 class Opened:
     """An index ready for matching, and how it was obtained."""
@@ -98,7 +115,12 @@ def open_index(
             reason = f"the stored index could not be opened ({exc})"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return Opened(build_index(paths, target, progress), True, reason)
+        with _build_lock(target):
+            # Another process may have built it while this one waited for the lock.
+            if staleness(target, paths) is None:
+                with contextlib.suppress(OSError, ValueError):
+                    return Opened(ArchiveIndex.open(target), False, None)
+            return Opened(build_index(paths, target, progress), True, reason)
     except OSError:
         if location is not None:
             raise

@@ -209,3 +209,21 @@ def test_inspect_json_of_markdown_with_a_date_in_front_matter(runner, tmp_path):
     result = runner.invoke(app, ["inspect", str(page), "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"] == "A Post"
+
+
+def test_concurrent_runs_build_a_stale_index_once(tmp_path):
+    """Three processes find no index at once: one builds it, the others wait and reuse it."""
+    import subprocess
+    import sys
+
+    archive = write_jsonl(
+        tmp_path / "originals.jsonl",
+        [_story(f"s{n}", f"story {n} words about things") for n in range(3000)],
+    )
+    command = [sys.executable, "-m", "compliance", "index", "build", str(archive)]
+    command += ["--index", str(tmp_path / "index")]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0]
+    assert sum(out.startswith("indexed 3,000 originals") for out in outputs) == 1
+    assert sum(out.startswith("already current: 3,000") for out in outputs) == 2
