@@ -113,20 +113,29 @@ class _Postings:
             self.pool = None
 
     def finish(self, originals: int) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted postings without over-common fingerprints, and fingerprints per original."""
+        """Sorted postings without over-common fingerprints, and fingerprints per original.
+
+        Temporaries are dropped as soon as they are used: at 200,000 originals each array
+        of postings is a quarter of a gigabyte.
+        """
         self.flush()
         parts = [p.result() if isinstance(p, Future) else p for p in self.parts]
+        self.parts = []
         self.close()
         postings = np.concatenate(parts) if parts else np.empty(0, np.uint64)
-        self.parts = []
+        del parts
         postings.sort()
         if len(postings):
             # A fingerprint can repeat within one original only through its 40-bit prefix.
             postings = postings[np.concatenate(([True], postings[1:] != postings[:-1]))]
             prefixes = postings & HASH_MASK
-            edges = np.flatnonzero(np.concatenate(([True], prefixes[1:] != prefixes[:-1], [True])))
-            runs = np.diff(edges)
-            postings = postings[np.repeat(runs <= MAX_DF, runs)]
+            starts = np.concatenate(([True], prefixes[1:] != prefixes[:-1]))
+            del prefixes
+            run_of = np.cumsum(starts, dtype=np.int64) - 1  # each posting's run of one prefix
+            del starts
+            common = np.bincount(run_of) > MAX_DF
+            postings = postings[~common[run_of]]
+            del run_of, common
         counts = np.bincount((postings & DOC_MASK).astype(np.int64), minlength=originals).astype(
             np.uint32
         )
