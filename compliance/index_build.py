@@ -101,6 +101,11 @@ class _Postings:
         if self.pool is None and len(self.parts) >= PARALLEL_AFTER_BATCHES and WORKERS > 1:
             self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="fingerprint")
         if self.pool is not None:
+            # Reading outpaces fingerprinting: bound the batches waiting, or their texts pile
+            # up in memory (a gigabyte at 200,000 originals).
+            waiting = [p for p in self.parts[-4 * WORKERS :] if isinstance(p, Future)]
+            if len(waiting) >= 2 * WORKERS:
+                waiting[0].result()
             self.parts.append(self.pool.submit(_packed, self.texts, self.first))
         else:
             self.parts.append(_packed(self.texts, self.first))
