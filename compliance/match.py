@@ -100,6 +100,7 @@ class Matcher:
         notes: list[str] = []
         named = self._named(article)
         chosen: _Aligned | None = None
+        joined: _Aligned | None = None
         method = "text"
         if named is not None:
             joined = self._align(named[1], copy, furniture)
@@ -112,9 +113,13 @@ class Matcher:
                 )
         ranked = [] if chosen else self._by_text(copy, furniture)
         if chosen is None:
-            if not ranked:
+            if ranked:
+                chosen = ranked[0]
+            elif joined is not None and named is not None:
+                # No text says otherwise: the page's own word stands, with the note.
+                chosen, method = joined, named[0].signal
+            else:
                 return None
-            chosen = ranked[0]
         notes.extend(_contradictions(article, chosen.original, method))
         return Match(
             chosen.original,

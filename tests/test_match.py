@@ -239,3 +239,11 @@ def test_three_paragraphs_of_a_very_long_story_are_found(tmp_path):
     match = build_matcher(tmp_path, archive).match(page)
     assert match.original.id == "long"
     assert 0.04 < match.coverage < 0.06
+
+
+def test_a_named_original_without_its_text_is_kept_with_a_note(tmp_path):
+    head = f'<link rel="canonical" href="{STORY_URL}">'
+    page = _copy(["A short summary of a story we did not republish, with a link to it."], head)
+    match = build_matcher(tmp_path, ARCHIVE).match(page)
+    assert match.original.id == "story" and match.method == "canonical"
+    assert any("shares almost none of its text" in note for note in match.contradictions)
