@@ -86,7 +86,6 @@ class Alignment:
     added: tuple[int, ...]  # paragraphs of the copy that are not from the original
     similarity: float  # 0-1, how faithfully the carried paragraphs follow the original
     coverage: float  # 0-1, share of the original's text the copy carries
-    copy_share: float  # 0-1, share of the copy's text that comes from the original
     carried_chars: int = field(default=0)  # of the original's normalised text
     explained_chars: int = field(default=0)  # of the copy's normalised text
 
@@ -392,7 +391,6 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
     carried_chars = sum(source_len[n] for n in carried)
     weighted = sum(p.score * sum(source_len[n] for n in p.original) for p in pairs)
     total_source = sum(source_len.values()) - sum(source_len[n] for n in ignored_source)
-    total_target = sum(target_len.values()) - sum(target_len[n] for n in ignored_target)
     explained_chars = sum(target_len[n] for n in explained)
     return Alignment(
         furniture=tuple(furniture),
@@ -403,7 +401,6 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
         added=tuple(n for n, _ in copy.kept if n not in explained and n not in ignored_target),
         similarity=weighted / carried_chars / 100 if carried_chars else 0.0,
         coverage=carried_chars / total_source if total_source else 0.0,
-        copy_share=explained_chars / total_target if total_target else 0.0,
         carried_chars=carried_chars,
         explained_chars=explained_chars,
     )

@@ -14,6 +14,7 @@ import lxml.html
 
 from compliance.errors import InputError
 from compliance.model import Location, TextBlock
+from compliance.textmatch import split_paragraphs
 
 BLOCK_TAGS = frozenset(
     """
@@ -177,6 +178,6 @@ def fragment_paragraphs(markup: str, source: str) -> tuple[str, ...]:
     if not markup.strip():
         return ()
     if "<" not in markup:  # plain text with blank lines between paragraphs
-        return tuple(" ".join(p.split()) for p in markup.split("\n\n") if p.strip())
+        return split_paragraphs(markup)
     blocks = BlockCollector().collect(parse_html(markup, source))
     return tuple(b.text for b in blocks if b.tag not in HEADING_TAGS)

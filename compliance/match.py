@@ -26,7 +26,6 @@ JOIN_MIN_COVERAGE = 0.05
 
 @dataclass(frozen=True)
 class _Aligned:
-    number: int
     original: Original
     alignment: Alignment
 
@@ -48,9 +47,6 @@ class Matcher:
         self.boilerplate = tuple(boilerplate)
         self._prepared: dict[int, Prepared] = {}
 
-    def __len__(self) -> int:
-        return len(self.index)
-
     def _original(self, number: int) -> Prepared:
         found = self._prepared.get(number)
         if found is None:
@@ -64,7 +60,6 @@ class Matcher:
     def _align(self, number: int, copy: Prepared, furniture: Sequence[str]) -> _Aligned:
         original = self.index.original(number)
         return _Aligned(
-            number,
             original,
             align_prepared(self._original(number), copy, (original.title, *furniture)),
         )

@@ -17,6 +17,7 @@ from typing import Any
 from compliance.errors import InputError, UserError
 from compliance.model import Original
 from compliance.sources import PAGE_SUFFIXES, InputRef, load_page
+from compliance.textmatch import split_paragraphs
 
 _KNOWN_KEYS = {"id", "url", "title", "authors", "published", "source", "body"}
 
@@ -27,24 +28,6 @@ class Archive:
 
     originals: list[Original] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def _tidy(paragraph: str) -> str:
-    """The paragraph with its whitespace collapsed; most need nothing, and are tested fast."""
-    if (
-        "  " in paragraph
-        or "\n" in paragraph
-        or "\t" in paragraph
-        or "\r" in paragraph
-        or paragraph[:1].isspace()
-        or paragraph[-1:].isspace()
-    ):
-        return " ".join(paragraph.split())
-    return paragraph
-
-
-def _paragraphs(body: str) -> tuple[str, ...]:
-    return tuple(_tidy(p) for p in body.split("\n\n") if p.strip())
 
 
 def _authors(value: Any) -> tuple[str, ...]:
@@ -70,7 +53,7 @@ def original_from_record(record: dict[str, Any], origin: str) -> Original:
     return Original(
         id=str(record["id"]),
         title=str(record["title"]),
-        body=_paragraphs(str(record["body"])),
+        body=split_paragraphs(str(record["body"])),
         url=record.get("url") or None,
         authors=_authors(record.get("authors")),
         published=str(record["published"]) if record.get("published") else None,

@@ -45,6 +45,25 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _tidy(paragraph: str) -> str:
+    """The paragraph with its whitespace collapsed; most need nothing, and are tested fast."""
+    if (
+        "  " in paragraph
+        or "\n" in paragraph
+        or "\t" in paragraph
+        or "\r" in paragraph
+        or paragraph[:1].isspace()
+        or paragraph[-1:].isspace()
+    ):
+        return " ".join(paragraph.split())
+    return paragraph
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs separated by a blank line, each with its whitespace collapsed."""
+    return tuple(_tidy(p) for p in text.split("\n\n") if p.strip())
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
