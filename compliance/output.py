@@ -12,8 +12,16 @@ from compliance.errors import UserError
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same directory and a rename.
 
-    Missing parent directories are created.
+    Missing parent directories are created. A path that is not a regular file (/dev/null,
+    /dev/stdout, a pipe) is written in place: replacing it would put a file where a device was.
     """
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        return
     directory = path.parent if str(path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)  # as test runners do for report paths

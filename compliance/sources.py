@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from compliance import __version__
 from compliance.encoding import decode
 from compliance.errors import InputError
 from compliance.model import Page
@@ -25,8 +24,6 @@ PAGE_SUFFIXES = {
     ".text": "text",
 }
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-FETCH_TIMEOUT_SECONDS = 20.0
-USER_AGENT = f"compliance/{__version__} (syndication licensing checker)"
 
 
 @dataclass(frozen=True)
@@ -103,60 +100,55 @@ def _read_file(ref: InputRef) -> Page:
         data = ref.path.read_bytes()
     except OSError as exc:
         raise InputError(f"{ref.label}: cannot read it: {exc.strerror or exc}") from None
-    _check_size(data, ref.label)
-    text, encoding = decode(data, ref.label)
-    kind = _kind_for(ref.path)
-    return Page(ref.label, kind, text, encoding)
+    return page_from_bytes(ref.label, data, _kind_for(ref.path))
 
 
 def _read_stdin(ref: InputRef, data: bytes | None) -> Page:
     if data is None:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    _check_size(data, "standard input")
-    text, encoding = decode(data, "standard input")
-    return Page(ref.label, sniff_kind(text), text, encoding)
+    return page_from_bytes(ref.label, data, where="standard input")
+
+
+def kind_of_type(content_type: str) -> str | None:
+    """The document kind an HTTP content type announces, or None to sniff it."""
+    if "html" in content_type:
+        return "html"
+    if "markdown" in content_type:
+        return "markdown"
+    if content_type.startswith("text/plain"):
+        return "text"
+    return None
+
+
+def page_from_bytes(
+    label: str,
+    data: bytes,
+    kind: str | None = None,
+    declared: str | None = None,
+    url: str | None = None,
+    where: str | None = None,
+) -> Page:
+    """A Page from raw bytes; InputError (naming `where`, else `label`) when they are empty,
+    too large or not text."""
+    _check_size(data, where or label)
+    text, encoding = decode(data, where or label, declared=declared)
+    return Page(label, kind or sniff_kind(text), text, encoding, url=url)
 
 
 def _fetch(ref: InputRef) -> Page:
-    import httpx  # imported here: most runs check local files and need no HTTP client
+    from compliance.fetch import Fetcher, FetchPolicy  # HTTP only for URL inputs
 
     assert ref.url is not None
-    try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=5,
-                timeout=FETCH_TIMEOUT_SECONDS,
-                headers={"User-Agent": USER_AGENT},
-            ) as client,
-            client.stream("GET", ref.url) as response,
-        ):
-            if response.status_code >= 400:
-                raise InputError(f"{ref.label}: the server answered HTTP {response.status_code}")
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > MAX_INPUT_BYTES:
-                    raise InputError(_too_large(ref.label, total))
-                chunks.append(chunk)
-            content_type = response.headers.get("content-type", "")
-            final_url = str(response.url)
-            charset = response.charset_encoding
-    except httpx.HTTPError as exc:
-        raise InputError(f"{ref.label}: could not fetch it: {exc}") from None
-    data = b"".join(chunks)
-    _check_size(data, ref.label)
-    text, encoding = decode(data, ref.label, declared=charset)
-    if "html" in content_type:
-        kind = "html"
-    elif "markdown" in content_type:
-        kind = "markdown"
-    elif content_type.startswith("text/plain"):
-        kind = "text"
-    else:
-        kind = sniff_kind(text)
-    return Page(ref.label, kind, text, encoding, url=final_url)
+    # The user named this URL: no robots.txt, and their own network is theirs to check.
+    policy = FetchPolicy(allow_private=True, max_bytes=MAX_INPUT_BYTES, attempts=2)
+    with Fetcher(policy, connections=1) as fetcher:
+        got = fetcher.fetch(ref.url)
+    if not got.ok or got.body is None:
+        error = (got.error or "no page").replace(" MiB limit", " MiB limit for one page")
+        raise InputError(f"{ref.label}: could not fetch it: {error}")
+    return page_from_bytes(
+        ref.label, got.body, kind_of_type(got.content_type), got.charset, got.final_url
+    )
 
 
 def load_page(ref: InputRef, stdin_data: bytes | None = None) -> Page:
