@@ -33,7 +33,7 @@ import numpy as np
 from compliance.joins import normalize_url
 from compliance.model import Original
 
-FORMAT = 2
+FORMAT = 3  # 3: originals are also found by id
 DOC_BITS = 24
 DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
@@ -53,14 +53,15 @@ ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs")
 
 
 def key_hash(kind: str, value: str) -> int:
-    """A stable 64-bit hash naming an original: ("url", normalised URL) or ("post", host#id)."""
+    """A stable 64-bit hash naming an original: ("id", its id), ("url", normalised URL) or
+    ("post", host#post id)."""
     digest = hashlib.blake2b(f"{kind}\x1f{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 
 def original_keys(original: Original) -> list[int]:
-    """The exact-join keys of an original: its URL, and its post id on its host."""
-    keys = []
+    """The exact-join keys of an original: its id, its URL, and its post id on its host."""
+    keys = [key_hash("id", original.id)]
     if original.url:
         keys.append(key_hash("url", normalize_url(original.url)))
     post_id = original.extra.get("post_id")

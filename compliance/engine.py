@@ -76,9 +76,12 @@ class Checker:
             return self.rulesets[0], f"it copies original {match.original.id}"
         return None
 
-    def check_article(self, article: Article) -> Result:
-        """Match the article, pick the rule set that governs it, and run its checks."""
-        match = self.matcher.match(article) if self.matcher else None
+    def check_article(self, article: Article, known: str | None = None) -> Result:
+        """Match the article, pick the rule set that governs it, and run its checks.
+
+        `known`: the original's id or URL when a manifest names it.
+        """
+        match = self.matcher.match(article, known) if self.matcher else None
         governing = self._governing(article, match)
         if governing is None:
             return Result(article.source, Status.UNMATCHED, match=match)

@@ -81,19 +81,24 @@ class Matcher:
             (f for f in found if f.alignment.accepted), key=lambda f: f.rank, reverse=True
         )
 
-    def _named(self, article: Article) -> tuple[Named, int] | None:
-        for named in named_originals(article):
+    def _named(self, article: Article, known: str | None) -> tuple[Named, int] | None:
+        named_first = [known_original(known)] if known else []
+        for named in named_first + named_originals(article):
             number = self.index.find(named.kind, named.value)
             if number is not None:
                 return named, number
         return None
 
-    def match(self, article: Article) -> Match | None:
-        """The original `article` copies, or None when it copies none of them."""
+    def match(self, article: Article, known: str | None = None) -> Match | None:
+        """The original `article` copies, or None when it copies none of them.
+
+        `known`: the id or URL of the original a syndication platform's manifest names for
+        this copy; it is tried first, like an original the page itself names.
+        """
         copy = prepare(article.paragraphs, self.boilerplate)
         furniture = _furniture(article)
         notes: list[str] = []
-        named = self._named(article)
+        named = self._named(article, known)
         chosen: _Aligned | None = None
         joined: _Aligned | None = None
         method = "text"
@@ -130,6 +135,13 @@ class Matcher:
             ),
             contradictions=tuple(notes),
         )
+
+
+def known_original(known: str) -> Named:
+    """An original named by id or URL outside the page (an audit manifest)."""
+    if known.strip().lower().startswith(("http://", "https://", "//")):
+        return Named("manifest", "url", normalize_url(known), known)
+    return Named("manifest", "id", known.strip(), known)
 
 
 def _furniture(article: Article) -> list[str]:
