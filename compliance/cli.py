@@ -461,6 +461,10 @@ def rules_schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+# The audit commands register themselves on `app`; imported here, after what they use.
+from compliance import cli_audit  # noqa: E402, F401
+
+
 def main() -> None:
     """Entry point: run the app; turn an unexpected exception into exit 3 without a traceback."""
     try:

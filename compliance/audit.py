@@ -1,0 +1,468 @@
+"""The weekly audit: fetch every listed copy, check it, and store each result as it completes.
+
+Locally, pages are fetched by threads (the work is waiting on servers, and politeness is kept
+in one place per host) and checked by a process pool (the work is parsing and matching). With
+a Dask cluster, the pages are sharded by republisher domain, and each shard fetches and checks
+its own pages with its own politeness; results stream back into the store shard by shard.
+
+The store is written only here, in the main process, one transaction per page: stopping the
+audit at any moment loses nothing already recorded, and `resume` does the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from itertools import zip_longest
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from compliance import __version__
+from compliance.audit_sources import Target
+from compliance.engine import Checker
+from compliance.errors import InputError
+from compliance.extract import extract
+from compliance.fetch import Fetched, Fetcher, FetchPolicy
+from compliance.model import Result, Status
+from compliance.politeness import PoliteFetcher, origin_of
+from compliance.reporters.json_report import result_to_json
+from compliance.ruleset import RuleSet
+from compliance.sources import MAX_INPUT_BYTES, PAGE_SUFFIXES, kind_of_type, page_from_bytes
+from compliance.store import PageRecord, Run, Store, Version
+
+if TYPE_CHECKING:
+    from compliance.match import Matcher
+
+UNVERIFIABLE = "unverifiable"
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """How an audit fetches. Kept with the run, so a resumed run fetches the same way."""
+
+    concurrency: int = 16  # pages fetched at once, over all hosts
+    per_host: int = 2  # requests in flight to one host
+    interval: float = 1.0  # seconds between two requests to one host (Crawl-delay raises it)
+    obey_robots: bool = True
+    allow_private: bool = False
+    allow_hosts: tuple[str, ...] = ()  # hosts trusted at private addresses (intranet audits)
+    deadline: float = 30.0  # seconds for one request, redirects included
+    max_bytes: int = MAX_INPUT_BYTES
+
+    def policy(self) -> FetchPolicy:
+        return FetchPolicy(
+            allow_private=self.allow_private,
+            allow_hosts=frozenset(h.lower() for h in self.allow_hosts),
+            max_bytes=self.max_bytes,
+            deadline=self.deadline,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuditOptions:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "allow_hosts" in known:
+            known["allow_hosts"] = tuple(known["allow_hosts"])
+        return cls(**known)
+
+
+def republisher(url: str, path: str | None = None) -> str:
+    """Who published a page: its registrable domain (www.news.example.co.uk: example.co.uk).
+
+    An address or a single-label host is kept whole, with its port. A saved page belongs to
+    the directory it was saved in.
+    """
+    if path is not None:
+        return Path(path).parent.name or "."
+    import tldextract
+
+    parts = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)(url)
+    registrable = parts.top_domain_under_public_suffix
+    if registrable:
+        return registrable
+    return origin_of(url).split("://", 1)[1]
+
+
+def sources_key(sources: Sequence[str], label: str | None) -> str:
+    """Which runs are "the same audit" for week-over-week comparisons: by label, else sources."""
+    if label:
+        return f"label:{label}"
+    named = sorted(s if "://" in s else str(Path(s).resolve()) for s in sources)
+    return "sources:" + hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
+
+
+def rules_record(rulesets: Sequence[RuleSet]) -> list[dict[str, str]]:
+    """Each rule set in use: id, name, terms (for fix requests), file and the file's SHA-256."""
+    return [
+        {
+            "id": rs.id,
+            "name": rs.name,
+            "terms": rs.spec.terms,
+            "terms_url": rs.spec.terms_url,
+            "contact": rs.spec.contact or "",
+            "path": str(rs.path),
+            "sha256": hashlib.sha256(rs.path.read_bytes()).hexdigest(),
+        }
+        for rs in rulesets
+    ]
+
+
+def changed_rules(run: Run) -> list[str]:
+    """Rule files that changed (or went away) since the run began, for a resumed run."""
+    changed = []
+    for rule in run.rules:
+        path = Path(rule["path"])
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            changed.append(f"{path}: the run's rule file is gone")
+            continue
+        if digest != rule["sha256"]:
+            changed.append(
+                f"{path}: changed since the run began; its pages are checked as it is now"
+            )
+    return changed
+
+
+def new_run_id(started: datetime) -> str:
+    return f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- one page
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A page's bytes as fetched or read, or why there are none."""
+
+    fetched: Fetched
+    kind: str | None = None
+
+
+def load_target(target: Target, fetcher: PoliteFetcher, version: Version | None) -> Loaded:
+    """Fetch a URL (conditionally, when a version is known) or read a saved page."""
+    if target.path is not None:
+        path = Path(target.path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                limit = MAX_INPUT_BYTES // 1048576
+                return Loaded(Fetched(target.url, error=f"over the {limit} MiB limit for a page"))
+            body = path.read_bytes()
+        except OSError as exc:
+            return Loaded(Fetched(target.url, error=f"cannot read it: {exc.strerror or exc}"))
+        return Loaded(Fetched(target.url, body=body), PAGE_SUFFIXES.get(path.suffix.lower()))
+    got = fetcher.fetch(
+        target.url,
+        version.etag if version else None,
+        version.last_modified if version else None,
+    )
+    return Loaded(got, kind_of_type(got.content_type))
+
+
+def check_body(
+    checker: Checker, target: Target, body: bytes, kind: str | None, fetched: Fetched
+) -> Result:
+    """The verdict on one page's bytes; an unreadable page is an `error` result."""
+    try:
+        page = page_from_bytes(target.url, body, kind, fetched.charset, fetched.final_url)
+        return checker.check_article(extract(page), target.original)
+    except InputError as exc:
+        return Result(target.url, Status.ERROR, error=exc.message)
+    except Exception as exc:  # one page must not stop an audit of thousands
+        checker.bugs += 1
+        return Result(
+            target.url,
+            Status.ERROR,
+            error=f"internal error while checking it ({type(exc).__name__}: {exc})",
+        )
+
+
+def make_record(
+    position: int, target: Target, fetched: Fetched, result: Result | None, body: bytes | None
+) -> PageRecord:
+    """The stored form of a page: its verdict, its evidence and the body it was judged on."""
+    reason = fetched.error
+    if result is not None and result.status is Status.ERROR:
+        reason = result.error
+    if reason is not None or result is None:
+        status = UNVERIFIABLE
+        document = {
+            "input": target.url,
+            "status": UNVERIFIABLE,
+            "ruleset": None,
+            "original": None,
+            "findings": [],
+            "error": reason,
+            "detected_by": None,
+        }
+    else:
+        status = result.status.value
+        document = result_to_json(result)
+    original = document.get("original") or {}
+    return PageRecord(
+        url=target.url,
+        position=position,
+        domain=republisher(fetched.final_url or target.url, target.path),
+        status=status,
+        fetched_at=fetched.fetched_at,
+        result=document,
+        reason=reason,
+        ruleset=document.get("ruleset"),
+        original_id=original.get("id"),
+        original_url=original.get("url"),
+        final_url=fetched.final_url,
+        http_status=fetched.status,
+        content_hash=hashlib.sha256(body).hexdigest() if body is not None else None,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        not_modified=fetched.not_modified,
+        body=body,
+    )
+
+
+# ---------------------------------------------------------------- shards (Dask)
+
+
+@dataclass(frozen=True)
+class ShardContext:
+    """What a shard needs to fetch and check its pages on any worker."""
+
+    rulesets: tuple[RuleSet, ...]
+    matcher: Matcher | None
+    options: AuditOptions
+
+
+Job = tuple[int, Target, Version | None]
+
+
+Shipped = tuple[int, Target, Loaded, Result | None]
+
+
+def audit_shard(jobs: list[Job], context: ShardContext) -> list[Shipped]:
+    """Fetch and check one republisher's pages, in order, at the host's pace.
+
+    A page answered with 304 comes back without a result: its body is in the store, so the
+    caller checks it there.
+    """
+    checker = Checker(context.rulesets, context.matcher)
+    options = context.options
+    out = []
+    with Fetcher(options.policy(), connections=options.per_host) as fetcher:
+        polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
+        for position, target, version in jobs:
+            loaded = load_target(target, polite, version)
+            got = loaded.fetched
+            result = None
+            if got.ok and got.body is not None:
+                result = check_body(checker, target, got.body, loaded.kind, got)
+            out.append((position, target, loaded, result))
+    return out
+
+
+def shards(jobs: Sequence[Job]) -> list[list[Job]]:
+    """Jobs grouped by republisher domain: politeness never needs two shards to agree."""
+    grouped: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        grouped[republisher(job[1].url, job[1].path)].append(job)
+    return [grouped[domain] for domain in sorted(grouped)]
+
+
+def interleave(jobs: Sequence[Job]) -> list[Job]:
+    """Jobs taken from each host in turn, so fetch threads are not all queued on one host."""
+    by_host: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        by_host["" if job[1].path else origin_of(job[1].url)].append(job)
+    rounds = zip_longest(*by_host.values())
+    return [job for turn in rounds for job in turn if job is not None]
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class Audit:
+    """One audit run over a store: starts or resumes it, and records every page's result."""
+
+    store: Store
+    rulesets: Sequence[RuleSet]
+    matcher: Matcher | None
+    options: AuditOptions
+    jobs: int = 1  # processes checking pages (local runs)
+    cluster: str | None = None  # a Dask scheduler address
+    bugs: int = 0
+
+    def pending(self, run: Run) -> list[Job]:
+        """The run's pages with no stored result yet, with what is known of their last version."""
+        targets = self.store.targets(run.id, pending_only=True)
+        versions = self.store.versions([t.url for _, t in targets if t.path is None])
+        return [(position, t, versions.get(t.url)) for position, t in targets]
+
+    def execute(self, run: Run, on_page: Callable[[PageRecord], None] | None = None) -> int:
+        """Audit the run's remaining pages; returns how many were recorded now."""
+        jobs = self.pending(run)
+        recorded = 0
+        for record in self._records(jobs):
+            if self.store.record_page(run.id, record):
+                recorded += 1
+            if on_page:
+                on_page(record)
+        return recorded
+
+    def _records(self, jobs: list[Job]) -> Iterator[PageRecord]:
+        if not jobs:
+            return
+        if self.cluster:
+            yield from self._on_cluster(jobs)
+        else:
+            yield from self._locally(jobs)
+
+    def _finish(
+        self, job: Job, loaded: Loaded, result: Result | None, checker: Checker
+    ) -> PageRecord:
+        """The record of a fetched page; a 304 is checked here against the stored body."""
+        position, target, version = job
+        got = loaded.fetched
+        body = got.body
+        if got.not_modified:
+            body = self.store.body(version.content_hash) if version else None
+            if body is None:
+                got = replace(got, error="HTTP 304 for a page the store does not hold")
+        if result is None and got.ok and body is not None:
+            result = check_body(checker, target, body, loaded.kind, got)
+        return make_record(position, target, got, result, body)
+
+    def _locally(self, jobs: list[Job]) -> Iterator[PageRecord]:
+        options = self.options
+        checker = Checker(self.rulesets, self.matcher)
+        with (
+            Fetcher(options.policy(), connections=options.concurrency) as fetcher,
+            ThreadPoolExecutor(options.concurrency, thread_name_prefix="fetch") as threads,
+            _check_pool(self.jobs, self.rulesets, self.matcher) as processes,
+        ):
+            polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
+            queue = iter(interleave(jobs))
+            fetching: dict[Future[Loaded], Job] = {}
+            checking: dict[Future[Result], tuple[Job, Loaded]] = {}
+            ahead = options.concurrency * 2
+
+            def top_up() -> None:
+                while len(fetching) + len(checking) < ahead:
+                    job = next(queue, None)
+                    if job is None:
+                        return
+                    fetching[threads.submit(load_target, job[1], polite, job[2])] = job
+
+            top_up()
+            while fetching or checking:
+                done, _ = wait([*fetching, *checking], return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future in fetching:
+                        job = fetching.pop(future)
+                        loaded = future.result()
+                        got = loaded.fetched
+                        if processes is not None and got.ok and got.body is not None:
+                            future = processes.submit(_check_in_worker, job[1], loaded)
+                            checking[future] = (job, loaded)
+                            continue
+                        yield self._finish(job, loaded, None, checker)
+                    else:
+                        job, loaded = checking.pop(future)
+                        result, bugs = future.result()
+                        self.bugs += bugs
+                        yield self._finish(job, loaded, result, checker)
+                top_up()
+        self.bugs += checker.bugs
+
+    def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
+        from distributed import Client, as_completed
+
+        checker = Checker(self.rulesets, self.matcher)
+        versions = {job[1].url: job for job in jobs}
+        context = ShardContext(tuple(self.rulesets), self.matcher, self.options)
+        with Client(self.cluster, set_as_default=False) as client:
+            futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
+            for future in as_completed(futures):
+                for _position, target, loaded, result in future.result():
+                    yield self._finish(versions[target.url], loaded, result, checker)
+        self.bugs += checker.bugs
+
+
+_worker: Checker | None = None
+
+
+def _start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
+    global _worker
+    _worker = Checker(rulesets, matcher)
+
+
+def _check_in_worker(target: Target, loaded: Loaded) -> tuple[Result, int]:
+    assert _worker is not None and loaded.fetched.body is not None
+    before = _worker.bugs
+    result = check_body(_worker, target, loaded.fetched.body, loaded.kind, loaded.fetched)
+    return result, _worker.bugs - before
+
+
+class _NoPool:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def _check_pool(
+    jobs: int, rulesets: Sequence[RuleSet], matcher: Matcher | None
+) -> ProcessPoolExecutor | _NoPool:
+    if jobs <= 1:
+        return _NoPool()
+    return ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rulesets, matcher))
+
+
+def begin(
+    store: Store,
+    sources: Sequence[str],
+    targets: Sequence[Target],
+    problems: Sequence[str],
+    rulesets: Sequence[RuleSet],
+    options: AuditOptions,
+    originals: Sequence[Path],
+    label: str | None,
+    clock: Callable[[], datetime],
+) -> Run:
+    """Record a new run with the pages it is to audit, and what it audits them against."""
+    started = clock()
+    return store.start_run(
+        new_run_id(started),
+        iso(started),
+        label,
+        sources,
+        sources_key(sources, label),
+        rules_record(rulesets),
+        options.to_json() | {"originals": [str(p.resolve()) for p in originals]},
+        targets,
+        problems,
+        f"compliance {__version__}",
+    )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

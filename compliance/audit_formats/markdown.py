@@ -1,0 +1,81 @@
+"""The audit report as Markdown: for a pull request, a wiki page or an e-mail."""
+
+from __future__ import annotations
+
+from compliance.audit_report import AuditReport, Violation
+
+
+def cell(text: object) -> str:
+    """Page-derived text made safe in a table cell: no HTML, no pipes, no line breaks."""
+    value = "" if text is None else str(text)
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
+        value = value.replace(raw, safe)
+    return " ".join(value.split())
+
+
+def percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _violations(title: str, items: list[Violation]) -> list[str]:
+    lines = [f"## {title} ({len(items)})", ""]
+    if not items:
+        return [*lines, "None.", ""]
+    lines += ["| page | check | severity | message |", "|---|---|---|---|"]
+    lines += [
+        f"| {cell(v.url)} | {cell(v.check)} | {v.severity} | {cell(v.message)} |" for v in items
+    ]
+    return [*lines, ""]
+
+
+def render(report: AuditReport) -> str:
+    run, totals = report.run, report.totals
+    against = (
+        f"compared with run {report.previous.id} ({report.previous.started})"
+        if report.previous
+        else "no earlier run over the same sources to compare with"
+    )
+    lines = [
+        f"# Syndication audit {run.id}",
+        "",
+        f"Started {run.started}{' (incomplete)' if not run.complete else ''};"
+        f" {len(report.pages):,} pages; {against}.",
+        "",
+        f"**Compliance rate: {percent(totals.compliance_rate)}** · "
+        + " · ".join(f"{totals.counts[s]:,} {s}" for s in totals.counts),
+        "",
+    ]
+    if not run.options.get("obey_robots", True):
+        lines += ["robots.txt was ignored for this run (--ignore-robots).", ""]
+    lines += [
+        "## Republishers",
+        "",
+        "| republisher | pages | pass | warn | fail | unmatched | unverifiable | compliance |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in report.republishers:
+        c = r.counts
+        lines.append(
+            f"| {cell(r.domain)} | {r.pages} | {c['pass']} | {c['warn']} | {c['fail']}"
+            f" | {c['unmatched']} | {c['unverifiable']} | {percent(r.compliance_rate)} |"
+        )
+    lines += ["", "## Most failed checks", ""]
+    lines += [f"- {name}: {count} pages" for name, count in report.checks] or ["None."]
+    lines.append("")
+    lines += _violations("New violations", report.new)
+    lines += _violations("Resolved", report.resolved)
+    if report.disappeared:
+        lines += [f"## Disappeared copies ({len(report.disappeared)})", ""]
+        lines += [f"- {cell(p.url)} (was {p.status})" for p in report.disappeared]
+        lines.append("")
+    failing = [p for p in report.pages if report.violations.get(p.url)]
+    lines += [f"## Pages with violations ({len(failing)})", ""]
+    for page in failing:
+        lines.append(f"- {cell(page.url)} ({page.status})")
+        for v in report.violations[page.url]:
+            lines.append(f"  - {cell(v.check)} ({v.severity}): {cell(v.message)}")
+    unverifiable = [p for p in report.pages if p.status == "unverifiable"]
+    if unverifiable:
+        lines += ["", f"## Unverifiable pages ({len(unverifiable)})", ""]
+        lines += [f"- {cell(p.url)}: {cell(p.reason)}" for p in unverifiable]
+    return "\n".join(lines) + "\n"

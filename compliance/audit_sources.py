@@ -1,0 +1,204 @@
+"""What an audit checks: the pages its sources list.
+
+A source is a file of URLs (one a line, `#` comments), an XML sitemap (urlset, index or news
+sitemap; local or fetched), an RSS/Atom feed, a directory of saved pages, a single page, or a
+CSV manifest from a syndication platform mapping copy URLs to their originals. Each is sniffed
+from its content, not trusted by its name. A line, row or sub-sitemap that cannot be used is
+reported with its place and skipped; the others are still audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from compliance.errors import UserError
+from compliance.fetch import LIST_TYPES, check_url
+from compliance.politeness import PoliteFetcher
+from compliance.sources import PAGE_SUFFIXES, expand_inputs, is_url
+
+URL_COLUMNS = ("url", "copy_url", "republished_url", "page_url", "link")
+ORIGINAL_COLUMNS = ("original_id", "original_url", "original", "story_id", "story_url")
+MAX_LIST_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page to audit: a URL, or a saved page on disk named by its path."""
+
+    url: str
+    path: str | None = None
+    original: str | None = None  # the original's id or URL, when a manifest names it
+    source: str = ""  # the SOURCE argument that listed it
+
+
+@dataclass
+class Expanded:
+    targets: list[Target]
+    problems: list[str]
+
+
+def expand_sources(sources: list[str], fetcher: PoliteFetcher) -> Expanded:
+    """Every page the sources list, each URL once, in the order listed."""
+    found = Expanded([], [])
+    seen: set[str] = set()
+    for source in sources:
+        for target in _expand(source, fetcher, found.problems):
+            if target.url not in seen:
+                seen.add(target.url)
+                found.targets.append(target)
+    return found
+
+
+def _expand(source: str, fetcher: PoliteFetcher, problems: list[str]) -> Iterator[Target]:
+    if is_url(source):
+        got = fetcher.fetch(source, accept=LIST_TYPES)
+        if not got.ok or got.body is None:
+            problems.append(f"{source}: could not fetch it ({got.error}); skipped")
+            return
+        yield from _from_bytes(source, got.body, fetcher, problems, remote=True)
+        return
+    path = Path(source)
+    if path.is_dir():
+        for ref in expand_inputs([source]):
+            yield Target(str(ref.path), path=str(ref.path), source=source)
+        return
+    try:
+        if path.stat().st_size > MAX_LIST_BYTES:
+            limit = MAX_LIST_BYTES // 1048576
+            raise UserError(f"{source}: over the {limit} MiB limit for a source")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{source}: no such file or directory") from None
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read it: {exc.strerror or exc}") from None
+    if path.suffix.lower() == ".csv":
+        yield from _manifest(source, data, problems)
+    else:
+        yield from _from_bytes(source, data, fetcher, problems, remote=False)
+
+
+def _from_bytes(
+    source: str, data: bytes, fetcher: PoliteFetcher, problems: list[str], remote: bool
+) -> Iterator[Target]:
+    if data[:2] == b"\x1f\x8b":  # a gzipped sitemap
+        import gzip
+
+        try:
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_LIST_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            problems.append(f"{source}: not a readable gzip file ({exc}); skipped")
+            return
+    head = data[:4096].lstrip().lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        yield from _sitemap(source, data, fetcher, problems)
+    elif b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        yield from _feed(source, data, problems)
+    elif b"<html" in head or b"<!doctype html" in head or b"<body" in head:
+        # One page: a URL to audit, or a saved page.
+        yield Target(source, path=None if remote else source, source=source)
+    elif not remote and Path(source).suffix.lower() in PAGE_SUFFIXES and not _looks_like_list(data):
+        yield Target(source, path=source, source=source)
+    else:
+        yield from _url_list(source, data, problems)
+
+
+def _looks_like_list(data: bytes) -> bool:
+    """Most of the first lines are URLs: a list to audit (whose other lines are reported)."""
+    lines = [line.strip() for line in data[:65536].decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")][:50]
+    return bool(lines) and sum(is_url(line) for line in lines) * 2 >= len(lines)
+
+
+def _usable(url: str) -> str | None:
+    """Why a listed URL cannot be audited, or None."""
+    from compliance.fetch import FetchError
+
+    try:
+        check_url(url)
+    except FetchError as exc:
+        return exc.reason
+    return None
+
+
+def _url_list(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
+    for number, raw in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        reason = _usable(line)
+        if reason:
+            problems.append(f"{source}: line {number}: {line[:80]!r}: {reason}; skipped")
+            continue
+        yield Target(line, source=source)
+
+
+def _manifest(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
+    text = data.decode("utf-8-sig", "replace")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+    url_column = next((columns[c] for c in URL_COLUMNS if c in columns), None)
+    if url_column is None:
+        raise UserError(
+            f"{source}: line 1: a manifest needs a column of copy URLs named one of:"
+            f" {', '.join(URL_COLUMNS)} (found: {', '.join(columns) or 'none'})"
+        )
+    original_column = next((columns[c] for c in ORIGINAL_COLUMNS if c in columns), None)
+    for row in reader:
+        line = reader.line_num
+        url = (row.get(url_column) or "").strip()
+        reason = _usable(url) if url else "no URL"
+        if reason:
+            problems.append(f"{source}: line {line}: {reason}; skipped")
+            continue
+        original = (row.get(original_column) or "").strip() if original_column else ""
+        yield Target(url, original=original or None, source=source)
+
+
+def _feed(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
+    import feedparser
+
+    # Always bytes: given a string, feedparser may take it for a path or a URL and read it.
+    feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if not feed.entries:
+        problems.append(f"{source}: a feed with no entries; skipped")
+    for number, entry in enumerate(feed.entries, start=1):
+        link = (entry.get("link") or "").strip()
+        reason = _usable(link) if link else "no link"
+        if reason:
+            problems.append(f"{source}: entry {number}: {reason}; skipped")
+            continue
+        yield Target(link, source=source)
+
+
+def _sitemap(
+    source: str, data: bytes, fetcher: PoliteFetcher, problems: list[str]
+) -> Iterator[Target]:
+    from usp.objects.sitemap import InvalidSitemap
+    from usp.tree import sitemap_from_str
+
+    from compliance.sitemap_client import fetch_sitemap
+
+    def pages_of(sitemap: object, pages: Iterator[object] | list[object]) -> Iterator[Target]:
+        if isinstance(sitemap, InvalidSitemap):
+            problems.append(f"{source}: sitemap {sitemap.url}: {sitemap.reason}; skipped")
+        for page in pages:
+            url = page.url  # type: ignore[attr-defined]
+            reason = _usable(url)
+            if reason:
+                problems.append(f"{source}: sitemap entry {url[:80]!r}: {reason}; skipped")
+                continue
+            yield Target(url, source=source)
+
+    root = sitemap_from_str(data.decode("utf-8", "replace"))
+    yield from pages_of(root, root.pages)
+    # usp leaves a parsed string's sub-sitemaps unfetched; fetch each here, through the same
+    # polite, address-checked client (usp then follows any deeper levels itself).
+    for sub in root.sub_sitemaps:
+        tree = fetch_sitemap(sub.url, fetcher)
+        yield from pages_of(tree, tree.pages)
+        for deeper in tree.all_sitemaps():
+            yield from pages_of(deeper, deeper.pages)

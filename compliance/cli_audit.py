@@ -1,0 +1,373 @@
+"""The audit commands: `compliance audit` (crawl, check, store) and `compliance report`.
+
+Registered on the main app by `compliance.cli`; kept apart so the editor's `check` loads none
+of the crawling, storage or report-template code.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from compliance.cli import (
+    EXIT_BUG,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    IndexOption,
+    OriginalsOption,
+    RulesOption,
+    _fail,
+    _open_index,
+    _stdout,
+    app,
+    stderr,
+)
+from compliance.errors import UserError
+
+if TYPE_CHECKING:
+    from compliance.audit import Audit
+    from compliance.store import PageRecord, Run
+
+DEFAULT_DB = "compliance-audit.sqlite"
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The audit history: a SQLite file (created if missing), or sqlite:///PATH.",
+    ),
+]
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def audit(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[SOURCE]...",
+            help="What to audit: files of URLs (one a line, # comments), XML sitemaps,"
+            " RSS/Atom feeds, directories of saved pages, single pages, or CSV manifests"
+            " (a url column, and an original_id or original_url column); local or http(s).",
+            show_default=False,
+        ),
+    ] = None,
+    rules: RulesOption = None,
+    originals: OriginalsOption = None,
+    index_dir: IndexOption = None,
+    db: DbOption = DEFAULT_DB,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--label",
+            help="Name this audit series; runs with one label are compared week over week"
+            " (default: runs over the same sources).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Finish the last interrupted run in --db, as it began."),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", metavar="N", help="Pages fetched at once.")
+    ] = 16,
+    per_host: Annotated[
+        int, typer.Option("--per-host", metavar="N", help="Requests in flight to one host.")
+    ] = 2,
+    delay: Annotated[
+        float,
+        typer.Option(
+            "--delay",
+            metavar="SECONDS",
+            help="Least time between two requests to one host; robots.txt Crawl-delay raises it.",
+        ),
+    ] = 1.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Deadline for one page, redirects included."
+        ),
+    ] = 30.0,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-robots", help="Fetch pages robots.txt disallows (recorded in the report)."
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Fetch from private, loopback and link-local addresses (intranet audits).",
+        ),
+    ] = False,
+    allow_hosts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="HOST",
+            help="Fetch from this host even at a private address; repeatable.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", metavar="N", help="Processes checking pages; 0: every core."),
+    ] = 0,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Run on a Dask cluster (tcp://scheduler:8786), sharded by republisher."
+            " Needs the `dask` extra.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only (cron).")
+    ] = False,
+) -> None:
+    """Audit republished copies: fetch each page, check it, keep the results in --db.
+
+    Every page result is committed as it completes: after Ctrl-C or a crash, `--resume`
+    finishes the run. Pages that cannot be fetched or read are recorded as unverifiable,
+    with the reason. Exit 1 when a page fails an error-level requirement.
+    """
+    from compliance.audit import Audit, AuditOptions, begin, changed_rules, now
+    from compliance.audit_sources import expand_sources
+    from compliance.fetch import Fetcher
+    from compliance.politeness import PoliteFetcher
+    from compliance.ruleset import load_rulesets
+    from compliance.store import Store, store_path
+
+    try:
+        if resume and sources:
+            raise UserError("--resume finishes the last run as it began: give no sources")
+        if not resume and not sources:
+            raise UserError("nothing to audit: give sources (files of URLs, sitemaps, feeds…)")
+        for name, value in (("--concurrency", concurrency), ("--per-host", per_host)):
+            if value < 1:
+                raise UserError(f"{name} {value}: give at least 1")
+        if delay < 0 or timeout <= 0:
+            raise UserError("--delay must be 0 or more and --timeout more than 0")
+        if cluster:
+            _need_dask()
+        store = Store(store_path(db))
+        if resume:
+            run = store.unfinished()
+            if run is None:
+                raise UserError(f"{db}: no interrupted audit to resume")
+            options = AuditOptions.from_json(run.options)
+            rulesets = load_rulesets([Path(r["path"]) for r in run.rules])
+            originals_paths = [Path(p) for p in run.originals]
+            for changed in changed_rules(run):
+                stderr.print(f"[yellow]warning:[/] {changed}", markup=True, highlight=False)
+        else:
+            options = AuditOptions(
+                concurrency=concurrency,
+                per_host=per_host,
+                interval=delay,
+                obey_robots=not ignore_robots,
+                allow_private=allow_private,
+                allow_hosts=tuple(allow_hosts or ()),
+                deadline=timeout,
+            )
+            rulesets = load_rulesets(rules)
+            originals_paths = list(originals or [])
+        index = _open_index(originals_paths, index_dir).index if originals_paths else None
+        if not resume:
+            with Fetcher(options.policy()) as fetcher:
+                polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
+                expanded = expand_sources(list(sources or []), polite)
+            for problem in expanded.problems:
+                stderr.print(f"[yellow]warning:[/] {problem}", markup=True, highlight=False)
+            if not expanded.targets:
+                raise UserError("the sources list no pages to audit")
+            run = begin(
+                store,
+                list(sources or []),
+                expanded.targets,
+                expanded.problems,
+                rulesets,
+                options,
+                originals_paths,
+                label,
+                now,
+            )
+    except UserError as exc:
+        raise _fail(exc) from None
+
+    matcher = None
+    if index is not None and len(index):
+        from compliance.match import Matcher
+
+        matcher = Matcher(index)
+    from compliance.audit import iso
+
+    runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)
+    _execute(runner, run, quiet)
+    store.finish_run(run.id, iso(now()))
+    counts = store.status_counts(run.id)
+    if not quiet:
+        _summarise(run, counts, db)
+    if runner.bugs:
+        raise typer.Exit(EXIT_BUG)
+    raise typer.Exit(EXIT_FINDINGS if counts.get("fail") else EXIT_OK)
+
+
+def _need_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UserError("--cluster needs Dask: pip install 'compliance[dask]'") from None
+
+
+def _execute(runner: Audit, run: Run, quiet: bool) -> None:
+    """Run the audit with a progress bar on a terminal; Ctrl-C keeps what is recorded."""
+    total = len(runner.store.targets(run.id))
+    done_before = runner.store.count_pages(run.id)
+    try:
+        if quiet or not stderr.is_terminal:
+            runner.execute(run)
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        progress = Progress(
+            TextColumn("auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f} pages/s"),
+            TextColumn("[red]{task.fields[failing]} failing[/]"),
+            TextColumn("{task.fields[unverifiable]} unverifiable"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+        )
+        counts = {"fail": 0, "unverifiable": 0}
+        with progress:
+            task = progress.add_task(
+                "audit", total=total, completed=done_before, rate=0.0, failing=0, unverifiable=0
+            )
+
+            def on_page(record: PageRecord) -> None:
+                counts[record.status] = counts.get(record.status, 0) + 1
+                elapsed = progress.tasks[0].elapsed or 1e-9
+                done = progress.tasks[0].completed - done_before + 1
+                progress.update(
+                    task,
+                    advance=1,
+                    rate=done / elapsed,
+                    failing=counts["fail"],
+                    unverifiable=counts["unverifiable"],
+                )
+
+            runner.execute(run, on_page)
+    except KeyboardInterrupt:
+        kept = runner.store.count_pages(run.id)
+        stderr.print(
+            f"interrupted: {kept:,} of {total:,} pages are recorded; finish the run with"
+            f" `compliance audit --resume --db {runner.store.path}`"
+        )
+        raise typer.Exit(130) from None
+
+
+def _summarise(run: Run, counts: dict[str, int], db: str) -> None:
+    parts = ", ".join(
+        f"{counts.get(status, 0):,} {status}"
+        for status in ("pass", "warn", "fail", "unmatched", "unverifiable")
+    )
+    stderr.print(
+        f"audit {run.id}: {sum(counts.values()):,} pages: {parts}\n"
+        f"report: compliance report --db {db} --format html --output audit.html",
+        highlight=False,
+    )
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Compare with the last run before DATE (YYYY-MM-DD)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Report the last run started by DATE."),
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run", metavar="ID", help="Report this run.")
+    ] = None,
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, markdown, json or csv. [default: from --output, else markdown]",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report here.")
+    ] = None,
+    fix_requests: Annotated[
+        Path | None,
+        typer.Option(
+            "--fix-requests",
+            metavar="DIR",
+            help="Also write one fix request per republisher with failing pages: DOMAIN.txt,"
+            " naming each article, what is missing and the newswire's terms.",
+        ),
+    ] = None,
+) -> None:
+    """Report an audit from the store: per republisher, what is new, what was fixed.
+
+    By default the latest complete run is compared with the run before it over the same
+    sources (or label).
+    """
+    from compliance.audit_formats import AUDIT_FORMATS
+    from compliance.audit_report import build_report
+    from compliance.fix_requests import write_fix_requests
+    from compliance.output import write_atomic
+    from compliance.store import Store, store_path
+
+    chosen = output_format.value if output_format else None
+    if chosen is None and output is not None:
+        chosen = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(
+            output.suffix.lower(), "markdown"
+        )
+    chosen = chosen or "markdown"
+    try:
+        path = store_path(db)
+        if not path.exists():
+            raise UserError(f"{db}: no such audit database; run `compliance audit --db {db}` first")
+        store = Store(path)
+        audit_report = build_report(store, since, until, run_id)
+        text = AUDIT_FORMATS[chosen](audit_report)
+        if output is not None:
+            write_atomic(output, text)
+        else:
+            _stdout().file.write(text)
+        if fix_requests is not None:
+            written = write_fix_requests(audit_report, fix_requests)
+            stderr.print(f"{len(written)} fix requests written to {fix_requests}", highlight=False)
+    except UserError as exc:
+        raise _fail(exc) from None
