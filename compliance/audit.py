@@ -398,7 +398,7 @@ class Audit:
         checker = Checker(self.rulesets, self.matcher)
         versions = {job[1].url: job for job in jobs}
         context = ShardContext(tuple(self.rulesets), self.matcher, self.options)
-        with Client(self.cluster, set_as_default=False) as client:
+        with Client(self.cluster) as client:
             futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
             for future in as_completed(futures):
                 for _position, target, loaded, result in future.result():

@@ -131,7 +131,7 @@ class AuditReport:
                 if self.previous
                 else None
             ),
-            "summary": self.totals.to_json() | {"domain": None},
+            "summary": {k: v for k, v in self.totals.to_json().items() if k != "domain"},
             "republishers": [r.to_json() for r in self.republishers],
             "checks": [{"check": name, "failed": count} for name, count in self.checks],
             "new": [v.to_json() for v in self.new],

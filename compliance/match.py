@@ -98,6 +98,10 @@ class Matcher:
         copy = prepare(article.paragraphs, self.boilerplate)
         furniture = _furniture(article)
         notes: list[str] = []
+        if known:
+            listed = known_original(known)
+            if self.index.find(listed.kind, listed.value) is None:
+                notes.append(f"the manifest names {known} as the original; no original has it")
         named = self._named(article, known)
         chosen: _Aligned | None = None
         joined: _Aligned | None = None

@@ -10,7 +10,7 @@ import time
 import pytest
 from site_fixture import COMPLIANT, Site
 
-from compliance.fetch import FetchError, Fetcher, FetchPolicy, check_url, refusal
+from compliance.fetch import Fetcher, FetchError, FetchPolicy, check_url, refusal
 from compliance.politeness import PoliteFetcher
 
 OPEN = FetchPolicy(allow_private=True, deadline=5.0, attempts=2)

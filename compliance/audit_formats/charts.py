@@ -11,7 +11,8 @@ from compliance.audit_report import AuditReport
 
 ROW = 22  # px per horizontal bar
 LABEL = 210  # px for the labels left of horizontal bars
-WIDTH = 640
+WIDTH = 960
+VALUE = 130  # px right of the longest bar, for its value
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,17 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
 
 
+def _pages(count: int) -> str:
+    return f"{count:,} page{'s' * (count != 1)}"
+
+
 def republisher_rates(report: AuditReport, limit: int = 40) -> Chart:
     """Compliance rate per republisher, worst first."""
     rows = sorted(
         report.republishers,
         key=lambda r: (r.compliance_rate is None, r.compliance_rate or 0.0, r.domain),
     )[:limit]
-    span = WIDTH - LABEL - 60
+    span = WIDTH - LABEL - VALUE
     bars = [
         Bar(
             LABEL,
@@ -59,7 +64,7 @@ def republisher_rates(report: AuditReport, limit: int = 40) -> Chart:
             span * (r.compliance_rate or 0.0),
             ROW - 6,
             r.domain,
-            f"{_pct(r.compliance_rate)} of {r.pages} pages",
+            f"{_pct(r.compliance_rate)} of {_pages(r.pages)}",
             tone(r.compliance_rate),
         )
         for i, r in enumerate(rows)
@@ -72,9 +77,9 @@ def failed_checks(report: AuditReport, limit: int = 12) -> Chart:
     """Pages failing each check, most failed first."""
     rows = report.checks[:limit]
     most = max((count for _, count in rows), default=1)
-    span = WIDTH - LABEL - 60
+    span = WIDTH - LABEL - VALUE
     bars = [
-        Bar(LABEL, 20 + i * ROW, span * count / most, ROW - 6, name, f"{count} pages", "poor")
+        Bar(LABEL, 20 + i * ROW, span * count / most, ROW - 6, name, _pages(count), "poor")
         for i, (name, count) in enumerate(rows)
     ]
     return Chart("Most failed checks", WIDTH, 30 + len(rows) * ROW, bars, [(LABEL, "0")])
@@ -98,7 +103,7 @@ def trend(report: AuditReport) -> Chart:
                 step * 0.7,
                 h,
                 point.started[5:16].replace("T", " ") if repeated else point.started[:10],
-                f"{_pct(rate)} of {point.pages} pages",
+                f"{_pct(rate)} of {_pages(point.pages)}",
                 tone(rate),
             )
         )

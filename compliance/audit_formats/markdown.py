@@ -60,7 +60,9 @@ def render(report: AuditReport) -> str:
             f" | {c['unmatched']} | {c['unverifiable']} | {percent(r.compliance_rate)} |"
         )
     lines += ["", "## Most failed checks", ""]
-    lines += [f"- {name}: {count} pages" for name, count in report.checks] or ["None."]
+    lines += [f"- {name}: {count} page{'s' * (count != 1)}" for name, count in report.checks] or [
+        "None."
+    ]
     lines.append("")
     lines += _violations("New violations", report.new)
     lines += _violations("Resolved", report.resolved)

@@ -1,0 +1,313 @@
+"""`compliance audit` end to end: a real server on 127.0.0.1, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from site_fixture import COMPLIANT, NO_BYLINE, ORIGINALS, UNRELATED, WRONG_REPORTER, Site
+
+from compliance.audit import Audit, AuditOptions, begin
+from compliance.audit_report import build_report
+from compliance.audit_sources import expand_sources
+from compliance.cli import app
+from compliance.fetch import Fetcher
+from compliance.politeness import PoliteFetcher
+from compliance.ruleset import load_rulesets
+from compliance.store import Store
+
+FAST = ["--allow-private", "--delay", "0", "--timeout", "5"]
+
+
+@pytest.fixture
+def web():
+    with Site() as site:
+        for n in range(3):
+            site.pages[f"/pass/{n}.html"] = COMPLIANT
+            site.pages[f"/fail/{n}.html"] = NO_BYLINE
+        site.pages["/other.html"] = UNRELATED
+        yield site
+
+
+def url_list(tmp_path: Path, site: Site, paths: list[str], extra: str = "") -> Path:
+    listing = tmp_path / "urls.txt"
+    listing.write_text(
+        "# republished copies\n" + "".join(site.url(p) + "\n" for p in paths) + extra,
+        encoding="utf-8",
+    )
+    return listing
+
+
+def pages(db: Path) -> dict[str, tuple[str, str | None]]:
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT url, status, reason FROM pages").fetchall()
+    return {url: (status, reason) for url, status, reason in rows}
+
+
+def test_audit_checks_every_page_and_records_why_some_could_not_be(runner, tmp_path, web):
+    listing = url_list(
+        tmp_path,
+        web,
+        [*web.pages, "/status/404", "/status/500", "/private/x.html", "/bomb", "/image.png"],
+        extra="not a url\n",
+    )
+    db = tmp_path / "audit.sqlite"
+    result = runner.invoke(
+        app, ["audit", str(listing), "--originals", str(ORIGINALS), "--db", str(db), *FAST]
+    )
+    assert result.exit_code == 1, result.output  # pages fail an error-level requirement
+    assert "line 14: 'not a url'" in result.stderr
+    stored = pages(db)
+    assert len(stored) == 12
+    statuses = {url.split(web.base)[1]: status for url, (status, _) in stored.items()}
+    assert [statuses[f"/pass/{n}.html"] for n in range(3)] == ["pass"] * 3
+    assert [statuses[f"/fail/{n}.html"] for n in range(3)] == ["fail"] * 3
+    assert statuses["/other.html"] == "unmatched"
+    reasons = {url.split(web.base)[1]: reason for url, (_, reason) in stored.items() if reason}
+    assert reasons == {
+        "/status/404": "the server answered HTTP 404",
+        "/status/500": "the server answered HTTP 500",
+        "/private/x.html": "robots.txt disallows fetching this page",
+        "/bomb": "the page is over the 20 MiB limit once decompressed",
+        "/image.png": "not a page: the server sent image/png",
+    }
+    assert "12 pages: 3 pass, 0 warn, 3 fail, 1 unmatched, 5 unverifiable" in result.stderr
+
+
+def test_ignoring_robots_is_explicit_and_recorded(runner, tmp_path, web):
+    web.pages["/private/copy.html"] = COMPLIANT
+    listing = url_list(tmp_path, web, ["/private/copy.html"])
+    db = tmp_path / "audit.sqlite"
+    args = ["audit", str(listing), "--originals", str(ORIGINALS), "--db", str(db), *FAST]
+    runner.invoke(app, [*args, "--ignore-robots"])
+    assert set(pages(db).values()) == {("pass", None)}
+    report = runner.invoke(app, ["report", "--db", str(db), "--format", "markdown"])
+    assert "robots.txt was ignored for this run (--ignore-robots)." in report.stdout
+
+
+def test_private_addresses_are_refused_without_the_flag(runner, tmp_path, web):
+    listing = url_list(tmp_path, web, ["/pass/0.html"])
+    db = tmp_path / "audit.sqlite"
+    result = runner.invoke(app, ["audit", str(listing), "--db", str(db), "--delay", "0"])
+    assert result.exit_code == 0
+    [(status, reason)] = pages(db).values()
+    assert status == "unverifiable" and "loopback address" in reason
+    assert web.requests == []
+
+
+def test_sitemaps_feeds_manifests_and_saved_pages_are_sources(runner, tmp_path, web):
+    web.pages["/sitemap-a.xml"] = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{web.url('/pass/0.html')}</loc></url></urlset>"
+    ).encode()
+    web.pages["/sitemap-index.xml"] = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{web.url('/sitemap-a.xml')}</loc></sitemap></sitemapindex>"
+    ).encode()
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>a</title><link>{web.url('/fail/0.html')}</link></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "platform.csv"
+    manifest.write_text(
+        "copy_url,original_id\n"
+        f"{web.url('/fail/1.html')},dcnf-2022-04-28-china-iran\n"
+        "ftp://nope,\n",
+        encoding="utf-8",
+    )
+    saved = tmp_path / "saved" / "news.example"
+    saved.mkdir(parents=True)
+    (saved / "copy.html").write_bytes(WRONG_REPORTER)
+    db = tmp_path / "audit.sqlite"
+    result = runner.invoke(
+        app,
+        [
+            "audit", web.url("/sitemap-index.xml"), str(feed), str(manifest),
+            str(tmp_path / "saved"), "--originals", str(ORIGINALS), "--db", str(db), *FAST,
+        ],
+    )  # fmt: skip
+    assert "platform.csv: line 3: only http and https URLs are fetched" in result.stderr
+    stored = pages(db)
+    assert {url: status for url, (status, _) in stored.items()} == {
+        web.url("/pass/0.html"): "pass",
+        web.url("/fail/0.html"): "fail",
+        web.url("/fail/1.html"): "fail",
+        str(saved / "copy.html"): "fail",
+    }
+    with sqlite3.connect(db) as con:
+        found = dict(con.execute("SELECT url, result FROM pages").fetchall())
+        domains = dict(con.execute("SELECT url, domain FROM pages").fetchall())
+    manifest_match = json.loads(found[web.url("/fail/1.html")])["original"]
+    assert manifest_match["method"] == "manifest"
+    assert domains[str(saved / "copy.html")] == "news.example"
+
+
+def test_a_manifest_without_a_url_column_is_a_clear_error(runner, tmp_path):
+    manifest = tmp_path / "bad.csv"
+    manifest.write_text("page,story\nx,y\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(manifest), "--db", str(tmp_path / "a.sqlite")])
+    assert result.exit_code == 2
+    assert "bad.csv: line 1: a manifest needs a column of copy URLs" in result.stderr
+
+
+def test_a_missing_source_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(app, ["audit", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "a")])
+    assert result.exit_code == 2
+    assert "nope.txt: no such file or directory" in result.stderr
+
+
+def test_resume_without_an_interrupted_run_says_so(runner, tmp_path):
+    db = tmp_path / "a.sqlite"
+    Store(db).close()
+    result = runner.invoke(app, ["audit", "--resume", "--db", str(db)])
+    assert result.exit_code == 2 and "no interrupted audit to resume" in result.stderr
+
+
+def _audit_once(
+    store: Store, sources: list[str], when: datetime, options: AuditOptions, jobs: int = 1,
+    cluster: str | None = None,
+) -> str:  # fmt: skip
+    rulesets = load_rulesets()
+    from compliance.index_build import build_index
+    from compliance.match import Matcher
+
+    matcher = Matcher(build_index([ORIGINALS], store.path.parent / "index"))
+    with Fetcher(options.policy()) as fetcher:
+        expanded = expand_sources(sources, PoliteFetcher(fetcher, obey_robots=False))
+    run = begin(
+        store, sources, expanded.targets, expanded.problems, rulesets, options, [ORIGINALS],
+        None, lambda: when,
+    )  # fmt: skip
+    Audit(store, rulesets, matcher, options, jobs, cluster).execute(run)
+    store.finish_run(run.id, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return run.id
+
+
+OPTIONS = AuditOptions(allow_private=True, interval=0.0, deadline=5.0)
+
+
+def test_week_over_week_new_persisting_resolved_and_disappeared(tmp_path, web):
+    listing = url_list(
+        tmp_path, web, ["/fail/0.html", "/fail/1.html", "/pass/0.html", "/pass/1.html"]
+    )
+    store = Store(tmp_path / "audit.sqlite")
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    first = _audit_once(store, [str(listing)], monday, OPTIONS)
+
+    web.pages["/fail/0.html"] = COMPLIANT  # fixed
+    web.pages["/pass/0.html"] = WRONG_REPORTER  # broken since
+    del web.pages["/pass/1.html"]  # taken down
+    second = _audit_once(store, [str(listing)], monday + timedelta(days=7), OPTIONS)
+
+    report = build_report(store)
+    assert (report.run.id, report.previous.id) == (second, first)
+    by = lambda items: sorted((v.url.split(web.base)[1], v.check) for v in items)  # noqa: E731
+    assert by(report.new) == [("/pass/0.html", "byline"), ("/pass/0.html", "media_credits")]
+    assert by(report.resolved) == [("/fail/0.html", "byline"), ("/fail/0.html", "media_credits")]
+    assert by(report.persisting) == [("/fail/1.html", "byline"), ("/fail/1.html", "media_credits")]
+    assert [p.url for p in report.disappeared] == [web.url("/pass/1.html")]
+    assert [round(t.compliance_rate, 3) for t in report.trend] == [0.5, 0.333]
+
+    # --since compares with the state at a date; --until reports the run current then.
+    older = build_report(store, until="2026-11-20")
+    assert older.run.id == first and older.previous is None
+
+
+def test_a_weekly_re_audit_does_not_refetch_unchanged_pages(tmp_path, web):
+    listing = url_list(tmp_path, web, ["/pass/0.html", "/fail/0.html"])
+    store = Store(tmp_path / "audit.sqlite")
+    monday = datetime(2026, 11, 16, tzinfo=UTC)
+    first = _audit_once(store, [str(listing)], monday, OPTIONS)
+    second = _audit_once(store, [str(listing)], monday + timedelta(days=7), OPTIONS)
+    again = {p.url: p for p in store.pages(second)}
+    before = {p.url: p for p in store.pages(first)}
+    assert all(p.not_modified and p.http_status == 304 for p in again.values())
+    assert {u: p.status for u, p in again.items()} == {u: p.status for u, p in before.items()}
+    assert {u: p.content_hash for u, p in again.items()} == {
+        u: p.content_hash for u, p in before.items()
+    }
+
+
+def test_a_local_cluster_gives_the_same_results_as_the_local_run(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with Site() as one, Site() as two:
+        for site in (one, two):
+            site.pages["/a.html"] = COMPLIANT
+            site.pages["/b.html"] = NO_BYLINE
+        listing = tmp_path / "urls.txt"
+        listing.write_text(
+            "".join(s.url(p) + "\n" for s in (one, two) for p in ("/a.html", "/b.html", "/c"))
+        )
+        local = Store(tmp_path / "local.sqlite")
+        local_run = _audit_once(local, [str(listing)], datetime.now(UTC), OPTIONS, jobs=2)
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            remote = Store(tmp_path / "cluster.sqlite")
+            remote_run = _audit_once(
+                remote,
+                [str(listing)],
+                datetime.now(UTC),
+                OPTIONS,
+                cluster=cluster.scheduler_address,
+            )
+    summary = lambda store, run: [  # noqa: E731
+        (p.url, p.status, p.reason, [f["passed"] for f in p.result["findings"]])
+        for p in store.pages(run)
+    ]
+    assert summary(remote, remote_run) == summary(local, local_run)
+    assert len(summary(local, local_run)) == 6
+
+
+def test_kill_9_mid_audit_then_resume_loses_and_duplicates_nothing(tmp_path):
+    with Site(delay=0.02) as site:
+        for n in range(120):
+            site.pages[f"/copy/{n}.html"] = COMPLIANT if n % 3 else NO_BYLINE
+        listing = url_list(tmp_path, site, [f"/copy/{n}.html" for n in range(120)])
+        db = tmp_path / "audit.sqlite"
+        command = [
+            sys.executable, "-m", "compliance", "audit", str(listing), "--originals",
+            str(ORIGINALS), "--db", str(db), "--concurrency", "2", "--jobs", "1", *FAST,
+        ]  # fmt: skip
+        environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+        process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        committed: dict[str, str] = {}
+        while time.monotonic() < deadline and len(committed) < 30:
+            time.sleep(0.1)
+            if db.exists():
+                try:
+                    with sqlite3.connect(db) as con:
+                        committed = dict(con.execute("SELECT url, fetched_at FROM pages"))
+                except sqlite3.OperationalError:
+                    continue
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert 30 <= len(committed) < 120, "the audit finished before it could be killed"
+        with sqlite3.connect(db) as con:
+            after_kill = dict(con.execute("SELECT url, fetched_at FROM pages"))
+        assert committed.items() <= after_kill.items()  # nothing committed was lost
+
+        resumed = subprocess.run(
+            [*command[:4], "--resume", "--db", str(db)], env=environment, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert resumed.returncode == 1, resumed.stderr  # some copies fail: that is exit 1
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT url, fetched_at FROM pages").fetchall()
+        state = con.execute("SELECT state FROM runs").fetchall()
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(rows) == len({url for url, _ in rows}) == 120
+    assert after_kill.items() <= dict(rows).items()  # earlier results untouched
+    assert state == [("complete",)]
