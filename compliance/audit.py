@@ -25,13 +25,14 @@ from concurrent.futures import (
 )
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
 from compliance.audit_sources import Target
-from compliance.engine import Checker
+from compliance.engine import Checker, start_worker, worker_checker
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.fetch import Fetched, Fetcher, FetchPolicy
@@ -80,6 +81,14 @@ class AuditOptions:
         return cls(**known)
 
 
+@cache
+def _suffixes() -> Callable[[str], Any]:
+    """The public suffix list as shipped with tldextract: never fetched, loaded once."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
 def republisher(url: str, path: str | None = None) -> str:
     """Who published a page: its registrable domain (www.news.example.co.uk: example.co.uk).
 
@@ -88,9 +97,7 @@ def republisher(url: str, path: str | None = None) -> str:
     """
     if path is not None:
         return Path(path).parent.name or "."
-    import tldextract
-
-    parts = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)(url)
+    parts = _suffixes()(url)
     registrable = parts.top_domain_under_public_suffix
     if registrable:
         return registrable
@@ -335,20 +342,26 @@ class Audit:
         else:
             yield from self._locally(jobs)
 
+    def _with_stored_body(self, job: Job, loaded: Loaded) -> Loaded:
+        """A 304 answer completed with the body the store kept from the last fetch."""
+        got = loaded.fetched
+        if not got.not_modified:
+            return loaded
+        version = job[2]
+        body = self.store.body(version.content_hash) if version else None
+        if body is None:
+            return replace(loaded, fetched=replace(got, error="HTTP 304 for a page not stored"))
+        return replace(loaded, fetched=replace(got, body=body))
+
     def _finish(
         self, job: Job, loaded: Loaded, result: Result | None, checker: Checker
     ) -> PageRecord:
-        """The record of a fetched page; a 304 is checked here against the stored body."""
-        position, target, version = job
+        """The record of a page; checked here when no worker has checked it."""
+        position, target, _version = job
         got = loaded.fetched
-        body = got.body
-        if got.not_modified:
-            body = self.store.body(version.content_hash) if version else None
-            if body is None:
-                got = replace(got, error="HTTP 304 for a page the store does not hold")
-        if result is None and got.ok and body is not None:
-            result = check_body(checker, target, body, loaded.kind, got)
-        return make_record(position, target, got, result, body)
+        if result is None and got.ok and got.body is not None:
+            result = check_body(checker, target, got.body, loaded.kind, got)
+        return make_record(position, target, got, result, got.body)
 
     def _locally(self, jobs: list[Job]) -> Iterator[PageRecord]:
         options = self.options
@@ -377,7 +390,7 @@ class Audit:
                 for future in done:
                     if future in fetching:
                         job = fetching.pop(future)
-                        loaded = future.result()
+                        loaded = self._with_stored_body(job, future.result())
                         got = loaded.fetched
                         if processes is not None and got.ok and got.body is not None:
                             future = processes.submit(_check_in_worker, job[1], loaded)
@@ -402,23 +415,17 @@ class Audit:
             futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
             for future in as_completed(futures):
                 for _position, target, loaded, result in future.result():
-                    yield self._finish(versions[target.url], loaded, result, checker)
+                    job = versions[target.url]
+                    yield self._finish(job, self._with_stored_body(job, loaded), result, checker)
         self.bugs += checker.bugs
 
 
-_worker: Checker | None = None
-
-
-def _start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
-    global _worker
-    _worker = Checker(rulesets, matcher)
-
-
 def _check_in_worker(target: Target, loaded: Loaded) -> tuple[Result, int]:
-    assert _worker is not None and loaded.fetched.body is not None
-    before = _worker.bugs
-    result = check_body(_worker, target, loaded.fetched.body, loaded.kind, loaded.fetched)
-    return result, _worker.bugs - before
+    checker = worker_checker()
+    assert loaded.fetched.body is not None
+    before = checker.bugs
+    result = check_body(checker, target, loaded.fetched.body, loaded.kind, loaded.fetched)
+    return result, checker.bugs - before
 
 
 class _NoPool:
@@ -434,7 +441,7 @@ def _check_pool(
 ) -> ProcessPoolExecutor | _NoPool:
     if jobs <= 1:
         return _NoPool()
-    return ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rulesets, matcher))
+    return ProcessPoolExecutor(jobs, initializer=start_worker, initargs=(rulesets, matcher))
 
 
 def begin(

@@ -133,7 +133,10 @@ def audit(
         ),
     ] = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only (cron).")
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar or summary, only warnings and errors (cron)."
+        ),
     ] = False,
 ) -> None:
     """Audit republished copies: fetch each page, check it, keep the results in --db.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ class Checker:
                 yield self.check_input(ref, stdin_data)
             return
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(self.rulesets, self.matcher)
+            max_workers=jobs, initializer=start_worker, initargs=(self.rulesets, self.matcher)
         ) as pool:
             chunk = max(1, min(16, len(refs) // (jobs * 4)))
             for result, bug in pool.map(
@@ -156,16 +157,28 @@ PARALLEL_FROM = 8
 _worker: Checker | None = None
 
 
-def _start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
+def start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
+    """Initialise a checking process of a pool.
+
+    Ctrl-C reaches every process of the terminal's group; only the parent acts on it (it
+    stops the pool), so a worker does not die with a traceback of its own.
+    """
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = Checker(rulesets, matcher)
 
 
+def worker_checker() -> Checker:
+    """This worker process's Checker."""
+    assert _worker is not None, "start_worker was not run in this process"
+    return _worker
+
+
 def _check_in_worker(ref: InputRef, stdin_data: bytes | None) -> tuple[Result, int]:
-    assert _worker is not None
-    before = _worker.bugs
-    result = _worker.check_input(ref, stdin_data)
-    return result, _worker.bugs - before
+    checker = worker_checker()
+    before = checker.bugs
+    result = checker.check_input(ref, stdin_data)
+    return result, checker.bugs - before
 
 
 def evaluate(

@@ -289,7 +289,8 @@ class Store:
     def record_page(self, run_id: str, page: PageRecord) -> bool:
         """Store one page result with its findings and body; False if it was already stored."""
         with self._write():
-            if page.body is not None and page.content_hash:
+            # A 304's body came from this table: no need to compress it again.
+            if page.body is not None and page.content_hash and not page.not_modified:
                 self.db.execute(
                     "INSERT INTO bodies VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (page.content_hash, zlib.compress(page.body, 6)),

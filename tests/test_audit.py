@@ -270,7 +270,8 @@ def test_a_local_cluster_gives_the_same_results_as_the_local_run(tmp_path):
     assert len(summary(local, local_run)) == 6
 
 
-def test_kill_9_mid_audit_then_resume_loses_and_duplicates_nothing(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_stopped_mid_audit_then_resumed_loses_and_duplicates_nothing(tmp_path, stop):
     with Site(delay=0.02) as site:
         for n in range(120):
             site.pages[f"/copy/{n}.html"] = COMPLIANT if n % 3 else NO_BYLINE
@@ -278,10 +279,12 @@ def test_kill_9_mid_audit_then_resume_loses_and_duplicates_nothing(tmp_path):
         db = tmp_path / "audit.sqlite"
         command = [
             sys.executable, "-m", "compliance", "audit", str(listing), "--originals",
-            str(ORIGINALS), "--db", str(db), "--concurrency", "2", "--jobs", "1", *FAST,
+            str(ORIGINALS), "--db", str(db), "--concurrency", "2", "--jobs", "2", *FAST,
         ]  # fmt: skip
         environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-        process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, env=environment, stderr=subprocess.PIPE, start_new_session=True
+        )
         deadline = time.monotonic() + 60
         committed: dict[str, str] = {}
         while time.monotonic() < deadline and len(committed) < 30:
@@ -292,8 +295,12 @@ def test_kill_9_mid_audit_then_resume_loses_and_duplicates_nothing(tmp_path):
                         committed = dict(con.execute("SELECT url, fetched_at FROM pages"))
                 except sqlite3.OperationalError:
                     continue
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        os.killpg(process.pid, stop)  # the whole group, as a terminal's Ctrl-C does
+        _, errors = process.communicate(timeout=60)
+        if stop == signal.SIGINT:
+            assert process.returncode == 130
+            assert b"finish the run with `compliance audit --resume" in errors
+            assert b"Traceback" not in errors
         assert 30 <= len(committed) < 120, "the audit finished before it could be killed"
         with sqlite3.connect(db) as con:
             after_kill = dict(con.execute("SELECT url, fetched_at FROM pages"))
