@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
 from compliance.audit_sources import Target
-from compliance.engine import Checker, start_worker, worker_checker
+from compliance.engine import PARALLEL_FROM, Checker, start_worker, worker_checker
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.fetch import Fetched, Fetcher, FetchPolicy
@@ -369,7 +369,9 @@ class Audit:
         with (
             Fetcher(options.policy(), connections=options.concurrency) as fetcher,
             ThreadPoolExecutor(options.concurrency, thread_name_prefix="fetch") as threads,
-            _check_pool(self.jobs, self.rulesets, self.matcher) as processes,
+            _check_pool(
+                self.jobs if len(jobs) >= PARALLEL_FROM else 1, self.rulesets, self.matcher
+            ) as processes,
         ):
             polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
             queue = iter(interleave(jobs))

@@ -38,7 +38,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="PATH",
-        help="The audit history: a SQLite file (created if missing), or sqlite:///PATH.",
+        help="The audit history: a SQLite file (audit creates it), or sqlite:///PATH.",
     ),
 ]
 
@@ -70,6 +70,7 @@ def audit(
         str | None,
         typer.Option(
             "--label",
+            metavar="NAME",
             help="Name this audit series; runs with one label are compared week over week"
             " (default: runs over the same sources).",
         ),
