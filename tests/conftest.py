@@ -16,6 +16,13 @@ CORPUS = SHARED / "corpus"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
+def assert_golden(golden: Path, rendered: str) -> None:
+    """`rendered` equals the golden file; UPDATE_GOLDEN=1 rewrites the file (then review it)."""
+    if UPDATE_GOLDEN:
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
 def needs_shared(path: Path) -> pytest.MarkDecorator:
     """Skip when the project's shared/ folder (seed, corpus, schemas) is not beside the repo."""
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is not available")

@@ -21,7 +21,7 @@ from compliance.audit_sources import Target
 from compliance.cli import app
 from compliance.fix_requests import safe_name, write_fix_requests
 from compliance.store import PageRecord, Store
-from conftest import ROOT, UPDATE_GOLDEN
+from conftest import ROOT, UPDATE_GOLDEN, assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 RULES = [
@@ -138,10 +138,7 @@ SUFFIX = {"html": "html", "markdown": "md", "json": "json", "csv": "csv"}
 @pytest.mark.parametrize("name", sorted(AUDIT_FORMATS))
 def test_audit_report_matches_golden_file(store, name):
     rendered = AUDIT_FORMATS[name](build_report(store))
-    golden = GOLDEN / f"audit.{SUFFIX[name]}"
-    if UPDATE_GOLDEN:
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"audit.{SUFFIX[name]}", rendered)
 
 
 def test_every_audit_format_has_a_golden_file():

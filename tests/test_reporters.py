@@ -18,7 +18,7 @@ from compliance.match import Matcher
 from compliance.reporters import REPORTERS, RenderOptions
 from compliance.ruleset import load_rulesets
 from compliance.sources import expand_inputs
-from conftest import ROOT, SHARED, UPDATE_GOLDEN, needs_shared
+from conftest import ROOT, SHARED, assert_golden, needs_shared
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -51,10 +51,7 @@ def examples_run():
 @pytest.mark.parametrize("name", sorted(REPORTERS))
 def test_reporter_matches_golden(examples_run, name):
     rendered = REPORTERS[name](examples_run, RenderOptions(color=False, width=100))
-    golden = GOLDEN / f"examples.{SUFFIX[name]}"
-    if UPDATE_GOLDEN:
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"examples.{SUFFIX[name]}", rendered)
 
 
 def test_every_reporter_has_a_golden_file():

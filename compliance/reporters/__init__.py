@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from compliance.model import RunResult
 
@@ -23,11 +24,17 @@ class RenderOptions:
 Reporter = Callable[[RunResult, RenderOptions], str]
 
 
-def _module(name: str) -> Reporter:
-    def render(run: RunResult, options: RenderOptions) -> str:
-        return importlib.import_module(f"compliance.reporters.{name}").render(run, options)
+def lazy_render(module: str) -> Callable[..., str]:
+    """The `render` function of `module`, imported on its first call."""
+
+    def render(*args: Any) -> str:
+        return importlib.import_module(module).render(*args)
 
     return render
+
+
+def _module(name: str) -> Reporter:
+    return lazy_render(f"compliance.reporters.{name}")
 
 
 REPORTERS: dict[str, Reporter] = {
