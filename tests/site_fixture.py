@@ -45,6 +45,7 @@ class Site:
         self.robots = robots  # None: robots.txt answers 404
         self.delay = delay  # seconds before each page is served
         self.requests: list[str] = []
+        self.agents: set[str] = set()
         self.flaky_seen: set[str] = set()
         self._lock = threading.Lock()
         self._bomb: bytes | None = None
@@ -109,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path
         with site._lock:
             site.requests.append(path)
+            site.agents.add(self.headers.get("User-Agent", ""))
         if path == "/robots.txt":
             if site.robots is None:
                 return self._send(404, b"no robots.txt", "text/plain")

@@ -80,6 +80,8 @@ def test_audit_checks_every_page_and_records_why_some_could_not_be(runner, tmp_p
         "/image.png": "not a page: the server sent image/png",
     }
     assert "12 pages: 3 pass, 0 warn, 3 fail, 1 unmatched, 5 unverifiable" in result.stderr
+    [agent] = web.agents
+    assert agent.startswith("compliance/") and "syndication licensing checker" in agent
 
 
 def test_ignoring_robots_is_explicit_and_recorded(runner, tmp_path, web):

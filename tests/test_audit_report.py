@@ -95,7 +95,8 @@ def record_run(store: Store, run_id: str, started: str, pages: list[PageRecord])
     targets = [Target(p.url) for p in pages]
     store.start_run(
         run_id, started, "weekly", ["urls.txt"], "label:weekly", RULES,
-        {"obey_robots": True}, targets, [], "compliance test",
+        {"obey_robots": True}, targets, ["urls.txt: line 9: 'ftp://x': not http; skipped"],
+        "compliance test",
     )  # fmt: skip
     for p in pages:
         store.record_page(run_id, p)

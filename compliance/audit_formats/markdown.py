@@ -76,6 +76,9 @@ def render(report: AuditReport) -> str:
         lines.append(f"- {cell(page.url)} ({page.status})")
         for v in report.violations[page.url]:
             lines.append(f"  - {cell(v.check)} ({v.severity}): {cell(v.message)}")
+    if run.problems:
+        lines += ["", f"## Source entries skipped ({len(run.problems)})", ""]
+        lines += [f"- {cell(problem)}" for problem in run.problems]
     unverifiable = [p for p in report.pages if p.status == "unverifiable"]
     if unverifiable:
         lines += ["", f"## Unverifiable pages ({len(unverifiable)})", ""]
