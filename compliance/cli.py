@@ -393,15 +393,16 @@ def rules_list(rules: RulesOption = None) -> None:
         rulesets = load_rulesets(rules)
     except UserError as exc:
         raise _fail(exc) from None
-    table = Table("id", "newswire", "checks", "terms", "file", box=None, header_style="bold")
+    table = Table("id", "newswire", "checks", "terms", "extends", box=None, header_style="bold")
     for ruleset in rulesets:
-        verified = "" if ruleset.spec.verified else " (unverified)"
+        spec = ruleset.spec
+        status = "base" if spec.abstract else "verified" if spec.verified else "UNVERIFIED"
         table.add_row(
             ruleset.id,
             ruleset.name,
             str(len(ruleset.checks)),
-            (ruleset.spec.terms_version or "") + verified,
-            str(ruleset.path),
+            status,
+            ruleset.extends[0] if ruleset.extends else "",
         )
     _stdout().print(table)
 
@@ -451,6 +452,74 @@ def rules_validate(
         raise _fail(exc) from None
     for ruleset in rulesets:
         typer.echo(f"ok  {ruleset.path}: {ruleset.id} ({len(ruleset.checks)} checks)")
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATH", help="Rule files or directories. Default: the bundled rules."
+        ),
+    ] = None,
+) -> None:
+    """Run the rule files' self-tests: pages each rule set must pass or fail.
+
+    Each test names a page, the verdict it must get and the checks that must fail (the
+    others must pass). Exit 1 when a test fails, 2 when one cannot run.
+    """
+    from compliance.rule_tests import run_tests
+
+    try:
+        outcomes = run_tests(paths)
+    except UserError as exc:
+        raise _fail(exc) from None
+    for outcome in outcomes:
+        mark = "ok  " if outcome.passed else ("ERROR" if outcome.problem else "FAIL")
+        typer.echo(f"{mark} {outcome.describe()}")
+    failed = sum(1 for o in outcomes if not o.passed)
+    broken = sum(1 for o in outcomes if o.problem)
+    typer.echo(f"{len(outcomes)} tests, {len(outcomes) - failed} passed, {failed} failed")
+    raise typer.Exit(EXIT_USER_ERROR if broken else EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@rules_app.command("export")
+def rules_export(
+    ruleset_id: Annotated[str, typer.Argument(metavar="ID", help="The rule set's id.")],
+    odrl: Annotated[
+        bool,
+        typer.Option(
+            "--odrl", help="As an ODRL / IPTC RightsML policy in JSON-LD (the only format so far)."
+        ),
+    ] = True,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write it here.")
+    ] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Export a rule set as machine-readable terms: an ODRL policy in JSON-LD.
+
+    Duties (attribute, include, inform), prohibitions (modify) and constraints (time
+    window, excerpt size), each with its clause and whether it is a licence condition or
+    a newsroom request.
+    """
+    from compliance.odrl import policy
+    from compliance.output import write_atomic
+    from compliance.ruleset import load_rulesets
+
+    try:
+        by_id = {r.id: r for r in load_rulesets(rules)}
+        if ruleset_id not in by_id:
+            raise UserError(
+                f"no rule set '{ruleset_id}'; the rule sets are: {', '.join(sorted(by_id))}"
+            )
+        text = json.dumps(policy(by_id[ruleset_id]), indent=2, ensure_ascii=False) + "\n"
+        if output is not None:
+            write_atomic(output, text)
+        else:
+            typer.echo(text, nl=False)
+    except UserError as exc:
+        raise _fail(exc) from None
 
 
 @rules_app.command("schema")

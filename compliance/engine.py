@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
+from compliance.detection import detect
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.model import (
@@ -27,7 +28,6 @@ from compliance.model import (
 )
 from compliance.ruleset import RuleSet
 from compliance.sources import InputRef, load_page
-from compliance.textmatch import contains_phrase, glob_match, word_count
 
 if TYPE_CHECKING:
     from compliance.match import Matcher  # numpy and the index load only with --originals
@@ -42,39 +42,28 @@ class Checker:
     debug: bool = False
     bugs: int = 0  # inputs that hit an internal error; the CLI exits 3 when there are any
 
+    @property
+    def applicable(self) -> list[RuleSet]:
+        """The rule sets that govern pages: not the abstract bases others extend."""
+        return [r for r in self.rulesets if not r.spec.abstract]
+
     def detect(self, article: Article) -> tuple[RuleSet, str] | None:
-        """The rule set whose detection signals the page carries, and which signal it was."""
-        short_blocks = [b.text for b in article.blocks if word_count(b.text) <= 16]
-        for ruleset in self.rulesets:
-            detect = ruleset.spec.detect
-            for phrase in detect.text:
-                if any(contains_phrase(b.text, phrase) for b in article.blocks):
-                    return ruleset, f"the page carries '{phrase}'"
-            for line in short_blocks:
-                pattern = glob_match(line, detect.lines)
-                if pattern:
-                    return ruleset, f"a line reads '{line}'"
-            for image in article.images:
-                alt_hit = any(
-                    contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt
-                )
-                src_hit = image.src and glob_match(image.src, detect.images.src)
-                if alt_hit or src_hit:
-                    return ruleset, f"the page shows the image {image.alt or image.src!r}"
-        return None
+        """The rule set whose detection signals the page carries best, and the main signal."""
+        found = detect(self.applicable, article)
+        return (found.ruleset, found.reason) if found else None
 
     def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | None:
         if match is not None:
             source = match.original.source
-            by_id = {r.id: r for r in self.rulesets}
+            by_id = {r.id: r for r in self.applicable}
             if source in by_id:
                 return by_id[source], f"it copies original {match.original.id}"
         detected = self.detect(article)
         if detected:
             return detected
-        if match is not None and len(self.rulesets) == 1:
+        if match is not None and len(self.applicable) == 1:
             # An original with no `source` is governed by the only rule set in use.
-            return self.rulesets[0], f"it copies original {match.original.id}"
+            return self.applicable[0], f"it copies original {match.original.id}"
         return None
 
     def check_article(self, article: Article, known: str | None = None) -> Result:
@@ -144,7 +133,7 @@ class Checker:
                 RuleInfo(
                     f"{rs.id}.{c.id}", c.type, c.severity, c.clause, rs.spec.terms_url, rs.name
                 )  # type: ignore[attr-defined]
-                for rs in self.rulesets
+                for rs in self.applicable
                 for c in rs.checks
             ),
             key=lambda info: info.id,
@@ -201,6 +190,7 @@ def evaluate(
             details=ctx.outcomes[check.id].details,
             clause=check.clause,
             fix=check.fix,
+            basis=check.basis,  # type: ignore[attr-defined]
             fingerprint=fingerprint(
                 f"{ruleset.id}.{check.id}",
                 original_key,

@@ -19,13 +19,16 @@ from compliance.htmltree import (
     HEADING_TAGS,
     BlockCollector,
     is_hidden,
+    line_of,
     location_of,
     parse_html,
+    selector,
 )
 from compliance.metadata import (
     canonical_of,
     json_ld,
     meta_tags,
+    published_of,
     site_name_of,
     title_of,
 )
@@ -83,13 +86,32 @@ def _images(root: Any, base: str | None) -> list[Image]:
     return images
 
 
-def _pixels(root: Any, base: str | None) -> list[str]:
-    """Addresses of tracking images and scripts, hidden or not (the join needs them all)."""
+_TRACKER = re.compile(r"pixel|republication|count\.gif|counter|tracker|beacon", re.IGNORECASE)
+_LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-srcset")
+
+
+def _trackers(root: Any, base: str | None) -> list[dict[str, Any]]:
+    """Tracking images and scripts as written, hidden or not: what republication pixels look
+    like on the page (a lazy-loading plugin that blanks `src` stops them counting)."""
     found = []
     for el in root.iter("img", "script"):
-        src = el.get("src") or el.get("data-src") or ""
-        if src and ("pixel" in src or "republication" in (el.get("id") or "") + src):
-            found.append(urljoin(base, src) if base else src)
+        src = el.get("src") or ""
+        lazy = next((el.get(a) for a in _LAZY_SRC if el.get(a)), None)
+        marks = " ".join((src, lazy or "", el.get("id") or "", el.get("class") or ""))
+        if not _TRACKER.search(marks) or not (src or lazy):
+            continue
+        address = src if src and not src.startswith("data:") else (lazy or src)
+        found.append(
+            {
+                "tag": el.tag,
+                "src": urljoin(base, address) if base else address,
+                "id": el.get("id") or "",
+                "hidden": any(is_hidden(a) for a in (el, *el.iterancestors())),
+                "lazy_blanked": bool(lazy) and (not src or src.startswith("data:")),
+                "line": line_of(el),
+                "selector": selector(el),
+            }
+        )
     return found
 
 
@@ -139,6 +161,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
 
     found = markup_bylines(root, objects, front)
     found.extend(text_bylines(blocks, title))
+    trackers = _trackers(root, base)
 
     return Article(
         source=page.source,
@@ -152,7 +175,9 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
             "meta": meta,
             "json_ld": objects,
             "front_matter": front,
-            "pixels": _pixels(root, base),
+            "pixels": [t["src"] for t in trackers],
+            "trackers": trackers,
+            "published": published_of(meta, objects, front),
         },
         blocks=tuple(blocks),
         read_paragraphs=partial(

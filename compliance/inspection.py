@@ -98,13 +98,18 @@ def render_ruleset(ruleset: RuleSet) -> Group:
         )
     if spec.contact:
         head.append(f"\nContact: {spec.contact}")
+    if ruleset.extends:
+        head.append(f"\nExtends: {' -> '.join(ruleset.extends)}")
+    if spec.abstract:
+        head.append("\nA base for other rule sets: never applied to a page itself.")
     head.append(f"\nFile: {ruleset.path}", style="dim")
     checks = Text()
-    base_fields = {"id", "type", "severity", "clause", "fix"}
+    base_fields = {"id", "type", "severity", "clause", "fix", "basis"}
     for check in ruleset.checks:
         kind = check.type  # type: ignore[attr-defined]
+        basis = "licence condition" if check.basis == "licence" else "newsroom request"
         checks.append(f"\n{check.id}", style="bold")
-        checks.append(f"  {kind}, {check.severity.value}\n")
+        checks.append(f"  {kind}, {check.severity.value}, {basis}\n")
         checks.append(f"  Clause: {check.clause}\n")
         options = check.model_dump(exclude=base_fields)
         for key, value in options.items():

@@ -105,3 +105,21 @@ def canonical_of(root: Any, meta: dict[str, str], base: str | None) -> str | Non
         if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
             return urljoin(base, el.get("href")) if base else el.get("href")
     return meta.get("og:url")
+
+
+_DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "dc.date")
+
+
+def published_of(
+    meta: dict[str, str], objects: list[dict[str, Any]], front: dict[str, Any]
+) -> str | None:
+    """When the page says it was published: meta tags, JSON-LD, or Markdown front matter."""
+    for key in _DATE_META:
+        if meta.get(key):
+            return meta[key].strip()
+    for obj in objects:
+        value = obj.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    value = front.get("date") or front.get("published")
+    return str(value) if value else None

@@ -219,6 +219,7 @@ class Finding:
     fingerprint: str = ""  # stable across runs: rule, original, input and check kind
     suppressed: str | None = None  # why a failure does not count: a waiver or the baseline
     details: dict[str, Any] | None = None  # check-specific structure, e.g. integrity's changes
+    basis: str = "licence"  # "licence": a licence condition; "request": the newsroom asks
 
     @property
     def counts(self) -> bool:
@@ -238,6 +239,7 @@ class Finding:
             "fix": None if self.passed else self.fix,
             "fingerprint": self.fingerprint,
             "suppressed": self.suppressed,
+            "basis": self.basis,
             **({"details": self.details} if self.details is not None else {}),
         }
 

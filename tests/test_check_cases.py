@@ -1,9 +1,10 @@
 """Table-driven pass/fail cases for every check type, kept as data in tests/cases/*.yaml.
 
 Each case is a small page (html, markdown or text), optionally the original it copies (then
-aligned with the page as the matcher would), optionally option overrides for checks of the
-bundled DCNF rule set (`options: {check id: {option: value}}`), and the verdict expected of
-named checks.
+aligned with the page as the matcher would), optionally option overrides for checks
+(`options: {check id: {option: value}}`), and the verdict expected of named checks. A cases
+file runs against the bundled DCNF rule set, or against its own `checks:` when it has them
+(check types no DCNF rule uses).
 """
 
 from __future__ import annotations
@@ -18,56 +19,94 @@ from compliance.checks import CHECK_TYPES
 from compliance.engine import evaluate
 from compliance.extract import extract
 from compliance.model import Match, Original, Page
-from compliance.ruleset import RuleSet, load_rulesets
+from compliance.ruleset import RuleFile, RuleSet, load_rulesets
 
 CASES_DIR = Path(__file__).parent / "cases"
 
 
+def _files() -> list[tuple[Path, dict]]:
+    return [
+        (file, yaml.safe_load(file.read_text(encoding="utf-8")))
+        for file in sorted(CASES_DIR.glob("*.yaml"))
+    ]
+
+
 def _cases() -> list:
-    params = []
-    for file in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(file.read_text(encoding="utf-8"))["cases"]:
-            params.append(pytest.param(case, id=f"{file.stem}:{case['name']}"))
-    return params
+    return [
+        pytest.param(file.stem, case, id=f"{file.stem}:{case['name']}")
+        for file, data in _files()
+        for case in data["cases"]
+    ]
 
 
 @pytest.fixture(scope="module")
-def dcnf():
-    return next(r for r in load_rulesets() if r.id == "dcnf")
-
-
-def test_every_check_type_has_cases():
-    covered = {
-        check
-        for file in CASES_DIR.glob("*.yaml")
-        for case in yaml.safe_load(file.read_text(encoding="utf-8"))["cases"]
-        for check in case["expect"]
-    }
+def rulesets() -> dict[str, RuleSet]:
+    """The rule set each cases file runs against, by file stem."""
     dcnf = next(r for r in load_rulesets() if r.id == "dcnf")
-    types = {c.id: c.type for c in dcnf.checks}
-    assert {types[c] for c in covered} == set(CHECK_TYPES)
+    found = {}
+    for file, data in _files():
+        if "checks" not in data:
+            found[file.stem] = dcnf
+            continue
+        spec = RuleFile.model_validate(
+            {
+                "schema": 1,
+                "id": "case",
+                "name": "Example Newsroom",
+                "terms": "Republish with credit.",
+                "terms_url": "https://newsroom.example/republish",
+                "checks": data["checks"],
+            }
+        )
+        found[file.stem] = RuleSet(spec, file)
+    return found
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_case(case, dcnf):
+def test_every_check_type_has_cases(rulesets):
+    covered = set()
+    for file, data in _files():
+        types = {c.id: c.type for c in rulesets[file.stem].checks}
+        covered |= {types[check] for case in data["cases"] for check in case["expect"]}
+    assert covered == set(CHECK_TYPES)
+
+
+def test_every_check_type_has_both_outcomes(rulesets):
+    outcomes: dict[str, set[str]] = {}
+    for file, data in _files():
+        types = {c.id: c.type for c in rulesets[file.stem].checks}
+        for case in data["cases"]:
+            for check, verdict in case["expect"].items():
+                outcomes.setdefault(types[check], set()).add(verdict)
+    assert {t: v for t, v in outcomes.items() if v != {"pass", "fail"}} == {}
+
+
+def _original(spec: dict) -> Original:
+    extra = {k: spec[k] for k in ("post_id", "links", "images") if k in spec}
+    return Original(
+        id="case-original",
+        title=spec.get("title", "Original"),
+        body=tuple(spec.get("body", [])),
+        url=spec.get("url"),
+        authors=tuple(spec.get("authors", [])),
+        published=spec.get("published"),
+        source="dcnf",
+        extra=extra,
+    )
+
+
+@pytest.mark.parametrize(("stem", "case"), _cases())
+def test_case(stem, case, rulesets):
     page = Page(f"case.{case['kind']}", case["kind"], case["page"])
     article = extract(page)
     match = None
     if "original" in case:
-        spec = case["original"]
-        original = Original(
-            id="case-original",
-            title=spec.get("title", "Original"),
-            body=tuple(spec.get("body", [])),
-            authors=tuple(spec.get("authors", [])),
-            source="dcnf",
-        )
+        original = _original(case["original"])
         alignment = align(original.body, article.paragraphs)
         match = Match(original, alignment.similarity, alignment.coverage, "test", alignment)
-    ruleset = dcnf
+    ruleset = rulesets[stem]
     if "options" in case:
-        checks = [c.model_copy(update=case["options"].get(c.id, {})) for c in dcnf.spec.checks]
-        ruleset = RuleSet(dcnf.spec.model_copy(update={"checks": checks}), dcnf.path)
+        checks = [c.model_copy(update=case["options"].get(c.id, {})) for c in ruleset.spec.checks]
+        ruleset = RuleSet(ruleset.spec.model_copy(update={"checks": checks}), ruleset.path)
     result = evaluate(article, ruleset, match)
     verdicts = {f.rule.split(".", 1)[1]: f for f in result.findings}
     for check_id, expected in case["expect"].items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,11 @@ class CheckOptions(BaseModel):
     )
     fix: str | None = Field(
         default=None, description="What a republisher should add or change when the check fails."
+    )
+    basis: Literal["licence", "request"] = Field(
+        default="licence",
+        description="licence: a condition of the licence, whose breach ends the right to"
+        " republish; request: something the newsroom asks of republishers as a courtesy.",
     )
 
 

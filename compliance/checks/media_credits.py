@@ -3,6 +3,9 @@
 What it checks: credits where credits are written (image alt text and titles, figure
 captions, parenthesised credits such as "(REUTERS/Name)", "Photo: ..." lines) for any of
 `credits`. A mention of the agency in running text ("the AP reported") is not a credit.
+With `cleared_only: true`, every photo of the copy must also be one of the original's (by
+file name, from the archive's `images` of the original): a photo the newsroom did not
+publish with the story is not cleared.
 
 Why: a newswire can license only its own work; agency photos in its stories need the
 republisher's own licence.
@@ -21,7 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from compliance.checks.base import CheckContext, CheckOptions, Outcome
-from compliance.model import Article, Location
+from compliance.model import Article, Image, Location
 from compliance.textmatch import excerpt
 
 _PARENTHESISED = re.compile(r"\(([^()]{2,160})\)")
@@ -38,6 +41,30 @@ class Options(CheckOptions):
     credits: list[str] = Field(
         min_length=1, description="Agencies and photo services the licence does not cover."
     )
+    cleared_only: bool = Field(
+        default=False, description="Only the original's own photos may be used."
+    )
+
+
+def _file_name(src: str) -> str:
+    return src.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1].casefold()
+
+
+def _uncleared(ctx: CheckContext) -> list[Image]:
+    """The copy's photos that are not among the original's (when the archive lists them)."""
+    listed = ctx.match.original.extra.get("images") if ctx.match else None
+    if not listed:
+        return []
+    cleared = {_file_name(str(src)) for src in listed}
+    trackers = {t["src"] for t in ctx.article.metadata.get("trackers") or []}
+    return [
+        image
+        for image in ctx.article.images
+        if image.src not in trackers
+        and not image.src.startswith(("(inline", "data:"))
+        and _file_name(image.src) not in cleared
+        and "logo" not in (image.src + image.alt).casefold()
+    ]
 
 
 def _credit_spans(article: Article) -> Iterator[tuple[str, Location, int | None]]:
@@ -73,6 +100,15 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                 hits.append((credit, text, location, block))
                 break
     if not hits:
+        strays = _uncleared(ctx) if options.cleared_only else []
+        if strays:
+            count = len(strays)
+            return Outcome(
+                False,
+                f"{count} photo{'s' * (count != 1)} not published with the original story",
+                strays[0].src,
+                strays[0].location,
+            )
         return Outcome(True, "no photo is credited to " + ", ".join(options.credits[:4]))
     credit, text, location, _ = hits[0]
     agencies = sorted({h[0] for h in hits})

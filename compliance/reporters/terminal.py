@@ -157,7 +157,9 @@ def _fixes(result: Result) -> Group | None:
     for finding in failed:
         advice = Text(finding.fix or finding.message)
         if finding.clause:
-            advice.append(f"\nTerms: {finding.clause}", style="dim italic")
+            # A licence condition ends the right to republish; a request is a courtesy.
+            lead = "Violates the licence" if finding.basis == "licence" else "The newsroom asks"
+            advice.append(f"\n{lead}: {finding.clause}", style="dim italic")
         grid.add_row(_mark(finding), advice)
     return Group(Text("To comply:", style="bold"), grid)
 

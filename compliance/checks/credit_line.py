@@ -1,0 +1,104 @@
+"""credit_line: a required credit sentence is on the page, where the terms want it.
+
+What it checks: one of the `text` wordings appears in a block of the page (fuzzily, at
+`min_score`; `*` stands for any words, such as the site's name), in the `placement` asked
+for: `anywhere`, `top` or `bottom` of the article (within `within` blocks of its first or
+last paragraph), or at the `byline` (within `within` blocks of a byline).
+
+Why: most newsrooms ask for a sentence naming them as the source, often in a set place:
+"This story was originally published by ProPublica." at the top, or the Republication
+Tracker Tool's "This article first appeared on SITE and is republished here under a
+Creative Commons license." at the bottom.
+
+Passes: `<p><em>This story was originally published by ProPublica.</em></p>` above the
+first paragraph.
+
+Fails: the same sentence moved below the story when the terms ask for it at the top, or
+no such sentence at all.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field
+
+from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.common import article_span
+from compliance.model import TextBlock
+from compliance.textmatch import contains_phrase, excerpt, normalize
+
+
+class Options(CheckOptions):
+    """A required credit sentence is on the page, where the terms want it."""
+
+    type: Literal["credit_line"]
+    text: list[str] = Field(
+        min_length=1,
+        description="Accepted wordings; '*' stands for any words (a site or author name).",
+    )
+    placement: Literal["anywhere", "top", "bottom", "byline"] = Field(
+        default="anywhere", description="Where on the page the credit must be."
+    )
+    within: int = Field(
+        default=3, ge=0, le=50, description="How many blocks from the place it may be."
+    )
+    min_score: int = Field(default=85, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in normalize(pattern).split("*")]
+    return re.compile(r"(?:\S+(?: \S+){0,12})?".join(parts))
+
+
+def _score(block: TextBlock, wording: str, min_score: int) -> float:
+    if "*" in wording:
+        return 100.0 if _wildcard(wording).search(normalize(block.text)) else 0.0
+    return contains_phrase(block.text, wording, min_score)
+
+
+def _allowed(options: Options, ctx: CheckContext) -> tuple[set[int], str]:
+    """The block indices where the credit may stand, and how to name that place."""
+    blocks = ctx.article.blocks
+    every = set(range(len(blocks)))
+    if options.placement == "anywhere":
+        return every, ""
+    if options.placement == "byline":
+        near = {b.block for b in ctx.article.byline_candidates if b.block is not None}
+        places = {i for b in near for i in range(b - options.within, b + options.within + 1)}
+        return places & every, " at the byline"
+    first, last = article_span(ctx.article)
+    if options.placement == "top":
+        return set(range(0, first + options.within + 1)) & every, " at the top of the story"
+    return set(range(last - options.within, len(blocks))) & every, " at the end of the story"
+
+
+def run(options: Options, ctx: CheckContext) -> Outcome:
+    """Pass on the best-matching block in the allowed place; say where it is otherwise."""
+    blocks = ctx.article.blocks
+    hits = []
+    for i, block in enumerate(blocks):
+        score = max(_score(block, w, options.min_score) for w in options.text)
+        if score >= options.min_score:
+            hits.append((score, i))
+    allowed, where = _allowed(options, ctx)
+    placed = [h for h in hits if h[1] in allowed]
+    if placed:
+        score, i = max(placed)
+        return Outcome(
+            True,
+            f"credit line found{where}",
+            excerpt(blocks[i].text),
+            blocks[i].location,
+            frozenset({i}),
+        )
+    if hits:
+        _, i = max(hits)
+        return Outcome(
+            False,
+            f"the credit line is on the page but not{where}",
+            excerpt(blocks[i].text),
+            blocks[i].location,
+        )
+    return Outcome(False, f"no credit line such as '{options.text[0]}'")

@@ -1,0 +1,68 @@
+"""Which newsroom's copy is this? The rule sets' detection signals, weighed.
+
+Used when no original names the rule set. Each signal a page carries scores: strong ones
+(a credit-line phrase, a whole credit line, the logo, the newsroom's tracking pixel, a
+canonical link to it, a link back to one of its articles) two, weak ones (phrases that also
+occur in other pages, like DCNF's "(RELATED: ...)") one. A rule set needs two points, so a
+page that merely mentions a newsroom ("told the Daily Caller News Foundation") is not taken
+for its copy, and of several rule sets the one with the most evidence wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from compliance.model import Article
+from compliance.ruleset import Detect, RuleSet
+from compliance.textmatch import contains_phrase, glob_match, word_count
+
+STRONG, WEAK, NEEDED = 2, 1, 2
+
+
+@dataclass(frozen=True)
+class Detection:
+    ruleset: RuleSet
+    score: int
+    reason: str  # the strongest signal, for the report
+
+
+def _signals(detect: Detect, article: Article) -> Iterator[tuple[int, str]]:
+    blocks = article.blocks
+    for phrase in detect.text:
+        if any(contains_phrase(b.text, phrase) for b in blocks):
+            yield STRONG, f"the page carries '{phrase}'"
+    short = [b.text for b in blocks if word_count(b.text) <= 16]
+    for pattern in detect.lines:
+        line = next((text for text in short if glob_match(text, [pattern])), None)
+        if line:
+            yield STRONG, f"a line reads '{line}'"
+    for image in article.images:
+        alt_hit = any(contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt)
+        if alt_hit or (image.src and glob_match(image.src, detect.images.src)):
+            yield STRONG, f"the page shows the image {image.alt or image.src!r}"
+            break
+    trackers = article.metadata.get("trackers") or []
+    hit = next((t["src"] for t in trackers if glob_match(t["src"], detect.pixels)), None)
+    if hit:
+        yield STRONG, f"the page carries the tracking pixel {hit}"
+    if article.canonical and glob_match(article.canonical, detect.canonical):
+        yield STRONG, f"the canonical link points at {article.canonical}"
+    link = next((a.href for a in article.links if glob_match(a.href, detect.links)), None)
+    if link:
+        yield STRONG, f"the page links to {link}"
+    for phrase in detect.weak:
+        if any(phrase.lower() in b.text.lower() for b in blocks):
+            yield WEAK, f"the page carries '{phrase}'"
+
+
+def detect(rulesets: Sequence[RuleSet], article: Article) -> Detection | None:
+    """The rule set with the most evidence on the page, if any has enough; ties go to the
+    rule set loaded first."""
+    best: Detection | None = None
+    for ruleset in rulesets:
+        found = sorted(_signals(ruleset.spec.detect, article), key=lambda s: -s[0])
+        score = sum(weight for weight, _ in found)
+        if score >= NEEDED and (best is None or score > best.score):
+            best = Detection(ruleset, score, found[0][1])
+    return best
