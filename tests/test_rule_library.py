@@ -6,7 +6,6 @@ import json
 import textwrap
 
 import pytest
-from conftest import EXAMPLES
 
 from compliance.cli import app
 from compliance.engine import Checker
@@ -14,6 +13,7 @@ from compliance.extract import extract
 from compliance.model import Page
 from compliance.ruleset import bundled_rules_dir, load_rulesets
 from compliance.sources import InputRef
+from conftest import EXAMPLES
 
 RULESETS = EXAMPLES / "rulesets"
 NEWSROOMS = sorted(p.name for p in RULESETS.iterdir() if p.is_dir())
