@@ -68,7 +68,9 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
                 requirements.setdefault(finding["rule"], finding)
         lines += ["", "What the terms ask, and how to fix it:", ""]
         for finding in requirements.values():
-            lines.append(f"- {finding['check']}: {finding.get('clause') or finding['message']}")
+            kind = "request" if finding.get("basis") == "request" else "licence condition"
+            clause = finding.get("clause") or finding["message"]
+            lines.append(f"- {finding['check']} ({kind}): {clause}")
             if finding.get("fix"):
                 lines.append(f"  To fix: {finding['fix']}")
         if rule.get("terms"):
