@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.engine import Checker
-from compliance.ruleset import RuleSet, RuleTest, load_rulesets
+from compliance.ruleset import RuleSet, RuleTest, bundled_rules_dir, load_rulesets
 from compliance.sources import InputRef
 
 
@@ -63,7 +63,12 @@ def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
         for test in ruleset.spec.tests:
             page = (base / test.page).resolve()
             if not page.is_file():
-                outcomes.append(TestOutcome(ruleset, test, page, None, (), "the page is missing"))
+                problem = "the page is missing" + (
+                    " (the shipped rule files' test pages are in the source repository)"
+                    if ruleset.path.parent == bundled_rules_dir()
+                    else ""
+                )
+                outcomes.append(TestOutcome(ruleset, test, page, None, (), problem))
                 continue
             matcher = None
             if test.originals:
