@@ -434,14 +434,15 @@ def rules_show(
     _stdout().print(render_ruleset(by_id[ruleset_id]))
 
 
+RulePathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(metavar="PATH", help="Rule files or directories. Default: the bundled rules."),
+]
+
+
 @rules_app.command("validate")
 def rules_validate(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            metavar="PATH", help="Rule files or directories. Default: the bundled rules."
-        ),
-    ] = None,
+    paths: RulePathsArgument = None,
 ) -> None:
     """Validate rule files and report every problem with its file:line:col."""
     from compliance.ruleset import load_rulesets
@@ -456,12 +457,7 @@ def rules_validate(
 
 @rules_app.command("test")
 def rules_test(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            metavar="PATH", help="Rule files or directories. Default: the bundled rules."
-        ),
-    ] = None,
+    paths: RulePathsArgument = None,
 ) -> None:
     """Run the rule files' self-tests: pages each rule set must pass or fail.
 

@@ -83,22 +83,12 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         if score >= options.min_score:
             hits.append((score, i))
     allowed, where = _allowed(options, ctx)
+    if not hits:
+        return Outcome(False, f"no credit line such as '{options.text[0]}'")
     placed = [h for h in hits if h[1] in allowed]
-    if placed:
-        score, i = max(placed)
-        return Outcome(
-            True,
-            f"credit line found{where}",
-            excerpt(blocks[i].text),
-            blocks[i].location,
-            frozenset({i}),
-        )
-    if hits:
-        _, i = max(hits)
-        return Outcome(
-            False,
-            f"the credit line is on the page but not{where}",
-            excerpt(blocks[i].text),
-            blocks[i].location,
-        )
-    return Outcome(False, f"no credit line such as '{options.text[0]}'")
+    _, i = max(placed or hits)
+    message = (
+        f"credit line found{where}" if placed else f"the credit line is on the page but not{where}"
+    )
+    claimed = frozenset({i}) if placed else frozenset()
+    return Outcome(bool(placed), message, excerpt(blocks[i].text), blocks[i].location, claimed)
