@@ -2,8 +2,9 @@
 
 Used when no original names the rule set. Each signal a page carries scores: strong ones
 (a credit-line phrase, a whole credit line, the logo, the newsroom's tracking pixel, a
-canonical link to it, a link back to one of its articles) two, weak ones (phrases that also
-occur in other pages, like DCNF's "(RELATED: ...)") one. A rule set needs two points, so a
+canonical link to it) two, weak ones (a link to one of its articles, which ordinary
+reporting has too, and phrases that also occur in other pages, like DCNF's
+"(RELATED: ...)") one. A rule set needs two points, so a
 page that merely mentions a newsroom ("told the Daily Caller News Foundation") is not taken
 for its copy, and of several rule sets the one with the most evidence wins.
 """
@@ -49,8 +50,8 @@ def _signals(detect: Detect, article: Article) -> Iterator[tuple[int, str]]:
     if article.canonical and glob_match(article.canonical, detect.canonical):
         yield STRONG, f"the canonical link points at {article.canonical}"
     link = next((a.href for a in article.links if glob_match(a.href, detect.links)), None)
-    if link:
-        yield STRONG, f"the page links to {link}"
+    if link:  # ordinary reporting links to its sources too: on its own, not enough
+        yield WEAK, f"the page links to {link}"
     for phrase in detect.weak:
         if any(phrase.lower() in b.text.lower() for b in blocks):
             yield WEAK, f"the page carries '{phrase}'"
