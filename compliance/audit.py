@@ -193,7 +193,7 @@ def check_body(
         page = page_from_bytes(target.url, body, kind, fetched.charset, fetched.final_url)
         return checker.check_article(extract(page), target.original)
     except InputError as exc:
-        return Result(target.url, Status.ERROR, error=exc.message)
+        return Result(target.url, Status.ERROR, error=exc.message, reason=exc.reason)
     except Exception as exc:  # one page must not stop an audit of thousands
         checker.bugs += 1
         return Result(

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from compliance import __version__
+from compliance.budget import PAGE_BUDGET
 from compliance.errors import UserError
 from compliance.model import RunResult, Severity, Status
 from compliance.reporters import REPORTERS
@@ -122,6 +123,17 @@ IndexOption = Annotated[
 ]
 
 
+PageTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--page-timeout",
+        metavar="SECONDS",
+        help="Each page is checked in a worker process, stopped after this long (the page is"
+        " then unverifiable: timed out); 0 checks in this process, without a limit.",
+    ),
+]
+
+
 def _exit_code(run: RunResult, fail_on: FailOn, archive_problems: bool, bugs: bool) -> int:
     if bugs:
         return EXIT_BUG
@@ -202,6 +214,7 @@ def check(
         ),
     ] = 0,
     index_dir: IndexOption = None,
+    page_timeout: PageTimeoutOption = PAGE_BUDGET,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
 
@@ -237,7 +250,11 @@ def check(
         raise _fail(UserError("no pages to check: the configuration's `include` matches none"))
     if jobs < 0:
         raise _fail(UserError(f"--jobs {jobs}: give a number of processes, or 0 for every core"))
-    raise typer.Exit(_run_check(request, refs, jobs or os.cpu_count() or 1, index_dir))
+    if page_timeout < 0:
+        raise _fail(UserError("--page-timeout: give seconds, or 0 to check in this process"))
+    raise typer.Exit(
+        _run_check(request, refs, jobs or os.cpu_count() or 1, index_dir, page_timeout)
+    )
 
 
 def _open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:
@@ -253,7 +270,11 @@ def _open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> 
 
 
 def _run_check(
-    request: CheckRequest, refs: list[InputRef], jobs: int, index_dir: Path | None
+    request: CheckRequest,
+    refs: list[InputRef],
+    jobs: int,
+    index_dir: Path | None,
+    page_timeout: float,
 ) -> int:
     from compliance.engine import Checker
     from compliance.ruleset import load_rulesets
@@ -278,7 +299,7 @@ def _run_check(
         from compliance.match import Matcher  # numpy and the index only when there are originals
 
         matcher = Matcher(index)
-    checker = Checker(rulesets, matcher, debug=_state["debug"])
+    checker = Checker(rulesets, matcher, debug=_state["debug"], page_budget=page_timeout)
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
         from rich.progress import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
-from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
 from compliance.detection import detect
@@ -32,6 +32,9 @@ from compliance.sources import InputRef, load_page
 if TYPE_CHECKING:
     from compliance.match import Matcher  # numpy and the index load only with --originals
 
+# Below this many inputs, more than one worker process costs more than it saves.
+PARALLEL_FROM = 8
+
 
 @dataclass
 class Checker:
@@ -41,6 +44,7 @@ class Checker:
     matcher: Matcher | None = None
     debug: bool = False
     bugs: int = 0  # inputs that hit an internal error; the CLI exits 3 when there are any
+    page_budget: float = PAGE_BUDGET  # seconds per page in a worker process; 0: no workers
 
     @property
     def applicable(self) -> list[RuleSet]:
@@ -83,7 +87,7 @@ class Checker:
         try:
             return self.check_article(extract(load_page(ref, stdin_data)))
         except InputError as exc:
-            return Result(ref.label, Status.ERROR, error=exc.message)
+            return Result(ref.label, Status.ERROR, error=exc.message, reason=exc.reason)
         except Exception as exc:
             if self.debug:
                 raise
@@ -98,18 +102,18 @@ class Checker:
     def _results(
         self, refs: Sequence[InputRef], stdin_data: bytes | None, jobs: int
     ) -> Iterator[Result]:
-        if jobs <= 1 or len(refs) < PARALLEL_FROM or self.debug:
-            for ref in refs:
+        if self.debug or self.page_budget <= 0:
+            for ref in refs:  # in this process: tracebacks show, nothing is killed
                 yield self.check_input(ref, stdin_data)
             return
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=start_worker, initargs=(self.rulesets, self.matcher)
+        workers = jobs if len(refs) >= PARALLEL_FROM else 1
+        with BudgetedPool(
+            workers, self.page_budget, start_worker, (self.rulesets, self.matcher)
         ) as pool:
-            chunk = max(1, min(16, len(refs) // (jobs * 4)))
-            for result, bug in pool.map(
-                _check_in_worker, refs, repeat(stdin_data), chunksize=chunk
-            ):
-                self.bugs += bug
+            futures = [pool.submit(_check_in_worker, ref, stdin_data) for ref in refs]
+            for ref, future in zip(refs, futures, strict=True):
+                result, bugs = budgeted_result(future, ref.label, self.page_budget)
+                self.bugs += bugs
                 yield result
 
     def run(
@@ -141,8 +145,24 @@ class Checker:
         return RunResult(tuple(results), tuple(rules))
 
 
-# Below this many inputs, starting worker processes costs more than it saves.
-PARALLEL_FROM = 8
+def budgeted_result(future: Future[Any], label: str, budget: float) -> tuple[Result, int]:
+    """A worker's (result, bugs); a page whose worker was killed or died is unverifiable."""
+    try:
+        return future.result()
+    except PageTimeout:
+        message = (
+            f"{label}: not checked within the {budget:g} s budget for a page (its worker was"
+            " stopped); the page is too complex to check safely"
+        )
+        return Result(label, Status.ERROR, error=message, reason="timed-out"), 0
+    except WorkerDied:
+        message = f"{label}: the process checking it ended (out of memory or a crash)"
+        return Result(label, Status.ERROR, error=message, reason="too-complex"), 0
+    except RuntimeError as exc:  # raised in the worker, outside check_input's own guard
+        message = f"internal error while checking it ({exc}); this is a bug in compliance"
+        return Result(label, Status.ERROR, error=message), 1
+
+
 _worker: Checker | None = None
 
 

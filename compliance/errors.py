@@ -21,5 +21,20 @@ class UserError(Exception):
         return "\n".join([self.message, *(f"  {p}" for p in self.problems)])
 
 
+REASONS = (
+    "unreadable",  # missing, empty, binary, undecodable, not HTML at all
+    "too-large",  # over the size cap
+    "too-complex",  # fails the pre-screen (a huge tag), or its worker died
+    "parse-truncated",  # the parser dropped part of the page: absences cannot be trusted
+    "timed-out",  # not finished within the page budget; its worker was killed
+    "fetch-failed",  # the URL could not be fetched
+)
+
+
 class InputError(UserError):
-    """One input could not be read or parsed; the others are still checked."""
+    """One input could not be read or parsed (so it is unverifiable, for `reason`); the
+    others are still checked."""
+
+    def __init__(self, message: str, reason: str = "unreadable") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -56,7 +56,29 @@ def keep_trailing_content(markup: str) -> str:
     return markup
 
 
+MAX_ATTRIBUTES = 5000
+# Tags long enough to hold that many attributes; ordinary tags are far shorter (a long one
+# is usually a data: URI, which is one attribute).
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{MAX_ATTRIBUTES * 3},}}")
+_ATTRIBUTE = re.compile(r"""\s[^\s=<>"'/]+\s*=""")
+
+
+def prescreen(markup: str, source: str) -> None:
+    """Refuse markup that would hang the parser: an element with tens of thousands of
+    distinct attributes costs every C HTML parser time quadratic in their number (minutes
+    for 200,000), and no C call can be interrupted from inside."""
+    for tag in _LONG_TAG.finditer(markup):
+        count = len(_ATTRIBUTE.findall(tag.group()))
+        if count > MAX_ATTRIBUTES:
+            raise InputError(
+                f"{source}: an element has {count:,} attributes (at most {MAX_ATTRIBUTES:,}),"
+                " too complex to parse safely",
+                "too-complex",
+            )
+
+
 def parse_html(markup: str, source: str) -> lxml.html.HtmlElement:
+    prescreen(markup, source)
     markup = keep_trailing_content(markup)
     parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
     try:
@@ -69,7 +91,8 @@ def parse_html(markup: str, source: str) -> lxml.html.HtmlElement:
             # a tree could be a false accusation, so the page is not judged at all.
             raise InputError(
                 f"{source}: line {entry.line}: the page is too deeply nested or holds too large"
-                f" a text node for the HTML parser to read all of it ({entry.message.strip()})"
+                f" a text node for the HTML parser to read all of it ({entry.message.strip()})",
+                "parse-truncated",
             )
     return root
 

@@ -262,6 +262,7 @@ class Result:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     detected_by: str | None = None  # why the rule set applies, for the report
+    reason: str | None = None  # why an `error` input is unverifiable: errors.REASONS
     anchor: Location | None = None  # the top of the article: where a missing item belongs
 
     def failed(self, at_least: Severity) -> list[Finding]:

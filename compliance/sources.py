@@ -84,7 +84,7 @@ def _too_large(label: str, size: int) -> str:
 
 def _check_size(data: bytes, label: str) -> None:
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(_too_large(label, len(data)))
+        raise InputError(_too_large(label, len(data)), "too-large")
     if not data.strip():
         raise InputError(f"{label}: the input is empty")
 
@@ -96,7 +96,7 @@ def _read_file(ref: InputRef) -> Page:
     try:
         size = ref.path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise InputError(_too_large(ref.label, size))
+            raise InputError(_too_large(ref.label, size), "too-large")
         data = ref.path.read_bytes()
     except OSError as exc:
         raise InputError(f"{ref.label}: cannot read it: {exc.strerror or exc}") from None
@@ -145,7 +145,7 @@ def _fetch(ref: InputRef) -> Page:
         got = fetcher.fetch(ref.url)
     if not got.ok or got.body is None:
         error = (got.error or "no page").replace(" MiB limit", " MiB limit for one page")
-        raise InputError(f"{ref.label}: could not fetch it: {error}")
+        raise InputError(f"{ref.label}: could not fetch it: {error}", "fetch-failed")
     return page_from_bytes(
         ref.label, got.body, kind_of_type(got.content_type), got.charset, got.final_url
     )

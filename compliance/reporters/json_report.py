@@ -22,6 +22,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "original": result.match.to_json() if result.match else None,
         "findings": [finding.to_json() for finding in result.findings],
         "error": result.error,
+        "reason": result.reason,
         "detected_by": result.detected_by,
     }
 
