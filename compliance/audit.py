@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
-    ProcessPoolExecutor,
     ThreadPoolExecutor,
     wait,
 )
@@ -32,7 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
 from compliance.audit_sources import Target
-from compliance.engine import PARALLEL_FROM, Checker, start_worker, worker_checker
+from compliance.budget import PAGE_BUDGET, BudgetedPool
+from compliance.engine import (
+    PARALLEL_FROM,
+    Checker,
+    budgeted_result,
+    start_worker,
+    worker_checker,
+)
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.fetch import Fetched, Fetcher, FetchPolicy
@@ -60,6 +66,7 @@ class AuditOptions:
     allow_private: bool = False
     allow_hosts: tuple[str, ...] = ()  # hosts trusted at private addresses (intranet audits)
     deadline: float = 30.0  # seconds for one request, redirects included
+    page_timeout: float = PAGE_BUDGET  # seconds to check one page before its worker is killed
     max_bytes: int = MAX_INPUT_BYTES
 
     def policy(self) -> FetchPolicy:
@@ -207,9 +214,9 @@ def make_record(
     position: int, target: Target, fetched: Fetched, result: Result | None, body: bytes | None
 ) -> PageRecord:
     """The stored form of a page: its verdict, its evidence and the body it was judged on."""
-    reason = fetched.error
+    reason, code = fetched.error, "fetch-failed"
     if result is not None and result.status is Status.ERROR:
-        reason = result.error
+        reason, code = result.error, result.reason or "unreadable"
     if reason is not None or result is None:
         status = UNVERIFIABLE
         document = {
@@ -219,6 +226,7 @@ def make_record(
             "original": None,
             "findings": [],
             "error": reason,
+            "reason": code,
             "detected_by": None,
         }
     else:
@@ -369,14 +377,17 @@ class Audit:
         with (
             Fetcher(options.policy(), connections=options.concurrency) as fetcher,
             ThreadPoolExecutor(options.concurrency, thread_name_prefix="fetch") as threads,
-            _check_pool(
-                self.jobs if len(jobs) >= PARALLEL_FROM else 1, self.rulesets, self.matcher
+            BudgetedPool(
+                self.jobs if len(jobs) >= PARALLEL_FROM else 1,
+                options.page_timeout,
+                start_worker,
+                (self.rulesets, self.matcher),
             ) as processes,
         ):
             polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
             queue = iter(interleave(jobs))
             fetching: dict[Future[Loaded], Job] = {}
-            checking: dict[Future[Result], tuple[Job, Loaded]] = {}
+            checking: dict[Future[tuple[Result, int]], tuple[Job, Loaded]] = {}
             ahead = options.concurrency * 2
 
             def top_up() -> None:
@@ -394,14 +405,14 @@ class Audit:
                         job = fetching.pop(future)
                         loaded = self._with_stored_body(job, future.result())
                         got = loaded.fetched
-                        if processes is not None and got.ok and got.body is not None:
+                        if got.ok and got.body is not None:
                             future = processes.submit(_check_in_worker, job[1], loaded)
                             checking[future] = (job, loaded)
                             continue
                         yield self._finish(job, loaded, None, checker)
                     else:
                         job, loaded = checking.pop(future)
-                        result, bugs = future.result()
+                        result, bugs = budgeted_result(future, job[1].url, options.page_timeout)
                         self.bugs += bugs
                         yield self._finish(job, loaded, result, checker)
                 top_up()
@@ -428,22 +439,6 @@ def _check_in_worker(target: Target, loaded: Loaded) -> tuple[Result, int]:
     before = checker.bugs
     result = check_body(checker, target, loaded.fetched.body, loaded.kind, loaded.fetched)
     return result, checker.bugs - before
-
-
-class _NoPool:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_exc: object) -> None:
-        return None
-
-
-def _check_pool(
-    jobs: int, rulesets: Sequence[RuleSet], matcher: Matcher | None
-) -> ProcessPoolExecutor | _NoPool:
-    if jobs <= 1:
-        return _NoPool()
-    return ProcessPoolExecutor(jobs, initializer=start_worker, initargs=(rulesets, matcher))
 
 
 def begin(

@@ -17,8 +17,10 @@ from compliance.cli import (
     EXIT_BUG,
     EXIT_FINDINGS,
     EXIT_OK,
+    PAGE_BUDGET,
     IndexOption,
     OriginalsOption,
+    PageTimeoutOption,
     RulesOption,
     _fail,
     _open_index,
@@ -112,6 +114,7 @@ def audit(
             help="Fetch from private, loopback and link-local addresses (intranet audits).",
         ),
     ] = False,
+    page_timeout: PageTimeoutOption = PAGE_BUDGET,
     allow_hosts: Annotated[
         list[str] | None,
         typer.Option(
@@ -161,8 +164,8 @@ def audit(
         for name, value in (("--concurrency", concurrency), ("--per-host", per_host)):
             if value < 1:
                 raise UserError(f"{name} {value}: give at least 1")
-        if delay < 0 or timeout <= 0:
-            raise UserError("--delay must be 0 or more and --timeout more than 0")
+        if delay < 0 or timeout <= 0 or page_timeout <= 0:
+            raise UserError("--delay must be 0 or more, --timeout and --page-timeout more than 0")
         if cluster:
             _need_dask()
         store = Store(store_path(db))
@@ -184,6 +187,7 @@ def audit(
                 allow_private=allow_private,
                 allow_hosts=tuple(allow_hosts or ()),
                 deadline=timeout,
+                page_timeout=page_timeout,
             )
             rulesets = load_rulesets(rules)
             originals_paths = list(originals or [])
