@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -124,8 +124,23 @@ def find_phrases(
 
 
 @lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(fnmatch.translate(normalize(pattern)))
+def glob_to_regex(pattern: str) -> str:
+    """A shell-style pattern (`*` any text, `?` one character) as RE2 syntax, anchored."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return "(?s:" + "".join(parts) + ")"
+
+
+def linear_regex(expression: str) -> Any:
+    """`expression` compiled with RE2, whose matching time is linear in the text: patterns
+    come from rule files and text from strangers' pages, so no pair may backtrack."""
+    import re2
+
+    return re2.compile(expression)
+
+
+@lru_cache(maxsize=1024)
+def _glob_regex(pattern: str) -> Any:
+    return linear_regex(glob_to_regex(normalize(pattern)))
 
 
 def glob_match(text: str, patterns: Sequence[str]) -> str | None:
@@ -136,7 +151,7 @@ def glob_match(text: str, patterns: Sequence[str]) -> str | None:
     """
     normalized = normalize(text)
     for pattern in patterns:
-        if _glob_regex(pattern).match(normalized):
+        if _glob_regex(pattern).fullmatch(normalized):
             return pattern
     return None
 
@@ -150,7 +165,7 @@ class GlobSet:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         normalized = [normalize(p) for p in patterns]
-        self._regex = re.compile("|".join(fnmatch.translate(p) for p in normalized) or "(?!)")
+        self._regex = linear_regex("|".join(glob_to_regex(p) for p in normalized) or "[^\\s\\S]")
         # Each pattern's longest word: quote marks and spacing, which normalize() rewrites,
         # cannot make the substring test miss a line the expression would match.
         literals = [max(re.findall(r"\w+", p), key=len, default="") for p in normalized]
@@ -163,7 +178,7 @@ class GlobSet:
             folded = text.casefold()
             if not any(literal in folded for literal in self._literals):
                 return False
-        return self._regex.match(normalize(text)) is not None
+        return self._regex.fullmatch(normalize(text)) is not None
 
 
 @lru_cache(maxsize=64)
