@@ -29,10 +29,14 @@ _BINARY_SIGNATURES = (
 
 
 def _known(name: str) -> str | None:
+    """The codec's name, if `name` is a text encoding Python knows. A page may declare a
+    bytes-to-bytes codec ("uu", "zlib", "base64"), which cannot decode text (found by
+    fuzzing: tests/regressions/charset-uu.html)."""
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def declared_charset(data: bytes) -> str | None:
