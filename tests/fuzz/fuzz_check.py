@@ -3,7 +3,9 @@
 Not part of the test suite (it runs until stopped). From the repository root:
 
     pip install atheris
-    python tests/fuzz/fuzz_check.py -max_total_time=3600 tests/fuzz/corpus tests/regressions
+    mkdir -p tests/fuzz/corpus   # where libFuzzer keeps what it finds (git ignores it)
+    python tests/fuzz/fuzz_check.py -max_total_time=3600 tests/fuzz/corpus \
+        examples/copies examples/rulesets/propublica tests/regressions
 
 Every input must end in the taxonomy: a Result with a status, or an InputError whose reason is
 one of compliance.errors.REASONS. Anything else raises and atheris saves the input; minimise
