@@ -508,7 +508,7 @@ def rules_export(
         typer.Option(
             "--odrl", help="As an ODRL / IPTC RightsML policy in JSON-LD (the only format so far)."
         ),
-    ] = True,
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write it here.")
     ] = None,
@@ -525,6 +525,8 @@ def rules_export(
     from compliance.ruleset import load_rulesets
 
     try:
+        if not odrl:
+            raise UserError("rules export: choose the format, --odrl (the only one so far)")
         by_id = {r.id: r for r in load_rulesets(rules)}
         if ruleset_id not in by_id:
             raise UserError(

@@ -228,6 +228,8 @@ def test_odrl_export_maps_duties_prohibitions_and_constraints(runner, tmp_path):
     assert 'Put "This story was originally published by City Desk ABQ." at the top.' in clauses
     missing = runner.invoke(app, ["rules", "export", "--odrl", "nope"])
     assert missing.exit_code == 2 and "no rule set 'nope'" in missing.stderr
+    no_format = runner.invoke(app, ["rules", "export", "dcnf"])
+    assert no_format.exit_code == 2 and "choose the format, --odrl" in no_format.stderr
 
 
 def test_every_bundled_rule_set_exports(runner):

@@ -54,7 +54,10 @@ def _applies(result: Result) -> Text:
         if m.original.url:
             text.append(f" <{m.original.url}>", style="dim")
         how = "" if m.method == "text" else f", named by its {m.method}"
-        text.append(f"\nSimilarity {m.similarity:.0%}, coverage {m.coverage:.0%}{how}", style="dim")
+        text.append(
+            f"\nSimilarity {_percent(m.similarity)}, coverage {_percent(m.coverage)}{how}",
+            style="dim",
+        )
         for alternative in m.alternatives:
             text.append(
                 f"\nAlso carries text of {alternative.id} (coverage {alternative.coverage:.0%})",
