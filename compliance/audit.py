@@ -42,7 +42,7 @@ from compliance.engine import (
 from compliance.errors import InputError
 from compliance.extract import extract
 from compliance.fetch import Fetched, Fetcher, FetchPolicy
-from compliance.model import Result, Status
+from compliance.model import Result, Status, utc_timestamp
 from compliance.politeness import PoliteFetcher, origin_of
 from compliance.reporters.json_report import result_to_json
 from compliance.ruleset import RuleSet
@@ -154,10 +154,6 @@ def changed_rules(run: Run) -> list[str]:
 
 def new_run_id(started: datetime) -> str:
     return f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------- one page
@@ -361,19 +357,8 @@ class Audit:
             return replace(loaded, fetched=replace(got, error="HTTP 304 for a page not stored"))
         return replace(loaded, fetched=replace(got, body=body))
 
-    def _finish(
-        self, job: Job, loaded: Loaded, result: Result | None, checker: Checker
-    ) -> PageRecord:
-        """The record of a page; checked here when no worker has checked it."""
-        position, target, _version = job
-        got = loaded.fetched
-        if result is None and got.ok and got.body is not None:
-            result = check_body(checker, target, got.body, loaded.kind, got)
-        return make_record(position, target, got, result, got.body)
-
     def _locally(self, jobs: list[Job]) -> Iterator[PageRecord]:
         options = self.options
-        checker = Checker(self.rulesets, self.matcher)
         with (
             Fetcher(options.policy(), connections=options.concurrency) as fetcher,
             ThreadPoolExecutor(options.concurrency, thread_name_prefix="fetch") as threads,
@@ -409,14 +394,14 @@ class Audit:
                             future = processes.submit(_check_in_worker, job[1], loaded)
                             checking[future] = (job, loaded)
                             continue
-                        yield self._finish(job, loaded, None, checker)
+                        yield make_record(job[0], job[1], got, None, got.body)
                     else:
                         job, loaded = checking.pop(future)
                         result, bugs = budgeted_result(future, job[1].url, options.page_timeout)
                         self.bugs += bugs
-                        yield self._finish(job, loaded, result, checker)
+                        got = loaded.fetched
+                        yield make_record(job[0], job[1], got, result, got.body)
                 top_up()
-        self.bugs += checker.bugs
 
     def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
         from distributed import Client, as_completed
@@ -427,9 +412,13 @@ class Audit:
         with Client(self.cluster) as client:
             futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
             for future in as_completed(futures):
-                for _position, target, loaded, result in future.result():
-                    job = versions[target.url]
-                    yield self._finish(job, self._with_stored_body(job, loaded), result, checker)
+                for position, target, shipped, result in future.result():
+                    loaded = self._with_stored_body(versions[target.url], shipped)
+                    got = loaded.fetched
+                    if result is None and got.ok and got.body is not None:
+                        # A 304 in the shard: the body the store kept is checked here.
+                        result = check_body(checker, target, got.body, loaded.kind, got)
+                    yield make_record(position, target, got, result, got.body)
         self.bugs += checker.bugs
 
 
@@ -456,7 +445,7 @@ def begin(
     started = clock()
     return store.start_run(
         new_run_id(started),
-        iso(started),
+        utc_timestamp(started),
         label,
         sources,
         sources_key(sources, label),

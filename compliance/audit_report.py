@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compliance.errors import UserError
+from compliance.model import utc_timestamp
 from compliance.store import PageRecord, Run, Store
 
 SCHEMA = "compliance-audit-report/1"
-COUNTED = ("error", "warning")  # failed `info` findings are advice, not violations
 CHECKED = ("pass", "warn", "fail", "unmatched")
 STATUSES = ("pass", "warn", "fail", "unmatched", "unverifiable")
 GONE = (404, 410)
@@ -189,8 +189,7 @@ def violations_of(page: PageRecord) -> list[Violation]:
             f.get("clause"),
             f["fingerprint"],
         )
-        for f in page.failed_findings
-        if f["severity"] in COUNTED and not f.get("suppressed")
+        for f in page.violations
     ]
 
 
@@ -202,9 +201,7 @@ def _parse_moment(value: str, end_of_day: bool) -> str:
         raise UserError(f"{value!r}: give a date as YYYY-MM-DD or an ISO date-time") from None
     if len(value) == 10 and end_of_day:
         moment = moment.replace(hour=23, minute=59, second=59)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def choose_runs(

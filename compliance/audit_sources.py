@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.errors import UserError
-from compliance.fetch import LIST_TYPES, check_url
+from compliance.fetch import LIST_TYPES, FetchError, check_url
 from compliance.politeness import PoliteFetcher
 from compliance.sources import PAGE_SUFFIXES, expand_inputs, is_url
 
@@ -115,8 +115,6 @@ def _looks_like_list(data: bytes) -> bool:
 
 def _usable(url: str) -> str | None:
     """Why a listed URL cannot be audited, or None."""
-    from compliance.fetch import FetchError
-
     try:
         check_url(url)
     except FetchError as exc:

@@ -13,16 +13,17 @@ futures (the audit waits on fetches and checks together).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.connection
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: every command reads PAGE_BUDGET, few start workers
+    import multiprocessing.connection
+    from concurrent.futures import Future
 
 # Seconds a page may take in its worker process before the worker is killed: far above the
 # ~0.1 s an ordinary page takes, well below the minutes a parser-hanging page would.
@@ -85,6 +86,8 @@ class BudgetedPool:
         initializer: Callable[..., None] | None = None,
         initargs: Sequence[Any] = (),
     ) -> None:
+        import multiprocessing
+
         methods = multiprocessing.get_all_start_methods()
         # fork shares the loaded rule sets and index with each worker at no cost.
         self._context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -110,6 +113,8 @@ class BudgetedPool:
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         """Run `function(*args)` in a worker; its future holds the result or the error."""
+        from concurrent.futures import Future
+
         future: Future[Any] = Future()
         self._queue.append(_Task(future, function, args))
         self._wake.set()
@@ -122,6 +127,8 @@ class BudgetedPool:
         self._workers[self._workers.index(worker)] = self._spawn()
 
     def _manage(self) -> None:
+        from multiprocessing.connection import wait as wait_for
+
         while not self._cancelled:
             for worker in self._workers:
                 if worker.future is None and self._queue:
@@ -139,7 +146,7 @@ class BudgetedPool:
                 continue
             now = time.monotonic()
             wait = max(0.0, min(w.started + self.budget - now for w in busy))
-            ready = multiprocessing.connection.wait([w.conn for w in busy], min(wait, 0.1))
+            ready = wait_for([w.conn for w in busy], min(wait, 0.1))
             for worker in busy:
                 future = worker.future
                 assert future is not None

@@ -219,11 +219,11 @@ def audit(
         from compliance.match import Matcher
 
         matcher = Matcher(index)
-    from compliance.audit import iso
+    from compliance.model import utc_timestamp
 
     runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)
     _execute(runner, run, quiet)
-    store.finish_run(run.id, iso(now()))
+    store.finish_run(run.id, utc_timestamp())
     counts = store.status_counts(run.id)
     if not quiet:
         _summarise(run, counts, db)

@@ -175,7 +175,6 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
             "meta": meta,
             "json_ld": objects,
             "front_matter": front,
-            "pixels": [t["src"] for t in trackers],
             "trackers": trackers,
             "published": published_of(meta, objects, front),
         },

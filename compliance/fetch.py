@@ -31,6 +31,7 @@ from tenacity import (
 )
 
 from compliance import __version__
+from compliance.model import utc_timestamp
 
 USER_AGENT = f"compliance/{__version__} (syndication licensing checker)"
 PAGE_TYPES = (
@@ -83,7 +84,7 @@ class Fetched:
     last_modified: str | None = None
     not_modified: bool = False
     error: str | None = None
-    fetched_at: str = field(default_factory=lambda: utc_now())
+    fetched_at: str = field(default_factory=utc_timestamp)
 
     @property
     def ok(self) -> bool:
@@ -105,10 +106,6 @@ class FetchError(Exception):
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 Resolver = Callable[[str, int], list[str]]

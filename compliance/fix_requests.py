@@ -27,14 +27,6 @@ def safe_name(domain: str) -> str:
     return name or "republisher"
 
 
-def _counted(page: PageRecord) -> list[dict[str, Any]]:
-    return [
-        f
-        for f in page.failed_findings
-        if f["severity"] in ("error", "warning") and not f.get("suppressed")
-    ]
-
-
 def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
     """The fix request for one republisher's failing pages: each article and what it lacks,
     then, once per requirement, what the terms say and how to fix it."""
@@ -63,7 +55,7 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
             lines.append(f"{number}. {page.url}")
             if original:
                 lines.append(f"   original: {original}")
-            for finding in _counted(page):
+            for finding in page.violations:
                 lines.append(f"   - {finding['message']}")
                 requirements.setdefault(finding["rule"], finding)
         lines += ["", "What the terms ask, and how to fix it:", ""]

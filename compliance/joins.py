@@ -97,10 +97,10 @@ def named_originals(article: Article) -> list[Named]:
     add_url("syndication-source", meta.get("syndication-source"))
     for url in _based_on(article.metadata.get("json_ld") or []):
         add_url("isBasedOn", url)
-    for src in article.metadata.get("pixels", ()):
-        post = pixel_post(src)
+    for tracker in article.metadata.get("trackers", ()):
+        post = pixel_post(tracker["src"])
         if post:
-            add("pixel", "post", post, src)
+            add("pixel", "post", post, tracker["src"])
     for url in _credit_links(article):
         add_url("credit link", url)
     return found

@@ -81,9 +81,8 @@ class Matcher:
             (f for f in found if f.alignment.accepted), key=lambda f: f.rank, reverse=True
         )
 
-    def _named(self, article: Article, known: str | None) -> tuple[Named, int] | None:
-        named_first = [known_original(known)] if known else []
-        for named in named_first + named_originals(article):
+    def _named(self, article: Article, listed: Named | None) -> tuple[Named, int] | None:
+        for named in ([listed] if listed else []) + named_originals(article):
             number = self.index.find(named.kind, named.value)
             if number is not None:
                 return named, number
@@ -98,11 +97,10 @@ class Matcher:
         copy = prepare(article.paragraphs, self.boilerplate)
         furniture = _furniture(article)
         notes: list[str] = []
-        if known:
-            listed = known_original(known)
-            if self.index.find(listed.kind, listed.value) is None:
-                notes.append(f"the manifest names {known} as the original; no original has it")
-        named = self._named(article, known)
+        listed = known_original(known) if known else None
+        if listed is not None and self.index.find(listed.kind, listed.value) is None:
+            notes.append(f"the manifest names {known} as the original; no original has it")
+        named = self._named(article, listed)
         chosen: _Aligned | None = None
         joined: _Aligned | None = None
         method = "text"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -242,6 +243,11 @@ class Finding:
             "basis": self.basis,
             **({"details": self.details} if self.details is not None else {}),
         }
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """A moment (default: now) as the UTC text the store and reports keep."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def fingerprint(rule: str, original: str | None, input_name: str, check: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from compliance.fetch import Fetched, Fetcher
+from compliance.fetch import PAGE_TYPES, Fetched, Fetcher
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
 ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
@@ -122,7 +122,7 @@ class PoliteFetcher:
         url: str,
         etag: str | None = None,
         last_modified: str | None = None,
-        accept: tuple[str, ...] | None = None,
+        accept: tuple[str, ...] = PAGE_TYPES,
     ) -> Fetched:
         """Fetch `url` when its host's robots.txt allows it, at the host's pace."""
         agent = self.fetcher.policy.user_agent
@@ -138,6 +138,4 @@ class PoliteFetcher:
                 )
             delay = robots.delay(agent)
         with self._turn(url, delay):
-            if accept is None:
-                return self.fetcher.fetch(url, etag, last_modified)
             return self.fetcher.fetch(url, etag, last_modified, accept)

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compliance.engine import Checker
 from compliance.ruleset import RuleSet, RuleTest, bundled_rules_dir, load_rulesets
 from compliance.sources import InputRef
+
+if TYPE_CHECKING:
+    from compliance.match import Matcher  # numpy and the index load only for tests with originals
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class TestOutcome:
         return where + (f": {got}" if self.passed else f": expected {expected}, got {got}")
 
 
-def _matcher(originals: Path, cache: dict[Path, object]) -> object:
+def _matcher(originals: Path, cache: dict[Path, Matcher]) -> Matcher:
     from compliance.index_cache import open_index
     from compliance.match import Matcher
 
@@ -57,7 +61,7 @@ def _matcher(originals: Path, cache: dict[Path, object]) -> object:
 def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
     """Every self-test of the rule files under `paths` (default: the bundled rules)."""
     outcomes = []
-    matchers: dict[Path, object] = {}
+    matchers: dict[Path, Matcher] = {}
     for ruleset in load_rulesets(paths):
         base = ruleset.path.parent
         for test in ruleset.spec.tests:
@@ -65,7 +69,7 @@ def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
             if not page.is_file():
                 problem = "the page is missing" + (
                     " (the shipped rule files' test pages are in the source repository)"
-                    if ruleset.path.parent == bundled_rules_dir()
+                    if base == bundled_rules_dir()
                     else ""
                 )
                 outcomes.append(TestOutcome(ruleset, test, page, None, (), problem))
@@ -78,7 +82,7 @@ def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
                     outcomes.append(TestOutcome(ruleset, test, page, None, (), problem))
                     continue
                 matcher = _matcher(originals, matchers)
-            result = Checker([ruleset], matcher).check_input(InputRef(str(page), path=page))  # type: ignore[arg-type]
+            result = Checker([ruleset], matcher).check_input(InputRef(str(page), path=page))
             failing = tuple(f.rule.split(".", 1)[1] for f in result.findings if not f.passed)
             problem = result.error if result.error else None
             outcomes.append(TestOutcome(ruleset, test, page, result.status.value, failing, problem))

@@ -130,8 +130,15 @@ class PageRecord:
     body: bytes | None = field(default=None, repr=False)
 
     @property
-    def failed_findings(self) -> list[dict[str, Any]]:
-        return [f for f in self.result.get("findings", []) if f["passed"] is False]
+    def violations(self) -> list[dict[str, Any]]:
+        """Failed findings that count: errors and warnings, not waived (info is advice)."""
+        return [
+            f
+            for f in self.result.get("findings", [])
+            if f["passed"] is False
+            and f["severity"] in ("error", "warning")
+            and not f.get("suppressed")
+        ]
 
 
 @dataclass(frozen=True)
