@@ -208,6 +208,7 @@ def evaluate(
             evidence=ctx.outcomes[check.id].evidence,
             location=ctx.outcomes[check.id].location,
             details=ctx.outcomes[check.id].details,
+            judged=ctx.outcomes[check.id].judged,
             clause=check.clause,
             fix=check.fix,
             basis=check.basis,  # type: ignore[attr-defined]

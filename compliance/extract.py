@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
-from compliance.bylines import markup_bylines, resolve_bylines, text_bylines
+from compliance.bylines import markup_bylines, rank_bylines, text_bylines
 from compliance.htmltree import (
     HEADING_TAGS,
     BlockCollector,
@@ -26,6 +26,7 @@ from compliance.htmltree import (
 )
 from compliance.metadata import (
     canonical_of,
+    headline_element,
     json_ld,
     meta_tags,
     published_of,
@@ -33,6 +34,7 @@ from compliance.metadata import (
     title_of,
 )
 from compliance.model import Article, Image, Link, Location, Page, TextBlock
+from compliance.regions import headline_path
 from compliance.textmatch import word_count
 
 _NOTICE = re.compile(
@@ -151,15 +153,17 @@ def _extracted_article(markup: str) -> Any:
 def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None = None) -> Article:
     root = parse_html(markup, page.source)
     base = page.url
-    blocks = BlockCollector().collect(root)
     meta = meta_tags(root)
     objects = json_ld(root)
     site_name = site_name_of(meta, objects)
     front = front_matter or {}
 
     title = title_of(root, meta, objects, _str(front.get("title")))
+    canonical = canonical_of(root, meta, base) or _str(front.get("canonical"))
+    story = headline_path(headline_element(root, title))
+    blocks = BlockCollector(story).collect(root)
 
-    found = markup_bylines(root, objects, front)
+    found = markup_bylines(root, objects, front, base or canonical, story)
     found.extend(text_bylines(blocks, title))
     trackers = _trackers(root, base)
 
@@ -167,10 +171,10 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         source=page.source,
         kind=page.kind,
         title=title,
-        byline_candidates=tuple(resolve_bylines(found, blocks, site_name)),
+        byline_candidates=tuple(rank_bylines(found, blocks, site_name, title)),
         images=tuple(_images(root, base)),
         links=tuple(_links(root, base)),
-        canonical=canonical_of(root, meta, base) or _str(front.get("canonical")),
+        canonical=canonical,
         metadata={
             "meta": meta,
             "json_ld": objects,
@@ -216,7 +220,7 @@ def _extract_text(page: Page) -> Article:
         source=page.source,
         kind=page.kind,
         title=title,
-        byline_candidates=tuple(resolve_bylines(found, blocks, None)),
+        byline_candidates=tuple(rank_bylines(found, blocks, None, title)),
         images=(),
         links=(),
         canonical=None,

@@ -14,6 +14,7 @@ import lxml.html
 
 from compliance.errors import InputError
 from compliance.model import Location, TextBlock
+from compliance.regions import PAGE, child_region
 from compliance.textmatch import split_paragraphs
 
 BLOCK_TAGS = frozenset(
@@ -147,48 +148,54 @@ def location_of(el: lxml.html.HtmlElement) -> Location:
 
 
 class BlockCollector:
-    """Splits the visible text of a tree into blocks at block elements and `<br>`."""
+    """Splits the visible text of a tree into blocks at block elements and `<br>`, each with
+    the page region (regions.py) it stands in."""
 
-    def __init__(self) -> None:
+    def __init__(self, headline_path: frozenset[Any] = frozenset()) -> None:
         self.blocks: list[TextBlock] = []
+        self.headline_path = headline_path
 
-    def _flush(self, buf: list[str], owner: Any, anchor: Any) -> None:
+    def _flush(self, buf: list[str], owner: Any, anchor: Any, region: str) -> None:
         text = " ".join("".join(buf).split())
         buf.clear()
         if text:
             line = line_of(anchor) if anchor is not owner else line_of(owner)
-            self.blocks.append(TextBlock(text, Location(line, selector(owner)), owner.tag))
+            self.blocks.append(TextBlock(text, Location(line, selector(owner)), owner.tag, region))
 
     def collect(self, root: Any) -> list[TextBlock]:
         """The blocks of the document's body, in document order."""
         body = root.find("body")
-        self._visit_block(body if body is not None else root)
+        start = body if body is not None else root
+        self._visit_block(start, child_region(PAGE, start, self.headline_path))
         return self.blocks
 
-    def _visit_block(self, el: Any) -> None:
+    def _visit_block(self, el: Any, region: str) -> None:
         state = {"anchor": el}
         buf: list[str] = []
         if el.text:
             buf.append(el.text)
-        self._visit_children(el, buf, el, state)
-        self._flush(buf, el, state["anchor"])
+        self._visit_children(el, buf, el, state, region)
+        self._flush(buf, el, state["anchor"], region)
 
-    def _visit_children(self, el: Any, buf: list[str], owner: Any, state: dict[str, Any]) -> None:
+    def _visit_children(
+        self, el: Any, buf: list[str], owner: Any, state: dict[str, Any], region: str
+    ) -> None:
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else None
             if tag is None or tag in SKIP_TAGS or is_hidden(child):
                 pass
             elif tag == "br":
-                self._flush(buf, owner, state["anchor"])
+                self._flush(buf, owner, state["anchor"], region)
                 state["anchor"] = child
             elif tag in BLOCK_TAGS:
-                self._flush(buf, owner, state["anchor"])
-                self._visit_block(child)
+                self._flush(buf, owner, state["anchor"], region)
+                self._visit_block(child, child_region(region, child, self.headline_path))
                 state["anchor"] = child
             else:
                 if child.text:
                     buf.append(child.text)
-                self._visit_children(child, buf, owner, state)
+                # Inline elements share their block's text and so its region.
+                self._visit_children(child, buf, owner, state, region)
             if child.tail:
                 buf.append(child.tail)
 

@@ -15,7 +15,6 @@ import atexit
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -23,17 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.archive_index import ArchiveIndex
+from compliance.cachedir import cache_root
 from compliance.errors import UserError
 from compliance.index_build import build_index, file_digest, parameters, source_entries
 from compliance.output import write_atomic
-
-
-def cache_root() -> Path:
-    """The directory compliance keeps its caches in."""
-    if os.environ.get("COMPLIANCE_CACHE_DIR"):
-        return Path(os.environ["COMPLIANCE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "compliance"
 
 
 def default_location(paths: Sequence[Path]) -> Path:

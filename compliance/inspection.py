@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.model import Article
+from compliance.regions import CHROME
 from compliance.ruleset import RuleSet
 from compliance.textmatch import excerpt
 
@@ -23,6 +24,10 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "kind": article.kind,
         "title": article.title,
         "bylines": [b.name for b in article.bylines],
+        "other_people": [
+            {"name": b.name, "where": b.where, "location": b.location.to_json()}
+            for b in article.other_people
+        ],
         "byline_details": [
             {
                 "name": b.name,
@@ -30,6 +35,8 @@ def article_to_json(article: Article) -> dict[str, Any]:
                 "source": b.origin,
                 "person": b.is_person,
                 "visible": b.visible,
+                "where": b.where,
+                "reason": b.reason,
                 "location": b.location.to_json(),
             }
             for b in article.byline_candidates
@@ -59,9 +66,25 @@ def render_article(article: Article) -> Panel:
         f"{b.name}  [{b.origin}; {b.location.describe() or 'metadata'}]" for b in article.bylines
     ]
     facts.add_row("bylines", "\n".join(people) or "— (no person credited)")
-    accounts = [b.name for b in article.byline_candidates if not b.is_person]
+    others = [
+        f"{b.name}  [{b.where}; {b.location.describe() or 'metadata'}]"
+        for b in article.other_people
+    ]
+    if others:
+        facts.add_row(
+            "other people",
+            "\n".join(others[:10])
+            + (f"\n… and {len(others) - 10} more" if len(others) > 10 else ""),
+        )
+    accounts = sorted(
+        {
+            f"{b.name} ({b.reason})"
+            for b in article.byline_candidates
+            if not b.is_person and b.where not in CHROME
+        }
+    )
     if accounts:
-        facts.add_row("not people", ", ".join(accounts))
+        facts.add_row("not people", "\n".join(accounts[:10]))
     images = [
         f"{excerpt(i.alt, 60) or '(no alt)'}  {excerpt(i.src, 70)}  [{i.location.describe()}]"
         for i in article.images[:15]

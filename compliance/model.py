@@ -77,6 +77,7 @@ class TextBlock:
     text: str
     location: Location
     tag: str = "p"
+    region: str = "page"  # regions.py: the article, the site's chrome around it, or unmarked
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ class Byline:
     location: Location
     is_person: bool = True
     block: int | None = None  # index into Article.blocks when the byline is visible text
+    # "article" for the article's own byline; else the page region it was found in
+    # (regions.py: navigation, sidebar, related, comments, ...), "elsewhere" or "metadata".
+    where: str = "article"
+    reason: str | None = None  # why a name is not taken for a person
 
     @property
     def visible(self) -> bool:
@@ -141,8 +146,14 @@ class Article:
 
     @property
     def bylines(self) -> tuple[Byline, ...]:
-        """Bylines that name people (never organisations or site accounts)."""
-        return tuple(b for b in self.byline_candidates if b.is_person)
+        """The article's own bylines, best first: people, never organisations or site
+        accounts, and never people named only in the page's menus, sidebars or comments."""
+        return tuple(b for b in self.byline_candidates if b.is_person and b.where == "article")
+
+    @property
+    def other_people(self) -> tuple[Byline, ...]:
+        """People the page names outside the article's byline, with where they were found."""
+        return tuple(b for b in self.byline_candidates if b.is_person and b.where != "article")
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,7 @@ class Finding:
     suppressed: str | None = None  # why a failure does not count: a waiver or the baseline
     details: dict[str, Any] | None = None  # check-specific structure, e.g. integrity's changes
     basis: str = "licence"  # "licence": a licence condition; "request": the newsroom asks
+    judged: bool = True  # false when the check could not judge (and so passed)
 
     @property
     def counts(self) -> bool:
@@ -232,6 +244,7 @@ class Finding:
             "check": self.check,
             "rule": self.rule,
             "passed": self.passed,
+            "judged": self.judged,
             "severity": str(self.severity),
             "message": self.message,
             "evidence": self.evidence,

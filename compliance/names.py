@@ -53,8 +53,8 @@ COMMON_WORDS = frozenset(
     popular username password account profile settings skip content close open view show
     hide click here now today update updated photo photos video videos image images
     advertisement font size text high school developers developer monday tuesday wednesday
-    thursday friday saturday sunday january february march april june july august september
-    october november december
+    thursday friday saturday sunday january february march july september october november
+    december
     """.split()
 )
 
@@ -149,6 +149,8 @@ class NamePart:
 
     name: str
     is_person: bool
+    confirmed: bool = False  # starts with a known given name
+    reason: str | None = None  # why it is not a person
 
 
 def _strip_roles(tokens: list[str]) -> list[str]:
@@ -158,39 +160,115 @@ def _strip_roles(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def is_person_name(name: str) -> bool:
-    """Whether `name` reads as a person's name rather than an organisation or site account."""
+# Refusals that mean a byline credits an organisation or an account rather than nobody.
+ORGANISATION = "names an organisation, desk or site account"
+SITE_NAME = "the site's own name"
+DECLARED_ORGANISATION = "declared an organisation by the page's metadata"
+READS_AS_ORGANISATION = "reads as an organisation's or a thing's name"
+SINGLE_WORD = "a single word: a pen name or an account"
+# A capitalised line that no byline markup or "By" declares, and no given name starts.
+LOOSE_TEXT = "a name-shaped line outside any byline, not starting with a given name"
+ACCOUNT_REASONS = frozenset(
+    {ORGANISATION, SITE_NAME, DECLARED_ORGANISATION, READS_AS_ORGANISATION, SINGLE_WORD}
+)
+
+
+@dataclass(frozen=True)
+class PersonVerdict:
+    """Whether a phrase is a person's name, how sure that is, and why not when it is not.
+
+    `confirmed`: it starts with a known given name (given_names.py). An unconfirmed name is
+    name-shaped and not an organisation by probablepeople's trained parser, which is enough
+    in a byline's own markup ("By Devindra Hardawar") but not for loose text on a page.
+    """
+
+    person: bool
+    confirmed: bool = False
+    reason: str | None = None
+
+
+_NOT_A_NAME = PersonVerdict(False, reason="not a name")
+
+
+def judge_name(name: str) -> PersonVerdict:
+    """Whether `name` reads as a person's name rather than an organisation, a site account
+    or interface text, with the reason when it does not."""
     name = name.strip()
-    if not name or _URLISH.search(name) or any(ch.isdigit() or ch in ":：" for ch in name):
-        return False
+    if not name:
+        return _NOT_A_NAME
+    if _URLISH.search(name):
+        return PersonVerdict(False, reason="a web or e-mail address")
+    if any(ch.isdigit() or ch in ":：" for ch in name):
+        return PersonVerdict(False, reason="holds digits or a colon: a date, time or count")
     if _CJK.search(name):
         if name in _CJK_NOT_NAMES:
-            return False
-        # Capitalisation says nothing here; accept a short name-like run without spaces.
-        return 2 <= len(name) <= 4 and " " not in name
+            return PersonVerdict(False, reason="a word for 'author' or 'reporter', not a name")
+        # Capitalisation says nothing here, and no name list covers these scripts: a short
+        # run without spaces is taken as a name, unconfirmed.
+        if 2 <= len(name) <= 4 and " " not in name:
+            return PersonVerdict(True)
+        return PersonVerdict(False, reason="too long for a name in this script")
     tokens = name.split()
-    if not 2 <= len(tokens) <= 5:
-        return False
+    if len(tokens) < 2:
+        return PersonVerdict(False, reason=SINGLE_WORD)
+    if len(tokens) > 5:
+        return PersonVerdict(False, reason="too many words for a name")
     lowered = [strip_accents(t).casefold().strip(".,'’") for t in tokens]
-    if any(t in ACCOUNT_WORDS or t in COMMON_WORDS for t in lowered):
-        return False
+    if any(t in ACCOUNT_WORDS for t in lowered):
+        return PersonVerdict(False, reason=ORGANISATION)
+    if any(t in COMMON_WORDS for t in lowered):
+        return PersonVerdict(False, reason="interface text, not a name")
     if _GLUED.search(name) or _POSSESSIVE.search(name):
-        return False  # "Patrick AllanProfileFollow", "Patrick Allan's Discussions"
+        # "Patrick AllanProfileFollow", "Patrick Allan's Discussions"
+        return PersonVerdict(False, reason="a name run together with other text")
     shouted = [t.isupper() for t in tokens if len(t) > 2]
     if any(shouted) and not all(shouted):
-        return False  # "ACLU Speech": an acronym beside ordinary words is not a name
+        return PersonVerdict(False, reason="an acronym beside ordinary words")  # "ACLU Speech"
     capitalised = 0
     for token, low in zip(tokens, lowered, strict=True):
         if low in _PARTICLES:
             continue
         first = token.lstrip("'\"(")[:1]
-        if not first.isalpha():
-            return False
-        if first.isupper():
-            capitalised += 1
-        else:
-            return False
-    return capitalised >= 2
+        if not first.isalpha() or not first.isupper():
+            return PersonVerdict(False, reason="not written as a name")
+        capitalised += 1
+    if capitalised < 2:
+        return PersonVerdict(False, reason="not written as a name")
+    if _starts_with_given_name(tokens):
+        return PersonVerdict(True, confirmed=True)
+    if _parsed_as_organisation(name):
+        return PersonVerdict(False, reason=READS_AS_ORGANISATION)
+    return PersonVerdict(True)
+
+
+def _starts_with_given_name(tokens: list[str]) -> bool:
+    from compliance.given_names import is_given_name
+
+    for token in tokens[:-1]:
+        bare = token.strip(".,")
+        if len(bare) == 1 or token.casefold().rstrip(".") in _TITLES:
+            continue  # an initial ("J. Smith") or a title ("Dr."): the given name may follow
+        return any(is_given_name(part) for part in bare.split("-"))
+    return False
+
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame", "rev", "sen", "rep"})
+
+
+def _parsed_as_organisation(name: str) -> bool:
+    """probablepeople's reading: a company or a thing rather than a person or household."""
+    import probablepeople  # a trained parser: loaded only for names no list confirms
+
+    try:
+        _parsed, kind = probablepeople.tag(name.title() if name.isupper() else name)
+    except probablepeople.RepeatedLabelError:
+        return False
+    return kind == "Corporation"
+
+
+def is_person_name(name: str) -> bool:
+    """Whether `name` reads as a person's name rather than an organisation or site account."""
+    return judge_name(name).person
 
 
 def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
@@ -218,8 +296,11 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
         if key in seen:
             continue
         seen.add(key)
-        person = is_person_name(name) and key != site
-        parts.append(NamePart(name, person))
+        verdict = judge_name(name)
+        # A site named like its owner ("Haki Benita", a personal blog) still credits a person.
+        if verdict.person and key == site and not verdict.confirmed:
+            verdict = PersonVerdict(False, reason=SITE_NAME)
+        parts.append(NamePart(name, verdict.person, verdict.confirmed, verdict.reason))
     return parts
 
 

@@ -50,6 +50,14 @@ class Outcome:
     location: Location | None = None
     blocks: frozenset[int] = frozenset()  # the text blocks this check took as its evidence
     details: dict[str, Any] | None = None  # structure for machine formats (integrity's diff)
+    # False when the check could not judge (it needs an original, a date, a byline): then
+    # `passed` is true so that it fails nothing, and reports say "not judged", never a pass.
+    judged: bool = True
+
+
+def not_judged(message: str) -> Outcome:
+    """The outcome of a check that could not judge; `message` says what it lacked."""
+    return Outcome(True, f"not judged: {message}", judged=False)
 
 
 @dataclass

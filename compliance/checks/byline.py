@@ -1,11 +1,12 @@
 """byline: the article credits its reporter by name, as a person.
 
-What it checks: a visible byline ("By ...", byline markup, a name over the reporter's bio,
-Markdown `author`). With a matched original it must name the original's reporter(s),
+What it checks: the article's own visible byline ("By ...", byline markup, a name over the
+reporter's bio, Markdown `author`), never a name in the site's menus, sidebars, related
+stories or comments. With a matched original it must name the original's reporter(s),
 tolerating a short first name, a dropped middle initial and a small misspelling
-(`min_score`); without one, any person counts. Organisations and site accounts ("Staff",
-"Admin", "The Daily Caller") never count, and a name found only in metadata is reported as
-such.
+(`min_score`), and says where else the page names them if it does; without one, the
+article's byline must credit a person. Organisations and site accounts ("Staff", "Admin",
+"The Daily Caller") never count, and a name found only in metadata is reported as such.
 
 Why: the reporter's byline is a condition of most republishing licences.
 
@@ -21,8 +22,9 @@ from typing import Literal
 from pydantic import Field
 
 from compliance.checks.base import CheckContext, CheckOptions, Outcome
-from compliance.model import Byline
-from compliance.names import name_score
+from compliance.model import Article, Byline
+from compliance.names import ACCOUNT_REASONS, LOOSE_TEXT, name_score
+from compliance.regions import CHROME
 from compliance.textmatch import excerpt, normalize, word_count
 
 
@@ -39,9 +41,9 @@ class Options(CheckOptions):
 
 
 def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], list[str]]:
-    """The visible bylines that credit the right people, and the reporters nobody credits.
-
-    Without a matched original every visible person's byline counts.
+    """The article's visible bylines that credit the right people, and the reporters nobody
+    credits. Without a matched original the article's own person bylines count; people named
+    only in the page's menus, sidebars or comments never do.
     """
     people = [b for b in ctx.article.bylines if b.visible]
     if not ctx.reporters:
@@ -66,12 +68,14 @@ _SHORT_LINE = 12  # words: a credit line, not running text that happens to name 
 
 
 def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
-    """A short line that shows the reporter's name in markup no byline rule recognised.
-
-    Knowing whose name to look for, a line such as "Philip Lenczycki | April 28" is a byline.
+    """A short line of the article that shows the reporter's name in markup no byline rule
+    recognised. Knowing whose name to look for, "Philip Lenczycki | April 28" is a byline;
+    the same name in a sidebar's teaser is not.
     """
     key = normalize(reporter)
     for index, block in enumerate(ctx.article.blocks):
+        if block.region in CHROME:
+            continue
         if word_count(block.text) <= _SHORT_LINE and key in normalize(block.text):
             return Byline(reporter, block.text, "text", block.location, True, index)
     return None
@@ -79,6 +83,18 @@ def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
 
 def _names(names: list[str]) -> str:
     return " and ".join(f"'{n}'" for n in names)
+
+
+def _named_elsewhere(article: Article, missing: list[str]) -> str:
+    """Where the page names the missing reporters outside the article's byline, if it does."""
+    places = []
+    for reporter in missing:
+        other = next((b for b in article.other_people if name_score(reporter, b.name) >= 85), None)
+        if other is not None:
+            where = other.where if other.where != "elsewhere" else "another part of the page"
+            line = f", {other.location.describe()}" if other.location.describe() else ""
+            places.append(f"{other.name} is named only in the {where}{line}")
+    return f" ({'; '.join(places)})" if places else ""
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
@@ -99,11 +115,12 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             first.location,
             frozenset(b.block for b in found if b.block is not None),
         )
+    elsewhere = _named_elsewhere(article, missing)
     if found:
         first = found[0]
         return Outcome(
             False,
-            f"byline credits {first.name} but not {_names(missing)}",
+            f"byline credits {first.name} but not {_names(missing)}{elsewhere}",
             excerpt(first.raw, 120),
             first.location,
         )
@@ -113,17 +130,35 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     if others:
         return Outcome(
             False,
-            f"byline names {_names([b.name for b in others])}, not {wanted}",
+            f"byline names {_names([b.name for b in others])}, not {wanted}{elsewhere}",
             excerpt(others[0].raw, 120),
             others[0].location,
         )
-    accounts = [b for b in article.byline_candidates if not b.is_person]
+    # What the article's byline credits instead of a person ("By Ledger Staff"); never the
+    # masthead or a menu item, which are no byline at all.
+    accounts = [
+        b
+        for b in article.byline_candidates
+        if not b.is_person and b.where not in CHROME and b.reason != LOOSE_TEXT
+    ]
     if accounts:
         # A "By ..." line is the byline proper; "From ..." lines and metadata come after it.
-        account = min(accounts, key=lambda b: (not b.raw.lower().startswith("by"), not b.visible))
+        account = min(
+            accounts,
+            key=lambda b: (
+                b.reason not in ACCOUNT_REASONS,
+                not b.raw.lower().startswith("by"),
+                not b.visible,
+            ),
+        )
+        what = (
+            "an organisation or site account"
+            if account.reason in ACCOUNT_REASONS
+            else f"not a person's name ({account.reason})"
+        )
         return Outcome(
             False,
-            f"byline credits '{account.name}', an organisation or site account, not {wanted}",
+            f"byline credits '{account.name}', {what}, not {wanted}{elsewhere}",
             excerpt(account.raw, 120),
             account.location,
         )
@@ -136,4 +171,4 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             excerpt(hidden[0].raw, 120),
             hidden[0].location,
         )
-    return Outcome(False, f"no byline crediting {wanted}")
+    return Outcome(False, f"no byline crediting {wanted}{elsewhere}")

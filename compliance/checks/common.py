@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from compliance.checks.base import CheckContext, Outcome
+from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.joins import host_of, normalize_url
 from compliance.model import Article, Link
 from compliance.textmatch import normalize
@@ -13,10 +13,9 @@ from compliance.textmatch import normalize
 
 def needs_original(what: str) -> Outcome:
     """The verdict of a check that compares with an original when none was matched."""
-    return Outcome(
-        True,
-        f"not judged: {what} needs the copy's original, and none was matched"
-        " (give the newswire's archive with --originals)",
+    return not_judged(
+        f"{what} needs the copy's original, and none was matched"
+        " (give the newswire's archive with --originals)"
     )
 
 

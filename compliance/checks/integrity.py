@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
 from compliance.model import Location
 from compliance.textmatch import normalize
 
@@ -82,10 +82,9 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     """Judge the alignment the matcher made (re-aligned when the rule adds ignore patterns)."""
     match = ctx.match
     if match is None or match.alignment is None:
-        return Outcome(
-            True,
-            "not judged: the copy's original is not in the archive given (--originals),"
-            " so its text cannot be compared",
+        return not_judged(
+            "the copy's original is not in the archive given (--originals),"
+            " so its text cannot be compared"
         )
     from compliance.alignment import BOILERPLATE, align  # loaded by the matcher already
 

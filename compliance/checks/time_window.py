@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
 from compliance.checks.common import needs_original
 
 
@@ -55,7 +55,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     copy = parse_date(ctx.article.metadata.get("published"))
     if original is None or copy is None:
         missing = "the original's" if original is None else "the copy's"
-        return Outcome(True, f"not judged: {missing} publication date is not known")
+        return not_judged(f"{missing} publication date is not known")
     days = (copy - original).total_seconds() / 86400
     if options.within_days is not None and days > options.within_days:
         return Outcome(

@@ -28,6 +28,8 @@ _STATUS_STYLE = {
 
 
 def _mark(finding: Finding) -> Text:
+    if not finding.judged:
+        return Text("–", style="dim")  # not a pass: nothing was judged
     if finding.passed:
         return Text("✓", style="green")
     if finding.suppressed:

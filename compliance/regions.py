@@ -1,0 +1,148 @@
+"""Where on a page an element stands: the article, or the site's chrome around it.
+
+Bylines, credits and bios count only when they belong to the article; the same markup in a
+menu, a sidebar, a list of related stories, the comments or the site's footer names other
+people. Regions are read from what the markup says of itself (tags, ARIA roles, class and id
+words) and inherited downwards, so a page is classified in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ARTICLE = "article"
+PAGE = "page"  # not marked either way
+# Regions whose bylines and credits never belong to the article.
+CHROME = frozenset(
+    {"navigation", "sidebar", "related", "comments", "header", "footer", "form", "promo"}
+)
+
+_ROLE_REGIONS = {
+    "navigation": "navigation",
+    "menu": "navigation",
+    "menubar": "navigation",
+    "complementary": "sidebar",
+    "contentinfo": "footer",
+    "banner": "header",
+    "main": ARTICLE,
+    "article": ARTICLE,
+    "comment": "comments",
+}
+_TAG_REGIONS = {
+    "nav": "navigation",
+    "aside": "sidebar",
+    "form": "form",
+    "footer": "footer",
+    "header": "header",
+    "article": ARTICLE,
+    "main": ARTICLE,
+}
+# Class and id words, compared whole after splitting on '-', '_' and case changes.
+_WORD_REGIONS = {
+    **dict.fromkeys(
+        "nav navbar navigation menu menus submenu breadcrumb breadcrumbs topnav".split(),
+        "navigation",
+    ),
+    **dict.fromkeys("sidebar sidebars rail widget widgets".split(), "sidebar"),
+    **dict.fromkeys(
+        """related recommended recommendations recirc trending popular mostread teaser teasers
+        promo promos outbrain taboola upnext morestories readmore""".split(),
+        "related",
+    ),
+    **dict.fromkeys("comment comments disqus replies respond discussion".split(), "comments"),
+    # Not "modal" or "paywall": sites render or lock the article itself in those.
+    **dict.fromkeys("newsletter subscribe signup".split(), "promo"),
+    **dict.fromkeys("footer".split(), "footer"),
+    **dict.fromkeys("masthead".split(), "header"),
+}
+# Words that make a container the article itself, or one of its parts ("post-footer" is the
+# article's own footer, where blogs put "Posted by").
+_ARTICLE_WORDS = frozenset(
+    """article articlebody entry hentry post story storybody content maincontent
+    single blogpost""".split()
+)
+# Chrome words that only count on a container with no article word beside them.
+_WEAK_WORDS = frozenset({"footer", "header", "masthead", "widget", "menu"})
+_SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
+# "more-stories", "read-more", "up-next", "most-read": two words that name one region.
+_JOINED = re.compile(
+    r"more-?stories|read-?more|up-?next|most-?(?:read|popular|viewed)|main-?content|"
+    r"article-?body|story-?body|blog-?post",
+    re.IGNORECASE,
+)
+
+
+def _words(el: Any) -> set[str]:
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not marks.strip():
+        return set()
+    words = {w.casefold() for w in _SPLIT.split(marks) if w}
+    words |= {m.group().replace("-", "").casefold() for m in _JOINED.finditer(marks)}
+    return words
+
+
+def own_region(el: Any) -> str | None:
+    """The region an element declares by itself, or None when it says nothing."""
+    role = (el.get("role") or "").strip().lower()
+    if role in _ROLE_REGIONS:
+        return _ROLE_REGIONS[role]
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return ARTICLE
+    words = _words(el)
+    chrome = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS}
+    article_part = bool(words & _ARTICLE_WORDS)
+    strong = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS and w not in _WEAK_WORDS}
+    for region in ("comments", "related", "navigation", "sidebar", "promo"):
+        if region in strong:
+            return region
+    if chrome and not article_part:
+        return sorted(chrome)[0]
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _TAG_REGIONS:
+        return _TAG_REGIONS[tag]
+    return ARTICLE if article_part and tag in ("div", "section", "article", "main") else None
+
+
+def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> str:
+    """The region of `el` inside a parent of `parent_region`.
+
+    Chrome is inherited (an `<article>` teaser inside a sidebar is still the sidebar). What
+    holds the story's headline (`headline_path`: its ancestors) is never chrome, whatever its
+    layout classes say ("two-col-sidebar-right"). Inside the article, its own `<header>`,
+    `<footer>` and `<aside>` hold its byline and author box, so they stay the article.
+    """
+    if el.tag in ("html", "body"):
+        return parent_region  # their classes describe the page's state, not a region
+    declared = own_region(el)
+    if declared is None or parent_region in CHROME:
+        return parent_region
+    if el in headline_path:
+        return ARTICLE if declared == ARTICLE else parent_region
+    if parent_region == ARTICLE and _is_article_part(el, declared):
+        return ARTICLE
+    return declared
+
+
+def _is_article_part(el: Any, declared: str) -> bool:
+    if declared in ("header", "footer", ARTICLE):
+        return True
+    return declared == "sidebar" and el.tag == "aside" and not _words(el) & _CHROME_WORDS
+
+
+_CHROME_WORDS = frozenset(_WORD_REGIONS)
+
+
+def headline_path(headline: Any | None) -> frozenset[Any]:
+    """The headline element and its ancestors: never chrome."""
+    return frozenset((headline, *headline.iterancestors())) if headline is not None else frozenset()
+
+
+def region_of(el: Any, path: frozenset[Any] = frozenset()) -> str:
+    """The region of one element, from its ancestors down (for elements met one at a time)."""
+    chain = [el, *el.iterancestors()]
+    region = PAGE
+    for node in reversed(chain):
+        if isinstance(node.tag, str):
+            region = child_region(region, node, path)
+    return region
