@@ -16,6 +16,8 @@ _LEAD = re.compile(
     r"author|authors|byline|par|von|por|di|door|av|af)\s*[:\-–—]?\s+",
     re.IGNORECASE,
 )
+# A label before the names in any language: "Author:", "Автор:", "作者：", "Texto:".
+_LABEL = re.compile(r"^\s*[^\W\d_]{1,20}\s*[:：]\s*(?=\S)")
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|&|\+|•|·|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bavec\b)\s*"
 )
@@ -280,7 +282,7 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
     text = _INNER_BY.sub("", " ".join(raw.split()), count=1)
     text = _DATE_TAIL.sub("", text)
     text = _PAREN.sub(" ", text)
-    text = _LEAD.sub("", text)
+    text = _LEAD.sub("", _LABEL.sub("", text))
     parts: list[NamePart] = []
     seen: set[str] = set()
     site = normalize(site_name) if site_name else None
