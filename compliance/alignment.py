@@ -35,6 +35,10 @@ CANDIDATE_SCORE = 60  # below this, cdist does not even report a score
 MAX_JOINED = 3  # paragraphs a merge or split may span
 BOILERPLATE_WORDS = 50  # longer paragraphs are never boilerplate
 FURNITURE_SCORE = 85  # a copy paragraph this close to its headline or a credit line is that
+# The least a match rests on, in characters of the original's normalised text carried (about
+# six to a word): a newsletter plug and an event box two sibling pages share run to about
+# 45 words, and are not a copy.
+MIN_EVIDENCE = {"three paragraphs": 250, "two paragraphs": 600, "coverage of one": 0.5}
 
 # What newswires and sites put between paragraphs that is not the article's text.
 BOILERPLATE = (
@@ -91,12 +95,18 @@ class Alignment:
 
     @property
     def accepted(self) -> bool:
-        """Whether the copy republishes the original, rather than sharing a quote with it.
+        """Whether the copy republishes the original, rather than sharing a quote or a
+        site's boilerplate with it: the least evidence a match needs (MIN_EVIDENCE).
 
-        Two carried paragraphs of some length, or at least half of a short original.
+        Three carried paragraphs (an excerpt), two that together run to about a hundred
+        words, or at least half of a short original. Only paragraphs of MIN_WORDS words or
+        more take part, and none the archive's originals share (index_build.py).
         """
-        return (len(self.pairs) >= 2 and self.carried_chars >= 250) or (
-            bool(self.pairs) and self.coverage >= 0.5
+        pairs = len(self.pairs)
+        return (
+            (pairs >= 3 and self.carried_chars >= MIN_EVIDENCE["three paragraphs"])
+            or (pairs >= 2 and self.carried_chars >= MIN_EVIDENCE["two paragraphs"])
+            or (pairs >= 1 and self.coverage >= MIN_EVIDENCE["coverage of one"])
         )
 
     @property

@@ -203,16 +203,27 @@ def markup_bylines(
     return found
 
 
+class _Searchable:
+    """The page's blocks with their normalised text and word counts, computed once: a long
+    page has tens of thousands of blocks, and every candidate's names are looked up."""
+
+    def __init__(self, blocks: list[TextBlock]) -> None:
+        self.blocks = blocks
+        self.keys = [normalize(b.text) for b in blocks]
+        self.words = [word_count(b.text) for b in blocks]
+
+
 def _find_block(
-    name: str, blocks: list[TextBlock], near_line: int | None, max_words: int | None
+    name: str, page: _Searchable, near_line: int | None, max_words: int | None
 ) -> int | None:
     """The visible block that shows `name`, closest to `near_line` when known; the article's
     blocks before the chrome's."""
     key = normalize(name)
+    blocks = page.blocks
     candidates = [
         i
-        for i, b in enumerate(blocks)
-        if (max_words is None or word_count(b.text) <= max_words) and key in normalize(b.text)
+        for i, text in enumerate(page.keys)
+        if (max_words is None or page.words[i] <= max_words) and key in text
     ]
     if not candidates:
         return None
@@ -246,15 +257,16 @@ class _Named:
 _NEAR_LINES = 20  # how far (in source lines) from its element a name's block may stand
 
 
-def _shown_at(name: str, blocks: list[TextBlock], candidate: Candidate) -> int | None:
+def _shown_at(name: str, page: _Searchable, candidate: Candidate) -> int | None:
     """The block that shows one name of a candidate."""
+    blocks = page.blocks
     if candidate.origin in _DECLARED:
-        block = _find_block(name, blocks, None, 24)
+        block = _find_block(name, page, None, 24)
         if block is not None and blocks[block].region in CHROME:
             return None  # shown only in a sidebar or menu: not where the article credits it
         return block
     line = candidate.location.line
-    block = _find_block(name, blocks, line, None)
+    block = _find_block(name, page, line, None)
     if block is None or line is None or blocks[block].location.line is None:
         return block
     return block if abs(blocks[block].location.line - line) <= _NEAR_LINES else None
@@ -264,6 +276,7 @@ def _expand(
     found: Iterable[Candidate], blocks: list[TextBlock], site_name: str | None
 ) -> list[_Named]:
     named: list[_Named] = []
+    page = _Searchable(blocks)
     for order, candidate in enumerate(found):
         for part in split_byline(candidate.raw, site_name):
             person, reason = part.is_person and candidate.declared_person, part.reason
@@ -272,7 +285,7 @@ def _expand(
             elif person and candidate.strength <= _LOOSE and not part.confirmed:
                 person = False
                 reason = LOOSE_TEXT
-            block = _shown_at(part.name, blocks, candidate)
+            block = _shown_at(part.name, page, candidate)
             if candidate.origin in _DECLARED:
                 region = "metadata" if block is None else blocks[block].region
             else:

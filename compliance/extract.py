@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -34,8 +35,10 @@ from compliance.metadata import (
     title_of,
 )
 from compliance.model import Article, Image, Link, Location, Page, TextBlock
-from compliance.regions import headline_path
-from compliance.textmatch import word_count
+from compliance.plaintext import paragraphs as text_paragraphs
+from compliance.plaintext import read_lines, rejoin_wrapped
+from compliance.regions import ARTICLE, CHROME, headline_path
+from compliance.textmatch import normalize, word_count
 
 _NOTICE = re.compile(
     r"originally (?:published|appeared)|first (?:published|appeared)|republish|"
@@ -184,7 +187,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         },
         blocks=tuple(blocks),
         read_paragraphs=partial(
-            _article_paragraphs, markup if page.kind == "html" else None, tuple(blocks)
+            _article_paragraphs, markup if page.kind == "html" else None, tuple(blocks), title
         ),
         site_name=site_name,
         notices=_notices(blocks),
@@ -195,13 +198,62 @@ def _str(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int | float) and str(value).strip() else None
 
 
-def _article_paragraphs(markup: str | None, blocks: tuple[TextBlock, ...]) -> tuple[str, ...]:
-    """The extractor's paragraphs for an HTML page; else the page's non-heading blocks."""
-    extracted = _extracted_article(markup) if markup is not None else None
+# Past this many characters of markup the extractor is not run: it costs about 0.2 ms a
+# paragraph (14 s for a 19 MiB page), and the page's own blocks read the same text.
+EXTRACTOR_MAX_CHARS = 2_000_000
+
+
+def _article_paragraphs(
+    markup: str | None, blocks: tuple[TextBlock, ...], title: str | None
+) -> tuple[str, ...]:
+    """The article's paragraphs: the extractor's reading of an HTML page, unless that reading
+    is not the article (extractor_misread), else the page's own reading (block_reading)."""
+    if markup is None or len(markup) > EXTRACTOR_MAX_CHARS:
+        return block_reading(blocks, title)
+    extracted = _extracted_article(markup)
     text = getattr(extracted, "text", None)
-    if text:
-        return tuple(line.strip() for line in text.split("\n") if line.strip())
-    return tuple(b.text for b in blocks if b.tag not in HEADING_TAGS)
+    paragraphs = tuple(line.strip() for line in (text or "").split("\n") if line.strip())
+    if not paragraphs or extractor_misread(paragraphs, blocks):
+        return block_reading(blocks, title)
+    return rejoin_wrapped(paragraphs)
+
+
+def block_reading(blocks: Sequence[TextBlock], title: str | None = None) -> tuple[str, ...]:
+    """The page's own reading of its text: its visible blocks outside the site's chrome
+    (menus, sidebars, related stories, comments, footers), headings and the headline left
+    out, lines a page set one per element joined into their paragraphs."""
+    headline = normalize(title) if title else None
+    kept = [
+        b
+        for b in blocks
+        if b.tag not in HEADING_TAGS and b.region not in CHROME and normalize(b.text) != headline
+    ]
+    return rejoin_wrapped([b.text for b in kept], [b.gap for b in kept])
+
+
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+# The extractor's reading is not the article when (each measured on layout-table pages and
+# kept off every page of the extraction benchmark):
+MISREAD_TABLE_SHARE = 0.3  # this share of its words sits in table rows ("| News | Story |")
+MISREAD_ONE_PARAGRAPH = 0.7  # one paragraph holds this share of 150+ words (a cell's story)
+MISREAD_SHORT = 0.5  # it holds under half the words of the page's marked article region
+
+
+def extractor_misread(paragraphs: Sequence[str], blocks: Sequence[TextBlock]) -> bool:
+    """Whether the extractor's paragraphs are not the page's article (see MISREAD_*)."""
+    counts = [word_count(p) for p in paragraphs]
+    total = sum(counts)
+    if not total:
+        return True
+    in_rows = sum(c for p, c in zip(paragraphs, counts, strict=True) if _TABLE_ROW.match(p))
+    if in_rows >= MISREAD_TABLE_SHARE * total:
+        return True
+    if total >= 150 and max(counts) >= MISREAD_ONE_PARAGRAPH * total and len(paragraphs) > 1:
+        return True
+    region = sum(
+        word_count(b.text) for b in blocks if b.region == ARTICLE and b.tag not in HEADING_TAGS
+    )
+    return region >= 150 and total < MISREAD_SHORT * region
 
 
 def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:
@@ -209,11 +261,8 @@ def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:
 
 
 def _extract_text(page: Page) -> Article:
-    blocks = [
-        TextBlock(" ".join(line.split()), Location(number, None), "line")
-        for number, line in enumerate(page.text.splitlines(), start=1)
-        if line.strip()
-    ]
+    lines, groups = read_lines(page.text)
+    blocks = [TextBlock(line.text, Location(line.number, None), "line") for line in lines]
     title = next((b.text for b in blocks if word_count(b.text) >= 3), None)
     found = list(text_bylines(blocks, title))
     return Article(
@@ -226,6 +275,6 @@ def _extract_text(page: Page) -> Article:
         canonical=None,
         metadata={},
         blocks=tuple(blocks),
-        read_paragraphs=partial(tuple, [b.text for b in blocks]),
+        read_paragraphs=partial(text_paragraphs, groups),
         notices=_notices(blocks),
     )

@@ -7,6 +7,7 @@ and a short CSS selector, and a page's visible text is split into blocks for sea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import lxml.etree
@@ -116,8 +117,12 @@ def line_of(el: lxml.html.HtmlElement) -> int | None:
     return el.sourceline
 
 
-def selector(el: lxml.html.HtmlElement) -> str:
-    """A short CSS selector for an element: up to three ancestors, stopping at an id."""
+def selector(el: lxml.html.HtmlElement, nth: str | None = None) -> str:
+    """A short CSS selector for an element: up to three ancestors, stopping at an id.
+
+    `nth`: the element's `:nth-of-type(k)` suffix ("" for an only child of its tag) when the
+    caller already knows it; counting siblings for every block of a long page is quadratic.
+    """
     parts: list[str] = []
     node: Any = el
     while node is not None and isinstance(node.tag, str) and len(parts) < 4:
@@ -132,7 +137,9 @@ def selector(el: lxml.html.HtmlElement) -> str:
         if classes:
             part += "." + ".".join(classes[:2])
         parent = node.getparent()
-        if node is el and parent is not None:
+        if node is el and nth is not None:
+            part += nth
+        elif node is el and parent is not None:
             same = [c for c in parent if c.tag == node.tag]
             if len(same) > 1:
                 part += f":nth-of-type({same.index(node) + 1})"
@@ -154,42 +161,71 @@ class BlockCollector:
     def __init__(self, headline_path: frozenset[Any] = frozenset()) -> None:
         self.blocks: list[TextBlock] = []
         self.headline_path = headline_path
+        # A blank line on screen (`<br><br>`, an empty `<div>&nbsp;</div>`) was met since the
+        # last block: pages that put each line in its own element separate paragraphs so.
+        self._gap = False
 
-    def _flush(self, buf: list[str], owner: Any, anchor: Any, region: str) -> None:
+    def _flush(self, buf: list[str], owner: Any, anchor: Any, region: str, nth: str) -> None:
         text = " ".join("".join(buf).split())
         buf.clear()
         if text:
             line = line_of(anchor) if anchor is not owner else line_of(owner)
-            self.blocks.append(TextBlock(text, Location(line, selector(owner)), owner.tag, region))
+            where = Location(line, selector(owner, nth))
+            self.blocks.append(TextBlock(text, where, owner.tag, region, self._gap))
+            self._gap = False
 
     def collect(self, root: Any) -> list[TextBlock]:
-        """The blocks of the document's body, in document order."""
+        """The blocks of the document's body, in document order (in time linear in the page:
+        each element is visited once, and its position among siblings counted as it is)."""
         body = root.find("body")
         start = body if body is not None else root
-        self._visit_block(start, child_region(PAGE, start, self.headline_path))
+        self._visit_block(start, child_region(PAGE, start, self.headline_path), "")
         return self.blocks
 
-    def _visit_block(self, el: Any, region: str) -> None:
+    def _visit_block(self, el: Any, region: str, nth: str) -> None:
         state = {"anchor": el}
         buf: list[str] = []
         if el.text:
             buf.append(el.text)
-        self._visit_children(el, buf, el, state, region)
-        self._flush(buf, el, state["anchor"], region)
+        self._visit_children(el, buf, (el, nth), state, region)
+        self._flush(buf, el, state["anchor"], region, nth)
 
     def _visit_children(
-        self, el: Any, buf: list[str], owner: Any, state: dict[str, Any], region: str
+        self,
+        el: Any,
+        buf: list[str],
+        owner: tuple[Any, str],
+        state: dict[str, Any],
+        region: str,
     ) -> None:
+        totals = Counter(child.tag for child in el)
+        seen: Counter[Any] = Counter()
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else None
+            seen[child.tag] += 1
             if tag is None or tag in SKIP_TAGS or is_hidden(child):
                 pass
             elif tag == "br":
-                self._flush(buf, owner, state["anchor"], region)
+                if state["anchor"].tag == "br" and not "".join(buf).strip():
+                    self._gap = True
+                self._flush(buf, owner[0], state["anchor"], region, owner[1])
+                state["anchor"] = child
+            elif tag == "tr" and _simple_row(child):
+                # A data table's row reads as one line ("DL Larry Ogunjobi 63 85% 1 tackle"),
+                # as it does on screen; a layout table's cells hold blocks and stay apart.
+                self._flush(buf, owner[0], state["anchor"], region, owner[1])
+                row = [" ".join(cell.text_content().split()) for cell in child]
+                nth = f":nth-of-type({seen[tag]})" if totals[tag] > 1 else ""
+                row_region = child_region(region, child, self.headline_path)
+                self._flush([" ".join(row)], child, child, row_region, nth)
                 state["anchor"] = child
             elif tag in BLOCK_TAGS:
-                self._flush(buf, owner, state["anchor"], region)
-                self._visit_block(child, child_region(region, child, self.headline_path))
+                self._flush(buf, owner[0], state["anchor"], region, owner[1])
+                nth = f":nth-of-type({seen[tag]})" if totals[tag] > 1 else ""
+                before = len(self.blocks)
+                self._visit_block(child, child_region(region, child, self.headline_path), nth)
+                if len(self.blocks) == before and tag != "hr":
+                    self._gap = True
                 state["anchor"] = child
             else:
                 if child.text:
@@ -198,6 +234,18 @@ class BlockCollector:
                 self._visit_children(child, buf, owner, state, region)
             if child.tail:
                 buf.append(child.tail)
+
+
+def _simple_row(row: Any) -> bool:
+    """A table row of plain cells: no block, line break or hidden cell inside."""
+    for el in row.iterdescendants():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("td", "th"):
+            if is_hidden(el):
+                return False
+        elif tag in BLOCK_TAGS or tag == "br" or tag in SKIP_TAGS:
+            return False
+    return True
 
 
 def fragment_paragraphs(markup: str, source: str) -> tuple[str, ...]:

@@ -12,10 +12,11 @@ republishes several).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compliance.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
 from compliance.archive_index import ArchiveIndex
+from compliance.extract import block_reading
 from compliance.fingerprints import fingerprints
 from compliance.joins import Named, host_of, named_originals, normalize_url
 from compliance.model import Alternative, Article, Match, Original
@@ -93,9 +94,33 @@ class Matcher:
 
         `known`: the id or URL of the original a syndication platform's manifest names for
         this copy; it is tried first, like an original the page itself names.
+
+        The article extractor's reading is tried first; unless it carries the whole original
+        word for word, the page's own visible blocks are read too (a story in a layout
+        table, a template the extractor misreads, a line per element), and the reading that
+        carries more of the original, then more faithfully, wins. A copy is never unmatched
+        because of its layout.
         """
-        copy = prepare(article.paragraphs, self.boilerplate)
         furniture = _furniture(article)
+        found = self._match_reading(article, article.paragraphs, furniture, known)
+        if found is not None and found.coverage >= 1.0 and found.similarity >= 1.0:
+            return found
+        visible = block_reading(article.blocks, article.title)
+        if visible == article.paragraphs:
+            return found
+        fallback = self._match_reading(article, visible, furniture, known)
+        if fallback is None or (found is not None and _rank(found) >= _rank(fallback)):
+            return found
+        return _within_span(fallback)
+
+    def _match_reading(
+        self,
+        article: Article,
+        paragraphs: Sequence[str],
+        furniture: list[str],
+        known: str | None,
+    ) -> Match | None:
+        copy = prepare(paragraphs, self.boilerplate)
         notes: list[str] = []
         listed = known_original(known) if known else None
         if listed is not None and self.index.find(listed.kind, listed.value) is None:
@@ -137,6 +162,23 @@ class Matcher:
             ),
             contradictions=tuple(notes),
         )
+
+
+def _rank(match: Match) -> tuple[float, float]:
+    return match.coverage, match.similarity
+
+
+def _within_span(match: Match) -> Match:
+    """A match made on the page's own blocks, with what the copy "added" limited to the
+    blocks between its first and last carried paragraph: the rest is the site's menus,
+    mastheads and footers, not text the republisher added to the story."""
+    alignment = match.alignment
+    if alignment is None or not alignment.pairs:
+        return match
+    first = min(n for p in alignment.pairs for n in p.copy)
+    last = max(n for p in alignment.pairs for n in p.copy)
+    added = tuple(n for n in alignment.added if first <= n <= last)
+    return replace(match, alignment=replace(alignment, added=added))
 
 
 def known_original(known: str) -> Named:

@@ -78,6 +78,7 @@ class TextBlock:
     location: Location
     tag: str = "p"
     region: str = "page"  # regions.py: the article, the site's chrome around it, or unmarked
+    gap: bool = False  # a blank line (`<br><br>`, an empty element) stands before it
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,11 @@ _ARTICLE_WORDS = frozenset(
     """article articlebody entry hentry post story storybody content maincontent
     single blogpost""".split()
 )
-# Chrome words that only count on a container with no article word beside them.
-_WEAK_WORDS = frozenset({"footer", "header", "masthead", "widget", "menu"})
+# Chrome words that only count on a container with no article word beside them: layouts
+# name the column the story sits in "l-sidebar-fixed l-article-body-segment".
+_WEAK_WORDS = frozenset(
+    {"footer", "header", "masthead", "widget", "widgets", "menu", "sidebar", "sidebars", "rail"}
+)
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
 # "more-stories", "read-more", "up-next", "most-read": two words that name one region.
 _JOINED = re.compile(
