@@ -15,9 +15,11 @@ counts as dropped or added.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import string
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -65,12 +67,16 @@ class Pair:
 
     original: tuple[int, ...]
     copy: tuple[int, ...]
-    score: float  # fuzz.ratio of the normalised texts, 0-100
+    score: float  # fuzz.ratio of the normalised texts, 0-100 (rewritten: word overlap)
     moved: bool = False  # outside the order the other pairs keep
+    rewritten: bool = False  # the same place in the story, recast in other words
 
     @property
     def kind(self) -> str:
-        """verbatim, changed, merged (two originals in one copy paragraph) or split."""
+        """verbatim, changed, rewritten, merged (two originals in one copy paragraph) or
+        split."""
+        if self.rewritten:
+            return "rewritten"
         if len(self.original) > 1:
             return "merged"
         if len(self.copy) > 1:
@@ -92,6 +98,7 @@ class Alignment:
     coverage: float  # 0-1, share of the original's text the copy carries
     carried_chars: int = field(default=0)  # of the original's normalised text
     explained_chars: int = field(default=0)  # of the copy's normalised text
+    rewritten_chars: int = field(default=0)  # of carried_chars, in rewritten paragraphs
 
     @property
     def accepted(self) -> bool:
@@ -102,17 +109,27 @@ class Alignment:
         words, or at least half of a short original. Only paragraphs of MIN_WORDS words or
         more take part, and none the archive's originals share (index_build.py).
         """
-        pairs = len(self.pairs)
+        # Rewritten paragraphs are paired only once the copy is known to be one: they are
+        # never evidence that it is.
+        pairs = len(self.pairs) - len(self.rewritten)
+        chars = self.carried_chars - self.rewritten_chars
+        share = chars / self.carried_chars * self.coverage if self.carried_chars else 0.0
         return (
-            (pairs >= 3 and self.carried_chars >= MIN_EVIDENCE["three paragraphs"])
-            or (pairs >= 2 and self.carried_chars >= MIN_EVIDENCE["two paragraphs"])
-            or (pairs >= 1 and self.coverage >= MIN_EVIDENCE["coverage of one"])
+            (pairs >= 3 and chars >= MIN_EVIDENCE["three paragraphs"])
+            or (pairs >= 2 and chars >= MIN_EVIDENCE["two paragraphs"])
+            or (pairs >= 1 and share >= MIN_EVIDENCE["coverage of one"])
         )
 
     @property
     def changed(self) -> tuple[Pair, ...]:
-        """Pairs whose words differ (a merge or split of identical text is not a change)."""
-        return tuple(p for p in self.pairs if p.score < 100)
+        """Pairs whose words differ (a merge or split of identical text is not a change;
+        a rewritten paragraph is counted apart, in `rewritten`)."""
+        return tuple(p for p in self.pairs if p.score < 100 and not p.rewritten)
+
+    @property
+    def rewritten(self) -> tuple[Pair, ...]:
+        """Paragraphs of the original recast in other words at the same place."""
+        return tuple(p for p in self.pairs if p.rewritten)
 
     @property
     def moved(self) -> tuple[Pair, ...]:
@@ -123,6 +140,7 @@ class Alignment:
         return {
             "verbatim": sum(1 for p in self.pairs if p.kind == "verbatim"),
             "changed": len(self.changed),
+            "rewritten": len(self.rewritten),
             "reflowed": sum(1 for p in self.pairs if p.kind in ("merged", "split")),
             "moved": len(self.moved),
             "dropped": len(self.dropped),
@@ -145,6 +163,14 @@ class Alignment:
                     ),
                 }
                 for pair in self.changed
+            ],
+            "rewritten_pairs": [
+                {
+                    "original_paragraphs": [i + 1 for i in pair.original],
+                    "copy_paragraphs": [i + 1 for i in pair.copy],
+                    "score": round(pair.score / 100, 3),
+                }
+                for pair in self.rewritten
             ],
             "moved_paragraphs": [i + 1 for p in self.moved for i in p.original],
             "dropped_paragraphs": [i + 1 for i in self.dropped],
@@ -214,8 +240,21 @@ class Prepared:
         return {number: len(text) for number, text in self.kept}
 
 
-def prepare(paragraphs: Sequence[str], boilerplate: Sequence[str] = BOILERPLATE) -> Prepared:
-    """Normalise the paragraphs that take part in alignment (done once per text)."""
+def paragraph_key(normalised: bytes) -> int:
+    """A stable 63-bit key of a normalised paragraph, for counting it across an archive."""
+    return int.from_bytes(hashlib.blake2b(normalised, digest_size=8).digest(), "big") >> 1
+
+
+def prepare(
+    paragraphs: Sequence[str],
+    boilerplate: Sequence[str] = BOILERPLATE,
+    common: Container[int] = frozenset(),
+) -> Prepared:
+    """Normalise the paragraphs that take part in alignment (done once per text).
+
+    `common`: keys (paragraph_key) of paragraphs many originals of the archive share, such
+    as a newsletter plug or a standing notice: they are no one story's text.
+    """
     kept = []
     skip = glob_set(tuple(boilerplate))
     for number, text in enumerate(paragraphs):
@@ -223,9 +262,9 @@ def prepare(paragraphs: Sequence[str], boilerplate: Sequence[str] = BOILERPLATE)
         # Boilerplate is a line or a caption; a long paragraph is the article's own text.
         if words < MIN_WORDS or (words <= BOILERPLATE_WORDS and skip.matches(text)):
             continue
-        normalised = normalize_bytes(text).decode("utf-8")
-        if normalised:
-            kept.append((number, normalised))
+        normalised = normalize_bytes(text)
+        if normalised and (not common or paragraph_key(normalised) not in common):
+            kept.append((number, normalised.decode("utf-8")))
     return Prepared(tuple(paragraphs), tuple(kept))
 
 
@@ -367,6 +406,62 @@ def _pair_fuzzy(
     )
 
 
+REWRITE_OVERLAP = 0.5  # least share of words two paragraphs share to be one rewritten
+REWRITE_WINDOW = 2  # positions either side of where the original's paragraph should be
+_TOKEN = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _TOKEN.findall(text) if len(w) > 2 or w.isdigit()}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Word overlap of two paragraphs (Dice): 1 for the same words in any order."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _pair_rewritten(
+    pairs: list[Pair], rest_source: list[tuple[int, str]], rest_target: list[tuple[int, str]]
+) -> list[Pair]:
+    """The original's unaligned paragraphs paired, in order, with the copy's unaligned ones
+    that stand where they should (between the same aligned neighbours, give or take
+    REWRITE_WINDOW) and share REWRITE_OVERLAP of their words: sentences recast, a quote
+    turned into indirect speech. What pairs with nothing stays dropped or added."""
+    anchors = sorted((p.original[0], p.copy[0]) for p in pairs)
+    sources = [n for n, _ in anchors]
+
+    def expected(number: int) -> int:
+        """The copy position the original's paragraph `number` should be near: as far past
+        the copy paragraph of its last aligned predecessor as it is past that predecessor."""
+        at = bisect_left(sources, number)
+        before_original, before_copy = anchors[at - 1] if at else (-1, -1)
+        return before_copy + (number - before_original)
+
+    targets = [n for n, _ in rest_target]
+    words_target = [_words(t) for _, t in rest_target]
+    taken: set[int] = set()
+    last = -1
+    found = []
+    for number, text in rest_source:
+        words = _words(text)
+        home = bisect_left(targets, expected(number))
+        best, best_score = None, REWRITE_OVERLAP
+        for j in range(max(0, home - REWRITE_WINDOW), min(len(targets), home + REWRITE_WINDOW + 1)):
+            if j in taken or targets[j] <= last:
+                continue
+            score = _overlap(words, words_target[j])
+            if score >= best_score:
+                best, best_score = j, score
+        if best is not None:
+            taken.add(best)
+            last = targets[best]
+            # Paired by shared words; scored, like every pair, by how much of the wording is
+            # the original's, so that similarity says how far the text was recast.
+            score = fuzz.ratio(text, rest_target[best][1])
+            found.append(Pair((number,), (targets[best],), score, rewritten=True))
+    return found
+
+
 def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] = ()) -> Alignment:
     """align() for texts prepared beforehand (the matcher prepares each text once)."""
     # Identical paragraphs first: cheap, and most of a faithful copy.
@@ -381,7 +476,14 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
         rest_source = [s for s in rest_source if s[0] not in done_s]
         rest_target = [t for t in rest_target if t[0] not in done_t]
         pairs.extend(merged)
-        pairs.extend(_join_runs(rest_source, rest_target, single_is_copy=False))
+        split = _join_runs(rest_source, rest_target, single_is_copy=False)
+        done_s = {n for p in split for n in p.original}
+        done_t = {n for p in split for n in p.copy}
+        rest_source = [s for s in rest_source if s[0] not in done_s]
+        rest_target = [t for t in rest_target if t[0] not in done_t]
+        pairs.extend(split)
+    if rest_source and rest_target and pairs:
+        pairs.extend(_pair_rewritten(pairs, rest_source, rest_target))
 
     # Headline and credit lines are not text: they neither go missing nor count as added.
     lines = [normalize_bytes(t).decode("utf-8") for t in furniture if t]
@@ -399,6 +501,7 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
 
     source_len, target_len = original.lengths, copy.lengths
     carried_chars = sum(source_len[n] for n in carried)
+    rewritten_chars = sum(source_len[n] for p in pairs if p.rewritten for n in p.original)
     weighted = sum(p.score * sum(source_len[n] for n in p.original) for p in pairs)
     total_source = sum(source_len.values()) - sum(source_len[n] for n in ignored_source)
     explained_chars = sum(target_len[n] for n in explained)
@@ -413,4 +516,5 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
         coverage=carried_chars / total_source if total_source else 0.0,
         carried_chars=carried_chars,
         explained_chars=explained_chars,
+        rewritten_chars=rewritten_chars,
     )

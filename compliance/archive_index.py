@@ -13,6 +13,9 @@ only the pages it reads and starts matching in milliseconds whatever the archive
 - `offsets.npy` + `records.bin`: each original as one JSON record, decoded only when matched.
 - `keys.npy` + `key_docs.npy`: sorted hashes of the originals' URLs and tracking-pixel post
   ids, for the exact joins a copy's canonical link or pixel allows.
+- `common.npy`: sorted keys of the paragraphs that COMMON_DF or more originals share
+  (alignment.paragraph_key): a newsletter plug, an event box, a standing notice. They are
+  left out of every alignment, so that no match rests on them.
 - `manifest.json`: format, parameters, the source files with their sizes and content
   hashes, counts, and the problems met while building (shown again on every run).
 """
@@ -33,12 +36,13 @@ import numpy as np
 from compliance.joins import normalize_url
 from compliance.model import Original
 
-FORMAT = 3  # 3: originals are also found by id
+FORMAT = 4  # 3: originals are also found by id; 4: paragraphs many originals share
 DOC_BITS = 24
 DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
 MAX_DOCS = 1 << DOC_BITS
 MAX_DF = 50
+COMMON_DF = 3  # originals sharing a paragraph that make it boilerplate
 _SHIFT = np.uint64(DOC_BITS)
 _ONE = np.uint64(1)
 
@@ -49,7 +53,7 @@ MIN_CONTAINMENT = 0.05
 MIN_COPY_SHARE = 0.3
 MAX_CANDIDATES = 5
 
-ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs")
+ARRAYS = ("postings", "directory", "counts", "offsets", "keys", "key_docs", "common")
 
 
 def key_hash(kind: str, value: str) -> int:
@@ -114,6 +118,7 @@ class ArchiveIndex:
     records: bytes | mmap.mmap
     keys: np.ndarray
     key_docs: np.ndarray
+    common: np.ndarray
     manifest: dict[str, Any]
     path: Path  # the directory it is stored in
 
@@ -156,6 +161,11 @@ class ArchiveIndex:
             if len(self._decoded) > 4096:  # keep memory flat over a long run
                 self._decoded.pop(next(iter(self._decoded)))
         return found
+
+    @cached_property
+    def common_paragraphs(self) -> frozenset[int]:
+        """Keys of the paragraphs many originals share: boilerplate, not a story's text."""
+        return frozenset(int(k) for k in self.common)
 
     def find(self, kind: str, value: str) -> int | None:
         """The original with this URL (`"url"`, normalised) or post id (`"post"`, host#id)."""

@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from compliance.alignment import MIN_WORDS, paragraph_key
 from compliance.archive_index import (
+    COMMON_DF,
     DOC_MASK,
     FORMAT,
     HASH_MASK,
@@ -32,7 +34,7 @@ from compliance.archive_index import (
 )
 from compliance.errors import UserError
 from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch
-from compliance.folding import fold_bytes
+from compliance.folding import fold_bytes, normalize_bytes
 from compliance.originals import archive_files, iter_originals
 
 BATCH = 256
@@ -42,7 +44,34 @@ WORKERS = min(2, os.cpu_count() or 1)
 
 def parameters() -> dict[str, int]:
     """What the index's contents depend on besides the originals: a change means a rebuild."""
-    return {"format": FORMAT, "shingle": SHINGLE, "window": WINDOW, "max_df": MAX_DF}
+    return {
+        "format": FORMAT,
+        "shingle": SHINGLE,
+        "window": WINDOW,
+        "max_df": MAX_DF,
+        "common_df": COMMON_DF,
+        "min_words": MIN_WORDS,
+    }
+
+
+class _Common:
+    """Counts, per paragraph, the originals that carry it; keeps those COMMON_DF share."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+
+    def add(self, body: Sequence[str]) -> None:
+        keys = {
+            paragraph_key(normalize_bytes(p))
+            for p in body
+            if p.count(" ") + 1 >= MIN_WORDS and p.strip()
+        }
+        for key in keys:
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def finish(self) -> np.ndarray:
+        common = sorted(k for k, n in self.seen.items() if n >= COMMON_DF)
+        return np.array(common, dtype=np.uint64)
 
 
 def file_digest(path: Path) -> str:
@@ -174,6 +203,7 @@ def build_index(
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     postings = _Postings()
+    common = _Common()
     try:
         offsets = [0]
         keys: list[int] = []
@@ -189,6 +219,7 @@ def build_index(
                     keys.append(key)
                     key_docs.append(number)
                 postings.add(fold_bytes(" ".join(original.body)))
+                common.add(original.body)
                 if progress and number % BATCH == 0:
                     progress(number)
         count = len(offsets) - 1
@@ -202,6 +233,7 @@ def build_index(
             "offsets": np.array(offsets, dtype=np.int64),
             "keys": key_array[order],
             "key_docs": np.array(key_docs, dtype=np.uint32)[order],
+            "common": common.finish(),
         }
         for name, array in arrays.items():
             np.save(building / f"{name}.npy", array)
@@ -211,6 +243,7 @@ def build_index(
             "build_seconds": round(time.perf_counter() - started, 3),
             "originals": count,
             "postings": len(packed),
+            "common_paragraphs": len(arrays["common"]),
             "sources": sources,
             "problems": problems,
         }

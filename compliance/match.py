@@ -54,7 +54,7 @@ class Matcher:
             if len(self._prepared) >= PREPARED_CACHE:
                 self._prepared.pop(next(iter(self._prepared)))
             found = self._prepared[number] = prepare(
-                self.index.original(number).body, self.boilerplate
+                self.index.original(number).body, self.boilerplate, self.index.common_paragraphs
             )
         return found
 
@@ -70,7 +70,9 @@ class Matcher:
 
         `furniture`: the copy's headline, byline and credit lines, which are not its text.
         """
-        return self._by_text(prepare(paragraphs, self.boilerplate), furniture)
+        return self._by_text(
+            prepare(paragraphs, self.boilerplate, self.index.common_paragraphs), furniture
+        )
 
     def _by_text(self, copy: Prepared, furniture: Sequence[str]) -> list[_Aligned]:
         text = " ".join(t for _, t in copy.kept).encode("utf-8")
@@ -120,7 +122,7 @@ class Matcher:
         furniture: list[str],
         known: str | None,
     ) -> Match | None:
-        copy = prepare(paragraphs, self.boilerplate)
+        copy = prepare(paragraphs, self.boilerplate, self.index.common_paragraphs)
         notes: list[str] = []
         listed = known_original(known) if known else None
         if listed is not None and self.index.find(listed.kind, listed.value) is None:

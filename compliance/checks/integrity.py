@@ -2,8 +2,11 @@
 
 What it checks: the paragraph alignment of the copy with its matched original. It fails
 when the copy carries less of the original than `min_coverage`, or when it drops, moves or
-adds paragraphs, or changes words, where the terms forbid it (`allow_drop`, `allow_reorder`,
-`allow_add`, `allow_changes`). Short lines, `(RELATED: ...)` links, photo captions and
+adds paragraphs, changes words or rewrites whole paragraphs (sentences recast, a quote
+turned into indirect speech, at the same place in the story), where the terms forbid it
+(`allow_drop`, `allow_reorder`, `allow_add`, `allow_changes`, `allow_rewrites`). A
+rewritten paragraph counts as carried, at its low similarity, never as dropped plus
+added. Short lines, `(RELATED: ...)` links, photo captions and
 other boilerplate (plus the rule's own `ignore` patterns) are never counted as changes.
 Without an original (no `--originals`, or none matched) it cannot judge, and says so.
 
@@ -23,7 +26,7 @@ from pydantic import Field
 
 from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
 from compliance.model import Location
-from compliance.textmatch import normalize
+from compliance.textmatch import excerpt, normalize
 
 if TYPE_CHECKING:
     from compliance.alignment import Alignment
@@ -44,6 +47,10 @@ class Options(CheckOptions):
     allow_add: bool = Field(default=True, description="The copy may add its own paragraphs.")
     allow_changes: bool = Field(
         default=True, description="Words within the original's paragraphs may be changed."
+    )
+    allow_rewrites: bool = Field(
+        default=True,
+        description="Paragraphs may be recast in other words (no-derivatives terms forbid it).",
     )
     ignore: list[str] = Field(
         default_factory=list,
@@ -115,6 +122,12 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             f"{len(alignment.added)} paragraph(s) added that are not in the original"
             f" (copy paragraph {_numbers(alignment.added)})"
         )
+    rewritten = alignment.rewritten
+    if rewritten and not options.allow_rewrites:
+        problems.append(
+            f"{len(rewritten)} of {len(alignment.original)} paragraphs rewritten"
+            f" (paragraph {_numbers([p.original[0] for p in rewritten])})"
+        )
     changed = alignment.changed
     if changed and not options.allow_changes:
         problems.append(
@@ -125,7 +138,15 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     counts = alignment.summary()
     tally = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
     evidence, location = None, None
-    if changed:
+    if rewritten and not options.allow_rewrites:
+        first = rewritten[0]
+        before, after = alignment.original[first.original[0]], alignment.copy[first.copy[0]]
+        evidence = (
+            f"paragraph {first.original[0] + 1} \u201c{excerpt(before, 80)}\u201d"
+            f" became \u201c{excerpt(after, 80)}\u201d"
+        )
+        location = _location(ctx, after)
+    elif changed:
         first = changed[0]
         before = " ".join(alignment.original[i] for i in first.original)
         after = " ".join(alignment.copy[i] for i in first.copy)

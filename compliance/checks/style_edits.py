@@ -4,8 +4,9 @@ What it checks: every changed paragraph of the alignment with the matched origin
 span by word span. A change of case, punctuation or a house-style spelling ("percent" for
 "%", "U.S." for "US"), and (with `allow_time`) a changed time reference ("Tuesday" to "last
 week"), is allowed; a changed number, a changed quotation, a changed name, or other changed
-words are substantive edits and fail. With `allow_cuts: false`, cut paragraphs fail too.
-Added paragraphs are left to `additions_disclosed` and `integrity`.
+words are substantive edits and fail. A whole paragraph recast in other words (a rewrite)
+always fails: that is adaptation. With `allow_cuts: false`, cut paragraphs fail too. Added
+paragraphs are left to `additions_disclosed` and `integrity`.
 
 Why: "No edits except to reflect relative changes in time, location and editorial style"
 is in the terms of ProPublica, The Conversation, City Desk ABQ and most CC BY-ND newsrooms.
@@ -122,6 +123,27 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     if not options.allow_cuts and alignment.dropped:
         count = len(alignment.dropped)
         return Outcome(False, f"{count} paragraph{'s' * (count != 1)} of the original cut")
+    if alignment.rewritten:
+        # A paragraph recast in other words is an adaptation, never an edit for style.
+        rewritten = alignment.rewritten
+        first = rewritten[0]
+        shown = ", ".join(str(p.original[0] + 1) for p in rewritten[:6])
+        return Outcome(
+            False,
+            f"{len(rewritten)} of {len(alignment.original)} paragraphs rewritten"
+            f" (paragraph {shown}{', …' if len(rewritten) > 6 else ''})",
+            f"[-{alignment.original[first.original[0]]}-]{{+{alignment.copy[first.copy[0]]}+}}",
+            details={
+                "rewritten": [
+                    {
+                        "original_paragraph": p.original[0] + 1,
+                        "copy_paragraph": p.copy[0] + 1,
+                        "score": round(p.score / 100, 3),
+                    }
+                    for p in rewritten
+                ]
+            },
+        )
     if not edits:
         changed = len(alignment.changed)
         return Outcome(True, f"{changed} paragraphs changed, for style or time only")
