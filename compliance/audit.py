@@ -24,7 +24,7 @@ from concurrent.futures import (
 )
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, cached_property
 from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,6 +130,11 @@ def rules_record(rulesets: Sequence[RuleSet]) -> list[dict[str, str]]:
             "contact": rs.spec.contact or "",
             "path": str(rs.path),
             "sha256": hashlib.sha256(rs.path.read_bytes()).hexdigest(),
+            # The rule set as applied, merged with every base it extends: a change to a base
+            # changes it, while the file's own hash does not.
+            "digest": hashlib.sha256(
+                json.dumps(rs.spec.model_dump(mode="json"), sort_keys=True).encode("utf-8")
+            ).hexdigest(),
         }
         for rs in rulesets
     ]
@@ -206,10 +211,60 @@ def check_body(
         )
 
 
+def judgement_key(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> str:
+    """What a verdict depends on besides the page's bytes: every rule set as merged with the
+    bases it extends, the originals' index (its source files and parameters) and the tool's
+    version. Two runs with the same key give the same bytes the same verdict."""
+    rules = sorted(
+        json.dumps(r.spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        for r in rulesets
+    )
+    originals = (
+        {k: v for k, v in matcher.index.manifest.items() if k not in ("built", "build_seconds")}
+        if matcher is not None
+        else None
+    )
+    payload = json.dumps([__version__, rules, originals], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _page_key(key: str, target: Target) -> str:
+    """The judgement key of one page: a manifest's named original is tried first, so it is
+    part of what judged it."""
+    if not target.original:
+        return key
+    return hashlib.sha256(f"{key}\x1f{target.original}".encode()).hexdigest()
+
+
 def make_record(
-    position: int, target: Target, fetched: Fetched, result: Result | None, body: bytes | None
+    position: int,
+    target: Target,
+    fetched: Fetched,
+    result: Result | None,
+    body: bytes | None,
+    judged_with: str | None = None,
+    reused: PageRecord | None = None,
 ) -> PageRecord:
-    """The stored form of a page: its verdict, its evidence and the body it was judged on."""
+    """The stored form of a page: its verdict, its evidence and the body it was judged on.
+
+    `reused`: the stored verdict on the same bytes under the same judgement key, which is
+    this page's verdict now without checking it again.
+    """
+    if reused is not None:
+        return replace(
+            reused,
+            position=position,
+            domain=republisher(fetched.final_url or target.url, target.path),
+            fetched_at=fetched.fetched_at,
+            final_url=fetched.final_url,
+            http_status=fetched.status,
+            etag=fetched.etag or reused.etag,
+            last_modified=fetched.last_modified or reused.last_modified,
+            not_modified=fetched.not_modified,
+            body=body,
+            content_type=fetched.content_type or reused.content_type,
+            charset=fetched.charset or reused.charset,
+        )
     reason, code = fetched.error, "fetch-failed"
     if result is not None and result.status is Status.ERROR:
         reason, code = result.error, result.reason or "unreadable"
@@ -247,6 +302,9 @@ def make_record(
         last_modified=fetched.last_modified,
         not_modified=fetched.not_modified,
         body=body,
+        content_type=fetched.content_type or None,
+        charset=fetched.charset,
+        judged_with=judged_with if reason is None and result is not None else None,
     )
 
 
@@ -320,6 +378,22 @@ class Audit:
     jobs: int = 1  # processes checking pages (local runs)
     cluster: str | None = None  # a Dask scheduler address
     bugs: int = 0
+    reused: int = 0  # verdicts taken from the store: same bytes, same judgement key
+
+    @cached_property
+    def key(self) -> str:
+        """The judgement key of this audit's verdicts (judgement_key)."""
+        return judgement_key(self.rulesets, self.matcher)
+
+    def _reusable(self, target: Target, loaded: Loaded) -> PageRecord | None:
+        """The stored verdict on the very bytes just loaded, under the same judgement."""
+        got = loaded.fetched
+        if not got.ok or got.body is None:
+            return None
+        digest = hashlib.sha256(got.body).hexdigest()
+        found = self.store.judged(target.url, digest, _page_key(self.key, target))
+        self.reused += found is not None
+        return found
 
     def pending(self, run: Run) -> list[Job]:
         """The run's pages with no stored result yet, with what is known of their last version."""
@@ -347,15 +421,23 @@ class Audit:
             yield from self._locally(jobs)
 
     def _with_stored_body(self, job: Job, loaded: Loaded) -> Loaded:
-        """A 304 answer completed with the body the store kept from the last fetch."""
+        """A 304 answer completed with the body the store kept from the last fetch, and what
+        that body was served as (a 304 carries no content type): the page is read exactly
+        as it was on its first fetch."""
         got = loaded.fetched
         if not got.not_modified:
             return loaded
         version = job[2]
         body = self.store.body(version.content_hash) if version else None
-        if body is None:
+        if version is None or body is None:
             return replace(loaded, fetched=replace(got, error="HTTP 304 for a page not stored"))
-        return replace(loaded, fetched=replace(got, body=body))
+        served = replace(
+            got,
+            body=body,
+            content_type=version.content_type or got.content_type,
+            charset=version.charset or got.charset,
+        )
+        return Loaded(served, kind_of_type(served.content_type))
 
     def _locally(self, jobs: list[Job]) -> Iterator[PageRecord]:
         options = self.options
@@ -390,6 +472,10 @@ class Audit:
                         job = fetching.pop(future)
                         loaded = self._with_stored_body(job, future.result())
                         got = loaded.fetched
+                        reused = self._reusable(job[1], loaded)
+                        if reused is not None:
+                            yield make_record(job[0], job[1], got, None, got.body, None, reused)
+                            continue
                         if got.ok and got.body is not None:
                             future = processes.submit(_check_in_worker, job[1], loaded)
                             checking[future] = (job, loaded)
@@ -400,7 +486,8 @@ class Audit:
                         result, bugs = budgeted_result(future, job[1].url, options.page_timeout)
                         self.bugs += bugs
                         got = loaded.fetched
-                        yield make_record(job[0], job[1], got, result, got.body)
+                        key = _page_key(self.key, job[1])
+                        yield make_record(job[0], job[1], got, result, got.body, key)
                 top_up()
 
     def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
@@ -415,10 +502,15 @@ class Audit:
                 for position, target, shipped, result in future.result():
                     loaded = self._with_stored_body(versions[target.url], shipped)
                     got = loaded.fetched
+                    reused = self._reusable(target, loaded) if result is None else None
+                    if reused is not None:
+                        yield make_record(position, target, got, None, got.body, None, reused)
+                        continue
                     if result is None and got.ok and got.body is not None:
                         # A 304 in the shard: the body the store kept is checked here.
                         result = check_body(checker, target, got.body, loaded.kind, got)
-                    yield make_record(position, target, got, result, got.body)
+                    key = _page_key(self.key, target)
+                    yield make_record(position, target, got, result, got.body, key)
         self.bugs += checker.bugs
 
 

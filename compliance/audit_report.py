@@ -9,7 +9,7 @@ resolves only when its page was checked again and the failure is gone; a page th
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,11 @@ CHECKED = ("pass", "warn", "fail", "unmatched")
 STATUSES = ("pass", "warn", "fail", "unmatched", "unverifiable")
 GONE = (404, 410)
 TREND_RUNS = 8
+PAGE_CHANGED, RULES_CHANGED, ORIGINALS_CHANGED = (
+    "page-changed",
+    "rules-changed",
+    "originals-changed",
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,14 @@ class Violation:
     message: str
     clause: str | None
     fingerprint: str
+    # Why it is new or resolved: "page-changed" (the republisher's page), "rules-changed"
+    # (the same bytes judged under edited rules), "originals-changed" (the same bytes and
+    # rules, another archive or tool version). None for persisting findings.
+    cause: str | None = None
+
+    @property
+    def rules_changed(self) -> bool:
+        return self.cause == RULES_CHANGED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +59,7 @@ class Violation:
             "severity": self.severity,
             "message": self.message,
             "fingerprint": self.fingerprint,
+            **({"cause": self.cause} if self.cause else {}),
         }
 
 
@@ -98,6 +112,7 @@ class AuditReport:
     disappeared: list[PageRecord]  # pages of the previous run that are gone now
     trend: list[TrendPoint]
     violations: dict[str, list[Violation]] = field(default_factory=dict)  # by page URL
+    rules_changed: list[dict[str, str | None]] = field(default_factory=list)  # since previous
 
     @property
     def totals(self) -> Republisher:
@@ -134,6 +149,7 @@ class AuditReport:
             "summary": {k: v for k, v in self.totals.to_json().items() if k != "domain"},
             "republishers": [r.to_json() for r in self.republishers],
             "checks": [{"check": name, "failed": count} for name, count in self.checks],
+            "rules_changed": self.rules_changed,
             "new": [v.to_json() for v in self.new],
             "persisting": [v.to_json() for v in self.persisting],
             "resolved": [v.to_json() for v in self.resolved],
@@ -254,17 +270,29 @@ def build_report(
     persisting: list[Violation] = []
     resolved: list[Violation] = []
     disappeared: list[PageRecord] = []
+    changed_rules: list[dict[str, str | None]] = []
     if previous is not None:
         before_pages = store.pages(previous.id)
         before = {v.fingerprint: v for p in before_pages for v in violations_of(p)}
         now = {v.fingerprint: v for vs in violations.values() for v in vs}
         by_url = {page.url: page for page in pages}
+        was = {page.url: page for page in before_pages}
+        changed_rules = rules_changes(previous, run)
+        edited = {change["id"] for change in changed_rules}
+
+        def cause(violation: Violation) -> str:
+            return change_cause(was.get(violation.url), by_url.get(violation.url), violation,
+                                edited)  # fmt: skip
+
         for fingerprint, violation in now.items():
-            (persisting if fingerprint in before else new).append(violation)
+            if fingerprint in before:
+                persisting.append(violation)
+            else:
+                new.append(replace(violation, cause=cause(violation)))
         for fingerprint, violation in before.items():
             page = by_url.get(violation.url)
             if fingerprint not in now and page is not None and page.status in CHECKED:
-                resolved.append(violation)
+                resolved.append(replace(violation, cause=cause(violation)))
         for page in before_pages:
             current = by_url.get(page.url)
             if page.http_status not in GONE and (current is None or current.http_status in GONE):
@@ -282,7 +310,44 @@ def build_report(
         disappeared=sorted(disappeared, key=lambda p: p.url),
         trend=_trend(store, run),
         violations=violations,
+        rules_changed=changed_rules,
     )
+
+
+def rules_changes(previous: Run, run: Run) -> list[dict[str, str | None]]:
+    """The rule sets that differ between two runs (as applied, bases included): id, file,
+    and the digest of the rule set before and after (None where it was not in use)."""
+    before = {r["id"]: r for r in previous.rules}
+    after = {r["id"]: r for r in run.rules}
+    changes = []
+    for rid in sorted(set(before) | set(after)):
+        old, new = before.get(rid), after.get(rid)
+        digest_old = (old or {}).get("digest") or (old or {}).get("sha256")
+        digest_new = (new or {}).get("digest") or (new or {}).get("sha256")
+        if digest_old != digest_new:
+            changes.append(
+                {
+                    "id": rid,
+                    "path": (new or old or {}).get("path"),
+                    "before": digest_old,
+                    "after": digest_new,
+                }
+            )
+    return changes
+
+
+def change_cause(
+    before: PageRecord | None, now: PageRecord | None, violation: Violation, edited: set[str]
+) -> str:
+    """Why a finding is new or resolved: the page's bytes changed, or the same bytes were
+    judged under edited rules (or another archive or tool)."""
+    if before is None or now is None or not before.content_hash:
+        return PAGE_CHANGED
+    if before.content_hash != now.content_hash:
+        return PAGE_CHANGED
+    if violation.rule.split(".", 1)[0] in edited:
+        return RULES_CHANGED
+    return ORIGINALS_CHANGED if before.judged_with != now.judged_with else PAGE_CHANGED
 
 
 def _by_place(violation: Violation) -> tuple[str, str, str]:

@@ -41,25 +41,44 @@ class Expanded:
     problems: list[str]
 
 
-def expand_sources(sources: list[str], fetcher: PoliteFetcher) -> Expanded:
-    """Every page the sources list, each URL once, in the order listed."""
+# What a local file is, by its name: a source is what the user says it is, never a vote
+# over its lines (a URL list with a header line is still a URL list).
+LIST_SUFFIXES = (".txt", ".urls", ".list", ".lst")
+SOURCE_TYPES = ("auto", "urls", "sitemap", "feed", "manifest", "pages")
+
+
+def expand_sources(
+    sources: list[str], fetcher: PoliteFetcher, source_type: str = "auto"
+) -> Expanded:
+    """Every page the sources list, each URL once, in the order listed.
+
+    `source_type`: what every source is (SOURCE_TYPES); `auto` goes by a local file's
+    suffix (`.txt`/`.urls`/`.list` a URL list, `.csv` a manifest, `.html`/`.md` a saved
+    page, a directory saved pages) and sniffs only what has none of these (a sitemap or
+    feed, local or fetched).
+    """
     found = Expanded([], [])
     seen: set[str] = set()
     for source in sources:
-        for target in _expand(source, fetcher, found.problems):
+        for target in _expand(source, fetcher, found.problems, source_type):
             if target.url not in seen:
                 seen.add(target.url)
                 found.targets.append(target)
     return found
 
 
-def _expand(source: str, fetcher: PoliteFetcher, problems: list[str]) -> Iterator[Target]:
+def _expand(
+    source: str, fetcher: PoliteFetcher, problems: list[str], kind: str
+) -> Iterator[Target]:
     if is_url(source):
+        if kind == "pages":
+            yield Target(source, source=source)
+            return
         got = fetcher.fetch(source, accept=LIST_TYPES)
         if not got.ok or got.body is None:
             problems.append(f"{source}: could not fetch it ({got.error}); skipped")
             return
-        yield from _from_bytes(source, got.body, fetcher, problems, remote=True)
+        yield from _from_bytes(source, got.body, fetcher, problems, remote=True, kind=kind)
         return
     path = Path(source)
     if path.is_dir():
@@ -75,14 +94,31 @@ def _expand(source: str, fetcher: PoliteFetcher, problems: list[str]) -> Iterato
         raise UserError(f"{source}: no such file or directory") from None
     except OSError as exc:
         raise UserError(f"{source}: cannot read it: {exc.strerror or exc}") from None
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if kind == "auto":
+        if suffix == ".csv":
+            kind = "manifest"
+        elif suffix in LIST_SUFFIXES:
+            kind = "urls"
+        elif suffix in PAGE_SUFFIXES:
+            kind = "pages"
+    if kind == "manifest":
         yield from _manifest(source, data, problems)
+    elif kind == "urls":
+        yield from _url_list(source, data, problems)
+    elif kind == "pages":
+        yield Target(source, path=source, source=source)
     else:
-        yield from _from_bytes(source, data, fetcher, problems, remote=False)
+        yield from _from_bytes(source, data, fetcher, problems, remote=False, kind=kind)
 
 
 def _from_bytes(
-    source: str, data: bytes, fetcher: PoliteFetcher, problems: list[str], remote: bool
+    source: str,
+    data: bytes,
+    fetcher: PoliteFetcher,
+    problems: list[str],
+    remote: bool,
+    kind: str = "auto",
 ) -> Iterator[Target]:
     if data[:2] == b"\x1f\x8b":  # a gzipped sitemap
         import gzip
@@ -93,24 +129,19 @@ def _from_bytes(
             problems.append(f"{source}: not a readable gzip file ({exc}); skipped")
             return
     head = data[:4096].lstrip().lower()
-    if b"<urlset" in head or b"<sitemapindex" in head:
+    if kind == "sitemap" or (kind == "auto" and (b"<urlset" in head or b"<sitemapindex" in head)):
         yield from _sitemap(source, data, fetcher, problems)
-    elif b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+    elif kind == "feed" or (
+        kind == "auto" and (b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head)
+    ):
         yield from _feed(source, data, problems)
-    elif b"<html" in head or b"<!doctype html" in head or b"<body" in head:
+    elif kind == "manifest":
+        yield from _manifest(source, data, problems)
+    elif kind == "auto" and (b"<html" in head or b"<!doctype html" in head or b"<body" in head):
         # One page: a URL to audit, or a saved page.
         yield Target(source, path=None if remote else source, source=source)
-    elif not remote and Path(source).suffix.lower() in PAGE_SUFFIXES and not _looks_like_list(data):
-        yield Target(source, path=source, source=source)
     else:
         yield from _url_list(source, data, problems)
-
-
-def _looks_like_list(data: bytes) -> bool:
-    """Most of the first lines are URLs: a list to audit (whose other lines are reported)."""
-    lines = [line.strip() for line in data[:65536].decode("utf-8", "replace").splitlines()]
-    lines = [line for line in lines if line and not line.startswith("#")][:50]
-    return bool(lines) and sum(is_url(line) for line in lines) * 2 >= len(lines)
 
 
 def _usable(url: str) -> str | None:

@@ -7,6 +7,7 @@ of the crawling, storage or report-template code.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ from compliance.cli import (
     EXIT_BUG,
     EXIT_FINDINGS,
     EXIT_OK,
+    EXIT_USER_ERROR,
     PAGE_BUDGET,
     IndexOption,
     OriginalsOption,
@@ -43,6 +45,15 @@ DbOption = Annotated[
         help="The audit history: a SQLite file (audit creates it), or sqlite:///PATH.",
     ),
 ]
+
+
+class SourceType(StrEnum):
+    auto = "auto"
+    urls = "urls"
+    sitemap = "sitemap"
+    feed = "feed"
+    manifest = "manifest"
+    pages = "pages"
 
 
 class ReportFormat(StrEnum):
@@ -142,12 +153,25 @@ def audit(
             "--quiet", "-q", help="No progress bar or summary, only warnings and errors (cron)."
         ),
     ] = False,
+    source_type: Annotated[
+        SourceType,
+        typer.Option(
+            "--source-type",
+            help="What the sources are. auto: a .txt/.urls/.list file is a URL list, .csv a"
+            " manifest, .html/.md a saved page, a directory saved pages; other files and"
+            " fetched sources are recognised as sitemaps or feeds by their content.",
+            case_sensitive=False,
+        ),
+    ] = SourceType.auto,
 ) -> None:
     """Audit republished copies: fetch each page, check it, keep the results in --db.
 
     Every page result is committed as it completes: after Ctrl-C or a crash, `--resume`
     finishes the run. Pages that cannot be fetched or read are recorded as unverifiable,
-    with the reason. Exit 1 when a page fails an error-level requirement.
+    with the reason. A page whose bytes, rules and originals are unchanged since a stored
+    verdict keeps that verdict without being checked again. Exit 1 when a page fails an
+    error-level requirement; exit 2 when the run could check no page at all (it is then
+    never the run a later one is compared with).
     """
     from compliance.audit import Audit, AuditOptions, begin, changed_rules, now
     from compliance.audit_sources import expand_sources
@@ -195,7 +219,7 @@ def audit(
         if not resume:
             with Fetcher(options.policy()) as fetcher:
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
-                expanded = expand_sources(list(sources or []), polite)
+                expanded = expand_sources(list(sources or []), polite, str(source_type))
             for problem in expanded.problems:
                 stderr.print(f"[yellow]warning:[/] {problem}", markup=True, highlight=False)
             if not expanded.targets:
@@ -223,12 +247,15 @@ def audit(
 
     runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)
     _execute(runner, run, quiet)
-    store.finish_run(run.id, utc_timestamp())
     counts = store.status_counts(run.id)
-    if not quiet:
-        _summarise(run, counts, db)
+    checked = sum(counts.get(s, 0) for s in ("pass", "warn", "fail", "unmatched"))
+    store.finish_run(run.id, utc_timestamp(), "complete" if checked else "empty")
+    if not quiet or not checked:
+        _summarise(run, counts, db, runner, checked)
     if runner.bugs:
         raise typer.Exit(EXIT_BUG)
+    if not checked:
+        raise typer.Exit(EXIT_USER_ERROR)
     raise typer.Exit(EXIT_FINDINGS if counts.get("fail") else EXIT_OK)
 
 
@@ -297,13 +324,32 @@ def _execute(runner: Audit, run: Run, quiet: bool) -> None:
         raise typer.Exit(130) from None
 
 
-def _summarise(run: Run, counts: dict[str, int], db: str) -> None:
+def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked: int) -> None:
+    """One line of what the run did, the unverifiable pages' reasons counted, and what next."""
     parts = ", ".join(
         f"{counts.get(status, 0):,} {status}"
         for status in ("pass", "warn", "fail", "unmatched", "unverifiable")
     )
+    pages = sum(counts.values())
+    line = f"audit {run.id}: {pages:,} page{'s' * (pages != 1)}: {parts}"
+    if runner.reused:
+        line += f" ({runner.reused:,} unchanged, verdict kept)"
+    unverifiable = [p for p in runner.store.pages(run.id) if p.status == "unverifiable"]
+    if unverifiable:
+        codes = Counter(p.result.get("reason") or "unreadable" for p in unverifiable)
+        line += "; unverifiable: " + ", ".join(f"{n:,} {code}" for code, n in codes.most_common())
+    stderr.print(line, highlight=False)
+    if not checked:
+        reasons = Counter(p.reason or "no reason recorded" for p in unverifiable)
+        reason, count = reasons.most_common(1)[0] if reasons else ("no page was listed", 0)
+        stderr.print(
+            f"error: no page could be checked, so this run is not a week of the audit (it will"
+            f" not be compared with the next). Most common reason ({count:,} of {pages:,}):"
+            f" {reason}",
+            highlight=False,
+        )
+        return
     stderr.print(
-        f"audit {run.id}: {sum(counts.values()):,} pages: {parts}\n"
         f"report: compliance report --db {db} --format html --output audit.html",
         highlight=False,
     )

@@ -120,6 +120,10 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# How a refused address begins its error: callers tell it from a failure of the site.
+NOT_FETCHED = "not fetched:"
+
+
 def refusal(address: str) -> str | None:
     """Why a connection to `address` is refused by default, or None for a public address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -140,7 +144,7 @@ def refusal(address: str) -> str | None:
         if ip.is_private
         else "reserved"
     )
-    return f"{address} is a {kind} address"
+    return f"a {kind} address"
 
 
 def check_url(url: str) -> tuple[str, str, int]:
@@ -344,7 +348,11 @@ class Fetcher:
             for address in addresses:
                 reason = refusal(address)
                 if reason:
-                    raise FetchError(f"refused: {host} resolves to {reason}")
+                    at = address if address == host else f"{host} resolves to {address}"
+                    raise FetchError(
+                        f"{NOT_FETCHED} {at}, {reason}; audits fetch only public addresses"
+                        f" unless given --allow-private (or --allow-host {host})"
+                    )
         pinned = httpx.URL(url).copy_with(host=addresses[0])
         authority = urlsplit(url).netloc.rpartition("@")[2]
         request = self.client.build_request(

@@ -31,6 +31,9 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
     """The fix request for one republisher's failing pages: each article and what it lacks,
     then, once per requirement, what the terms say and how to fix it."""
     rules = report.rules_by_id()
+    # Findings that fail only because our rules changed since the last audit: the letter
+    # says so rather than asking the partner to fix what they did not change.
+    ours = {v.fingerprint for v in report.new if v.rules_changed}
     by_newswire: dict[str, list[PageRecord]] = defaultdict(list)
     for page in pages:
         by_newswire[page.ruleset or ""].append(page)
@@ -56,7 +59,12 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
             if original:
                 lines.append(f"   original: {original}")
             for finding in page.violations:
-                lines.append(f"   - {finding['message']}")
+                note = (
+                    " (newly checked: our checks changed since the last audit; your page did not)"
+                    if finding["fingerprint"] in ours
+                    else ""
+                )
+                lines.append(f"   - {finding['message']}{note}")
                 requirements.setdefault(finding["rule"], finding)
         lines += ["", "What the terms ask, and how to fix it:", ""]
         for finding in requirements.values():

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from compliance.fetch import PAGE_TYPES, Fetched, Fetcher
+from compliance.fetch import NOT_FETCHED, PAGE_TYPES, Fetched, Fetcher
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
 ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
@@ -103,7 +103,9 @@ class PoliteFetcher:
             return Robots(Protego.parse(text))
         if got.status is not None and 400 <= got.status < 500 and got.status != 429:
             return Robots(None)
-        return Robots(None, refused=f"{origin}/robots.txt could not be read ({got.error})")
+        if got.error and got.error.startswith(NOT_FETCHED):
+            return Robots(None, refused=got.error)  # the address, not robots.txt, is the reason
+        return Robots(None, refused=f"its site's robots.txt could not be read: {got.error}")
 
     @contextmanager
     def _turn(self, url: str, delay: float) -> Iterator[None]:

@@ -64,7 +64,9 @@ def expand_inputs(args: Iterable[str]) -> list[InputRef]:
 def sniff_kind(text: str) -> str:
     """Guess a document's kind from its text, for inputs with no file name."""
     head = text.lstrip()[:2048].lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<p>" in head:
+    if head.startswith(("<!doctype html", "<html", "<?xml", "<!--", "<head", "<meta")) or any(
+        tag in head for tag in ("<body", "<p>", "<head>", "<title>", "<div")
+    ):
         return "html"
     if head.startswith("---\n") or head.startswith("# "):
         return "markdown"

@@ -23,7 +23,8 @@ from typing import Any
 from compliance.audit_sources import Target
 from compliance.errors import UserError
 
-SCHEMA_VERSION = 1
+# 2: pages keep the content type and charset they were served with, and what judged them
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS runs (
     label TEXT,
     started TEXT NOT NULL,
     finished TEXT,
-    state TEXT NOT NULL,            -- running | complete
+    state TEXT NOT NULL,            -- running | complete | empty (checked no page)
     sources_key TEXT NOT NULL,      -- which runs are "over the same sources"
     sources TEXT NOT NULL,          -- JSON list, as given
     rules TEXT NOT NULL,            -- JSON list of {id, path, sha256}
@@ -66,6 +67,9 @@ CREATE TABLE IF NOT EXISTS pages (
     last_modified TEXT,
     not_modified INTEGER NOT NULL DEFAULT 0,
     result TEXT NOT NULL,           -- the page's compliance-report/1 result
+    content_type TEXT,              -- as served: what a 304 re-check reads the body as
+    charset TEXT,
+    judged_with TEXT,               -- the rules, originals and tool the verdict came from
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -81,6 +85,7 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (run_id, url, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS pages_by_url ON pages (url, fetched_at);
+CREATE INDEX IF NOT EXISTS pages_by_body ON pages (url, content_hash);
 CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, body BLOB NOT NULL);
 """
 
@@ -128,6 +133,9 @@ class PageRecord:
     last_modified: str | None = None
     not_modified: bool = False
     body: bytes | None = field(default=None, repr=False)
+    content_type: str | None = None
+    charset: str | None = None
+    judged_with: str | None = None  # audit.judgement_key: equal keys, equal verdicts
 
     @property
     def violations(self) -> list[dict[str, Any]]:
@@ -148,6 +156,32 @@ class Version:
     etag: str | None
     last_modified: str | None
     content_hash: str
+    content_type: str | None = None  # as served with the body: a 304 comes without one
+    charset: str | None = None
+
+
+def _row_to_page(row: sqlite3.Row) -> PageRecord:
+    return PageRecord(
+        url=row["url"],
+        position=row["position"],
+        domain=row["domain"],
+        status=row["status"],
+        fetched_at=row["fetched_at"],
+        result=json.loads(row["result"]),
+        reason=row["reason"],
+        ruleset=row["ruleset"],
+        original_id=row["original_id"],
+        original_url=row["original_url"],
+        final_url=row["final_url"],
+        http_status=row["http_status"],
+        content_hash=row["content_hash"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        not_modified=bool(row["not_modified"]),
+        content_type=row["content_type"],
+        charset=row["charset"],
+        judged_with=row["judged_with"],
+    )
 
 
 def _row_to_run(row: sqlite3.Row) -> Run:
@@ -195,6 +229,8 @@ class Store:
                     (str(SCHEMA_VERSION),),
                 )
             version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+            if int(version) < SCHEMA_VERSION:
+                version = self._upgrade(int(version))
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path}: not a usable audit database: {exc}") from None
         except OSError as exc:
@@ -203,6 +239,16 @@ class Store:
             raise UserError(
                 f"{path}: written by a newer compliance (store schema {version}); upgrade"
             )
+
+    def _upgrade(self, version: int) -> str:
+        """Bring an older store to this schema in place; its history is kept."""
+        with self._write():
+            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(pages)")}
+            for column in ("content_type", "charset", "judged_with"):
+                if column not in columns:
+                    self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} TEXT")
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+        return str(SCHEMA_VERSION)
 
     def close(self) -> None:
         self.db.close()
@@ -254,10 +300,12 @@ class Store:
             )
         return self.run(run_id)
 
-    def finish_run(self, run_id: str, finished: str) -> None:
+    def finish_run(self, run_id: str, finished: str, state: str = "complete") -> None:
+        """Mark a run done: `complete`, or `empty` when it checked no page (every page
+        unverifiable), which no later run is ever compared with."""
         with self._write():
             self.db.execute(
-                "UPDATE runs SET state='complete', finished=? WHERE id=?", (finished, run_id)
+                "UPDATE runs SET state=?, finished=? WHERE id=?", (state, finished, run_id)
             )
 
     def run(self, run_id: str) -> Run:
@@ -272,9 +320,9 @@ class Store:
         return [_row_to_run(row) for row in rows]
 
     def unfinished(self) -> Run | None:
-        """The latest run that did not complete."""
+        """The latest run that was interrupted before it finished."""
         row = self.db.execute(
-            "SELECT * FROM runs WHERE state!='complete' ORDER BY started DESC, id DESC LIMIT 1"
+            "SELECT * FROM runs WHERE state='running' ORDER BY started DESC, id DESC LIMIT 1"
         ).fetchone()
         return _row_to_run(row) if row else None
 
@@ -303,8 +351,10 @@ class Store:
                     (page.content_hash, zlib.compress(page.body, 6)),
                 )
             inserted = self.db.execute(
-                "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT DO NOTHING",
+                "INSERT INTO pages (run_id, url, position, domain, status, reason, ruleset,"
+                " original_id, original_url, final_url, http_status, fetched_at, content_hash,"
+                " etag, last_modified, not_modified, result, content_type, charset, judged_with)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 (
                     run_id,
                     page.url,
@@ -323,6 +373,9 @@ class Store:
                     page.last_modified,
                     int(page.not_modified),
                     json.dumps(page.result, ensure_ascii=False),
+                    page.content_type,
+                    page.charset,
+                    page.judged_with,
                 ),
             ).rowcount
             if inserted:
@@ -350,27 +403,17 @@ class Store:
         rows = self.db.execute(
             "SELECT * FROM pages WHERE run_id=? ORDER BY position", (run_id,)
         ).fetchall()
-        return [
-            PageRecord(
-                url=row["url"],
-                position=row["position"],
-                domain=row["domain"],
-                status=row["status"],
-                fetched_at=row["fetched_at"],
-                result=json.loads(row["result"]),
-                reason=row["reason"],
-                ruleset=row["ruleset"],
-                original_id=row["original_id"],
-                original_url=row["original_url"],
-                final_url=row["final_url"],
-                http_status=row["http_status"],
-                content_hash=row["content_hash"],
-                etag=row["etag"],
-                last_modified=row["last_modified"],
-                not_modified=bool(row["not_modified"]),
-            )
-            for row in rows
-        ]
+        return [_row_to_page(row) for row in rows]
+
+    def judged(self, url: str, content_hash: str, judged_with: str) -> PageRecord | None:
+        """The latest verdict on these very bytes of `url` under the same rules, originals
+        and tool (judged_with), if a checked one is stored: it is this week's verdict too."""
+        row = self.db.execute(
+            "SELECT * FROM pages WHERE url=? AND content_hash=? AND judged_with=?"
+            " AND status != 'unverifiable' ORDER BY fetched_at DESC LIMIT 1",
+            (url, content_hash, judged_with),
+        ).fetchone()
+        return _row_to_page(row) if row else None
 
     def status_counts(self, run_id: str) -> dict[str, int]:
         """How many of the run's pages ended in each status."""
@@ -387,14 +430,20 @@ class Store:
         found: dict[str, Version] = {}
         for url in urls:
             row = self.db.execute(
-                "SELECT etag, last_modified, content_hash FROM pages p"
+                "SELECT etag, last_modified, content_hash, content_type, charset FROM pages p"
                 " WHERE url=? AND content_hash IS NOT NULL"
                 " AND EXISTS (SELECT 1 FROM bodies b WHERE b.hash=p.content_hash)"
                 " ORDER BY fetched_at DESC LIMIT 1",
                 (url,),
             ).fetchone()
             if row and (row["etag"] or row["last_modified"]):
-                found[url] = Version(row["etag"], row["last_modified"], row["content_hash"])
+                found[url] = Version(
+                    row["etag"],
+                    row["last_modified"],
+                    row["content_hash"],
+                    row["content_type"],
+                    row["charset"],
+                )
         return found
 
     def body(self, content_hash: str) -> bytes | None:

@@ -42,6 +42,7 @@ class Site:
 
     def __init__(self, robots: bytes | None = ROBOTS, delay: float = 0.0) -> None:
         self.pages: dict[str, bytes] = {}
+        self.types: dict[str, str] = {}  # a page's Content-Type, when not UTF-8 HTML
         self.robots = robots  # None: robots.txt answers 404
         self.delay = delay  # seconds before each page is served
         self.requests: list[str] = []
@@ -93,11 +94,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(
-        self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
+        self, status: int, body: bytes = b"", content_type: str | None = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> None:  # fmt: skip
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -160,5 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(site.delay)
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag:
-            return self._send(304, headers={"ETag": etag})
-        return self._send(200, body, headers={"ETag": etag})
+            # As http.server and most servers answer: no body, and no Content-Type.
+            return self._send(304, content_type=None, headers={"ETag": etag})
+        kind = site.types.get(path, "text/html; charset=utf-8")
+        return self._send(200, body, kind, headers={"ETag": etag})

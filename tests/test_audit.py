@@ -96,13 +96,45 @@ def test_ignoring_robots_is_explicit_and_recorded(runner, tmp_path, web):
 
 
 def test_private_addresses_are_refused_without_the_flag(runner, tmp_path, web):
-    listing = url_list(tmp_path, web, ["/pass/0.html"])
+    """An audit that could fetch nothing says why, names the flag, exits 2, and is never the
+    run the next one is compared with."""
+    listing = url_list(tmp_path, web, ["/pass/0.html", "/fail/0.html"])
     db = tmp_path / "audit.sqlite"
     result = runner.invoke(app, ["audit", str(listing), "--db", str(db), "--delay", "0"])
-    assert result.exit_code == 0
-    [(status, reason)] = pages(db).values()
-    assert status == "unverifiable" and "loopback address" in reason
+    assert result.exit_code == 2, result.output
+    assert "2 unverifiable" in result.stderr and "2 fetch-failed" in result.stderr
+    assert "no page could be checked" in result.stderr
+    assert "--allow-private" in result.stderr and "a loopback address" in result.stderr
+    assert "robots.txt" not in result.stderr  # the robots check is not what failed
+    assert {status for status, _ in pages(db).values()} == {"unverifiable"}
     assert web.requests == []
+
+    # The next, working run has nothing to be compared with: no violation is "new".
+    good = runner.invoke(app, ["audit", str(listing), "--db", str(db), *FAST])
+    assert good.exit_code == 1
+    report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
+    data = json.loads(report.stdout)
+    assert data["previous_run"] is None and data["new"] == []
+
+
+def test_a_url_list_is_a_url_list_whatever_its_lines(runner, tmp_path, web):
+    """The five-line list of a new user: one good URL, four bad lines, each reported with
+    its number; the good one audited."""
+    listing = tmp_path / "copies.txt"
+    listing.write_text(
+        f"{web.url('/pass/0.html')}\nhttp://unresolvable.invalid/story\nftp://example.com/a\n"
+        "example.com:8080/path\nnot a url\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "audit.sqlite"
+    result = runner.invoke(app, ["audit", str(listing), "--db", str(db), *FAST])
+    assert result.exit_code in (0, 1), result.output
+    for number in (3, 4, 5):
+        assert f"copies.txt: line {number}:" in result.stderr
+    found = pages(db)
+    assert web.url("/pass/0.html") in found and found[web.url("/pass/0.html")][0] == "pass"
+    assert str(listing) not in found  # the list itself is never taken for a page
+    assert found.get("http://unresolvable.invalid/story", ("unverifiable",))[0] == "unverifiable"
 
 
 def test_sitemaps_feeds_manifests_and_saved_pages_are_sources(runner, tmp_path, web):

@@ -284,7 +284,10 @@ def test_the_connection_goes_to_the_address_that_was_checked():
 def test_a_name_that_resolves_to_any_private_address_is_refused():
     with Fetcher(FetchPolicy(), resolver=lambda h, p: ["93.184.216.34", "10.0.0.5"]) as fetcher:
         got = fetcher.fetch("http://mixed.test/")
-    assert got.error == "refused: mixed.test resolves to 10.0.0.5 is a private address"
+    assert got.error == (
+        "not fetched: mixed.test resolves to 10.0.0.5, a private address; audits fetch only"
+        " public addresses unless given --allow-private (or --allow-host mixed.test)"
+    )
 
 
 def test_sqlite_database_is_not_left_locked_after_a_killed_writer(tmp_path):

@@ -9,7 +9,7 @@ from compliance.audit_report import AuditReport
 
 COLUMNS = (
     "run", "url", "domain", "status", "ruleset", "original", "check", "rule", "severity",
-    "passed", "message", "fingerprint",
+    "passed", "message", "fingerprint", "change",
 )  # fmt: skip
 
 
@@ -23,18 +23,21 @@ def render(report: AuditReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    # "new (page-changed)", "new (rules-changed)"; persisting and passing rows say nothing.
+    change = {v.fingerprint: f"new ({v.cause})" for v in report.new}
     for page in report.pages:
         base = [report.run.id, page.url, page.domain, page.status, page.ruleset]
         original = page.original_url or page.original_id
         findings = page.result.get("findings") or []
         if not findings:
             writer.writerow(
-                [_cell(v) for v in (*base, original, "", "", "", "", page.reason or "", "")]
+                [_cell(v) for v in (*base, original, "", "", "", "", page.reason or "", "", "")]
             )
         for f in findings:
             row = (
                 *base, original, f["check"], f["rule"], f["severity"],
                 "yes" if f["passed"] else "no", f["message"], f["fingerprint"],
+                change.get(f["fingerprint"], ""),
             )  # fmt: skip
             writer.writerow([_cell(v) for v in row])
     return out.getvalue()

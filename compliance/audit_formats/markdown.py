@@ -23,9 +23,35 @@ def _violations(title: str, items: list[Violation]) -> list[str]:
         return [*lines, "None.", ""]
     lines += ["| page | check | severity | message |", "|---|---|---|---|"]
     lines += [
-        f"| {cell(v.url)} | {cell(v.check)} | {v.severity} | {cell(v.message)} |" for v in items
+        f"| {cell(v.url)} | {cell(v.check)} | {v.severity} | {cell(v.message)}{_why(v)} |"
+        for v in items
     ]
     return [*lines, ""]
+
+
+def _why(violation: Violation) -> str:
+    """What made a finding new or resolved when it was not the republisher's page."""
+    if violation.cause in (None, "page-changed"):
+        return ""
+    return f" ({violation.cause.replace('-', ' ')}: the page is unchanged)"
+
+
+def rules_changed_lines(report: AuditReport) -> list[str]:
+    """The rule sets edited since the previous run, and what that made new."""
+    if not report.rules_changed:
+        return []
+    count = sum(1 for v in [*report.new, *report.resolved] if v.rules_changed)
+    lines = [f"## Rules changed since the previous run ({len(report.rules_changed)})", ""]
+    for change in report.rules_changed:
+        before, after = (change["before"] or "none")[:12], (change["after"] or "none")[:12]
+        lines.append(f"- {cell(change['id'])} ({cell(change['path'])}): {before} → {after}")
+    lines += [
+        "",
+        f"{count} finding{'s' * (count != 1)} below changed because of it, on pages whose"
+        " bytes did not change: they are not the republishers' doing.",
+        "",
+    ]
+    return lines
 
 
 def render(report: AuditReport) -> str:
@@ -64,6 +90,7 @@ def render(report: AuditReport) -> str:
         "None."
     ]
     lines.append("")
+    lines += rules_changed_lines(report)
     lines += _violations("New violations", report.new)
     lines += _violations("Resolved", report.resolved)
     if report.disappeared:
