@@ -9,7 +9,8 @@ own bytes. Then, each as a fresh `compliance` process, in one run:
 
 - checks only: `compliance audit` over the same pages saved in directories (no HTTP);
 - fetch and check: `compliance audit` over the URLs (first audit of the week);
-- re-audit: the same URLs a second time (conditional requests: 304s, bodies from the store);
+- re-audit: the same URLs a second time (conditional requests: 304s, and each unchanged
+  page keeps its stored verdict: same bytes, same rules, same originals);
 - baseline: `compliance check --format json` over the saved pages (no store, no fetching).
 
 Pages per second, the ratio to the baseline, and the peak resident memory of the largest
@@ -104,6 +105,7 @@ def main() -> None:
             f"| {name} | {seconds:.1f} | {args.pages / seconds:,.0f} | {seconds / baseline:.2f}x"
             f" | {rss / 1024:,.0f} MB |"
         )
+    print(f"\nre-audit of the unchanged site: {fetched / again:.1f}x the pages/s of the first")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
@@ -367,6 +368,10 @@ def interleave(jobs: Sequence[Job]) -> list[Job]:
 # ---------------------------------------------------------------- the run
 
 
+COMMIT_PAGES = 50  # results committed together at most
+COMMIT_EVERY = 0.25  # seconds a ready result may wait for its commit
+
+
 @dataclass
 class Audit:
     """One audit run over a store: starts or resumes it, and records every page's result."""
@@ -385,13 +390,18 @@ class Audit:
         """The judgement key of this audit's verdicts (judgement_key)."""
         return judgement_key(self.rulesets, self.matcher)
 
-    def _reusable(self, target: Target, loaded: Loaded) -> PageRecord | None:
-        """The stored verdict on the very bytes just loaded, under the same judgement."""
-        got = loaded.fetched
-        if not got.ok or got.body is None:
+    def _reusable(self, job: Job, loaded: Loaded) -> PageRecord | None:
+        """The stored verdict on the very bytes just loaded, under the same judgement. A 304
+        names its bytes by the stored version, so their verdict is found without reading
+        the body back from the store."""
+        got, version = loaded.fetched, job[2]
+        if got.not_modified and version is not None:
+            digest = version.content_hash
+        elif got.ok and got.body is not None:
+            digest = hashlib.sha256(got.body).hexdigest()
+        else:
             return None
-        digest = hashlib.sha256(got.body).hexdigest()
-        found = self.store.judged(target.url, digest, _page_key(self.key, target))
+        found = self.store.judged(job[1].url, digest, _page_key(self.key, job[1]))
         self.reused += found is not None
         return found
 
@@ -402,14 +412,29 @@ class Audit:
         return [(position, t, versions.get(t.url)) for position, t in targets]
 
     def execute(self, run: Run, on_page: Callable[[PageRecord], None] | None = None) -> int:
-        """Audit the run's remaining pages; returns how many were recorded now."""
+        """Audit the run's remaining pages; returns how many were recorded now.
+
+        Results are committed in small groups, at the latest COMMIT_EVERY seconds after the
+        first of them was ready: a killed audit loses at most that much work, which
+        `--resume` does again, and never a committed result.
+        """
         jobs = self.pending(run)
         recorded = 0
-        for record in self._records(jobs):
-            if self.store.record_page(run.id, record):
-                recorded += 1
-            if on_page:
-                on_page(record)
+        waiting: list[PageRecord] = []
+        since = time.monotonic()
+        try:
+            for record in self._records(jobs):
+                if not waiting:
+                    since = time.monotonic()
+                waiting.append(record)
+                if len(waiting) >= COMMIT_PAGES or time.monotonic() - since >= COMMIT_EVERY:
+                    recorded += self.store.record_pages(run.id, waiting)
+                    waiting = []
+                if on_page:
+                    on_page(record)
+        finally:
+            if waiting:
+                recorded += self.store.record_pages(run.id, waiting)
         return recorded
 
     def _records(self, jobs: list[Job]) -> Iterator[PageRecord]:
@@ -470,12 +495,14 @@ class Audit:
                 for future in done:
                     if future in fetching:
                         job = fetching.pop(future)
-                        loaded = self._with_stored_body(job, future.result())
-                        got = loaded.fetched
-                        reused = self._reusable(job[1], loaded)
+                        loaded = future.result()
+                        reused = self._reusable(job, loaded)
                         if reused is not None:
-                            yield make_record(job[0], job[1], got, None, got.body, None, reused)
+                            got = loaded.fetched
+                            yield make_record(job[0], job[1], got, None, None, None, reused)
                             continue
+                        loaded = self._with_stored_body(job, loaded)
+                        got = loaded.fetched
                         if got.ok and got.body is not None:
                             future = processes.submit(_check_in_worker, job[1], loaded)
                             checking[future] = (job, loaded)
@@ -500,12 +527,14 @@ class Audit:
             futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
             for future in as_completed(futures):
                 for position, target, shipped, result in future.result():
-                    loaded = self._with_stored_body(versions[target.url], shipped)
-                    got = loaded.fetched
-                    reused = self._reusable(target, loaded) if result is None else None
+                    job = versions[target.url]
+                    reused = self._reusable(job, shipped) if result is None else None
                     if reused is not None:
-                        yield make_record(position, target, got, None, got.body, None, reused)
+                        got = shipped.fetched
+                        yield make_record(position, target, got, None, None, None, reused)
                         continue
+                    loaded = self._with_stored_body(job, shipped)
+                    got = loaded.fetched
                     if result is None and got.ok and got.body is not None:
                         # A 304 in the shard: the body the store kept is checked here.
                         result = check_body(checker, target, got.body, loaded.kind, got)

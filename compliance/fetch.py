@@ -410,4 +410,19 @@ class _Response:
         return self.response
 
     def __exit__(self, *_exc: object) -> None:
-        self.response.close()
+        response = self.response
+        try:
+            # A 304 or a redirect with a short, declared body is read to its end, so that its
+            # connection goes back to the pool: a re-audit is mostly 304s, and a new
+            # connection for each cost three quarters of its time.
+            length = response.headers.get("content-length", "")
+            if (
+                not response.is_stream_consumed
+                and (response.status_code == 304 or response.status_code in REDIRECT_STATUSES)
+                and (response.status_code == 304 or (length.isdigit() and int(length) <= 65536))
+            ):
+                response.read()
+        except httpx.HTTPError:
+            pass  # the connection is dropped instead, as before
+        finally:
+            response.close()

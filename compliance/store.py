@@ -343,59 +343,66 @@ class Store:
 
     def record_page(self, run_id: str, page: PageRecord) -> bool:
         """Store one page result with its findings and body; False if it was already stored."""
+        return self.record_pages(run_id, [page]) == 1
+
+    def record_pages(self, run_id: str, pages: Sequence[PageRecord]) -> int:
+        """Store page results in one transaction (all or none); how many were new."""
         with self._write():
-            # A 304's body came from this table: no need to compress it again.
-            if page.body is not None and page.content_hash and not page.not_modified:
-                self.db.execute(
-                    "INSERT INTO bodies VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (page.content_hash, zlib.compress(page.body, 6)),
-                )
-            inserted = self.db.execute(
-                "INSERT INTO pages (run_id, url, position, domain, status, reason, ruleset,"
-                " original_id, original_url, final_url, http_status, fetched_at, content_hash,"
-                " etag, last_modified, not_modified, result, content_type, charset, judged_with)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                (
-                    run_id,
-                    page.url,
-                    page.position,
-                    page.domain,
-                    page.status,
-                    page.reason,
-                    page.ruleset,
-                    page.original_id,
-                    page.original_url,
-                    page.final_url,
-                    page.http_status,
-                    page.fetched_at,
-                    page.content_hash,
-                    page.etag,
-                    page.last_modified,
-                    int(page.not_modified),
-                    json.dumps(page.result, ensure_ascii=False),
-                    page.content_type,
-                    page.charset,
-                    page.judged_with,
-                ),
-            ).rowcount
-            if inserted:
-                self.db.executemany(
-                    "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                    [
-                        (
-                            run_id,
-                            page.url,
-                            f["fingerprint"],
-                            f["rule"],
-                            f["check"],
-                            int(f["passed"]),
-                            f["severity"],
-                            f["message"],
-                            f.get("clause"),
-                        )
-                        for f in page.result.get("findings", [])
-                    ],
-                )
+            return sum(self._insert_page(run_id, page) for page in pages)
+
+    def _insert_page(self, run_id: str, page: PageRecord) -> bool:
+        # A 304's body came from this table: no need to compress it again.
+        if page.body is not None and page.content_hash and not page.not_modified:
+            self.db.execute(
+                "INSERT INTO bodies VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (page.content_hash, zlib.compress(page.body, 6)),
+            )
+        inserted = self.db.execute(
+            "INSERT INTO pages (run_id, url, position, domain, status, reason, ruleset,"
+            " original_id, original_url, final_url, http_status, fetched_at, content_hash,"
+            " etag, last_modified, not_modified, result, content_type, charset, judged_with)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (
+                run_id,
+                page.url,
+                page.position,
+                page.domain,
+                page.status,
+                page.reason,
+                page.ruleset,
+                page.original_id,
+                page.original_url,
+                page.final_url,
+                page.http_status,
+                page.fetched_at,
+                page.content_hash,
+                page.etag,
+                page.last_modified,
+                int(page.not_modified),
+                json.dumps(page.result, ensure_ascii=False),
+                page.content_type,
+                page.charset,
+                page.judged_with,
+            ),
+        ).rowcount
+        if inserted:
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        run_id,
+                        page.url,
+                        f["fingerprint"],
+                        f["rule"],
+                        f["check"],
+                        int(f["passed"]),
+                        f["severity"],
+                        f["message"],
+                        f.get("clause"),
+                    )
+                    for f in page.result.get("findings", [])
+                ],
+            )
         return bool(inserted)
 
     def pages(self, run_id: str) -> list[PageRecord]:
