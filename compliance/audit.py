@@ -38,6 +38,7 @@ from compliance.engine import (
     Checker,
     budgeted_result,
     start_worker,
+    too_large,
     worker_checker,
 )
 from compliance.errors import InputError
@@ -203,6 +204,8 @@ def check_body(
         return checker.check_article(extract(page), target.original)
     except InputError as exc:
         return Result(target.url, Status.ERROR, error=exc.message, reason=exc.reason)
+    except MemoryError:
+        return too_large(target.url)
     except Exception as exc:  # one page must not stop an audit of thousands
         checker.bugs += 1
         return Result(
@@ -319,6 +322,25 @@ class ShardContext:
     rulesets: tuple[RuleSet, ...]
     matcher: Matcher | None
     options: AuditOptions
+    key: str = ""  # the audit's judgement key: one checking pool per key in each worker
+
+
+# A republisher's pages go to the cluster in chunks of this many, run one after another
+# (politeness holds across them), so results come back as chunks finish, not per republisher.
+CHUNK_PAGES = 20
+_pools: dict[str, BudgetedPool] = {}
+
+
+def _shard_pool(context: ShardContext) -> BudgetedPool:
+    """The checking pool of this Dask worker for this audit, started on first use and kept
+    for the worker's later chunks: a page that hangs a parser is stopped at the same budget
+    as in a local run, and the worker goes on."""
+    pool = _pools.get(context.key)
+    if pool is None:
+        pool = _pools[context.key] = BudgetedPool(
+            1, context.options.page_timeout, start_worker, (context.rulesets, context.matcher)
+        )
+    return pool
 
 
 Job = tuple[int, Target, Version | None]
@@ -327,14 +349,16 @@ Job = tuple[int, Target, Version | None]
 Shipped = tuple[int, Target, Loaded, Result | None]
 
 
-def audit_shard(jobs: list[Job], context: ShardContext) -> list[Shipped]:
+def audit_shard(
+    jobs: list[Job], context: ShardContext, _after_chunk: object = None
+) -> list[Shipped]:
     """Fetch and check one republisher's pages, in order, at the host's pace.
 
     A page answered with 304 comes back without a result: its body is in the store, so the
     caller checks it there.
     """
-    checker = Checker(context.rulesets, context.matcher)
     options = context.options
+    pool = _shard_pool(context)
     out = []
     with Fetcher(options.policy(), connections=options.per_host) as fetcher:
         polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
@@ -343,9 +367,22 @@ def audit_shard(jobs: list[Job], context: ShardContext) -> list[Shipped]:
             got = loaded.fetched
             result = None
             if got.ok and got.body is not None:
-                result = check_body(checker, target, got.body, loaded.kind, got)
+                future = pool.submit(_check_in_worker, target, loaded)
+                result, _bugs = budgeted_result(future, target.url, options.page_timeout)
             out.append((position, target, loaded, result))
     return out
+
+
+def chunks(jobs: Sequence[Job]) -> list[list[list[Job]]]:
+    """Each republisher's jobs (shards) cut into chunks of CHUNK_PAGES, in order."""
+    return [
+        [shard[i : i + CHUNK_PAGES] for i in range(0, len(shard), CHUNK_PAGES)]
+        for shard in shards(jobs)
+    ]
+
+
+def _after(_previous: object) -> None:
+    """A token that a chunk is done, so the next chunk of its republisher may start."""
 
 
 def shards(jobs: Sequence[Job]) -> list[list[Job]]:
@@ -522,9 +559,17 @@ class Audit:
 
         checker = Checker(self.rulesets, self.matcher)
         versions = {job[1].url: job for job in jobs}
-        context = ShardContext(tuple(self.rulesets), self.matcher, self.options)
+        context = ShardContext(tuple(self.rulesets), self.matcher, self.options, self.key)
         with Client(self.cluster) as client:
-            futures = client.map(audit_shard, shards(jobs), context=context, retries=1, pure=False)
+            futures = []
+            for republisher_chunks in chunks(jobs):
+                token = None
+                for chunk in republisher_chunks:
+                    future = client.submit(
+                        audit_shard, chunk, context, token, retries=1, pure=False
+                    )
+                    token = client.submit(_after, future, pure=False)
+                    futures.append(future)
             for future in as_completed(futures):
                 for position, target, shipped, result in future.result():
                     job = versions[target.url]

@@ -113,6 +113,9 @@ class AuditReport:
     trend: list[TrendPoint]
     violations: dict[str, list[Violation]] = field(default_factory=dict)  # by page URL
     rules_changed: list[dict[str, str | None]] = field(default_factory=list)  # since previous
+    # Each republisher's compliance rate in the runs of `trend`, oldest first (None: no page
+    # of it was a checked copy in that run).
+    republisher_trend: dict[str, list[float | None]] = field(default_factory=dict)
 
     @property
     def totals(self) -> Republisher:
@@ -311,7 +314,22 @@ def build_report(
         trend=_trend(store, run),
         violations=violations,
         rules_changed=changed_rules,
+        republisher_trend=_republisher_trend(store, run, [r.domain for r in republishers]),
     )
+
+
+def _republisher_trend(store: Store, run: Run, domains: list[str]) -> dict[str, list[float | None]]:
+    """Each republisher's compliance rate over the trend's runs, oldest first."""
+    series = [store.domain_counts(r.id) for r in _trend_runs(store, run)]
+    return {
+        domain: [
+            Republisher(
+                domain, {s: counts.get(domain, {}).get(s, 0) for s in STATUSES}
+            ).compliance_rate
+            for counts in series
+        ]
+        for domain in domains
+    }
 
 
 def rules_changes(previous: Run, run: Run) -> list[dict[str, str | None]]:
@@ -354,16 +372,20 @@ def _by_place(violation: Violation) -> tuple[str, str, str]:
     return (violation.url, violation.check, violation.rule)
 
 
-def _trend(store: Store, run: Run) -> list[TrendPoint]:
-    """The compliance rate of the last runs over the same sources, oldest first."""
-    series = [
+def _trend_runs(store: Store, run: Run) -> list[Run]:
+    """The last runs over the same sources, up to `run`, oldest first."""
+    return [
         r
         for r in store.runs()
         if r.sources_key == run.sources_key and (r.complete or r.id == run.id)
         and r.started <= run.started
     ][-TREND_RUNS:]  # fmt: skip
+
+
+def _trend(store: Store, run: Run) -> list[TrendPoint]:
+    """The compliance rate of the last runs over the same sources, oldest first."""
     points = []
-    for r in series:
+    for r in _trend_runs(store, run):
         counts = Counter({s: 0 for s in STATUSES})
         counts.update(store.status_counts(r.id))
         total = Republisher("all", dict(counts))

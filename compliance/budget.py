@@ -38,6 +38,21 @@ class WorkerDied(Exception):
     """The worker process ended while running the task."""
 
 
+# The most memory (bytes of heap) one page may take in its worker: a page that needs more is
+# unverifiable (`too-large`) rather than a worker the system kills, or an audit that swaps.
+PAGE_MEMORY = 2 << 30
+
+
+def _cap_memory() -> None:
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        cap = PAGE_MEMORY if hard == resource.RLIM_INFINITY else min(PAGE_MEMORY, hard)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+
+
 def _serve(
     conn: multiprocessing.connection.Connection,
     initializer: Callable[..., None] | None,
@@ -45,6 +60,7 @@ def _serve(
 ) -> None:
     # Ctrl-C reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _cap_memory()
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -59,6 +75,37 @@ def _serve(
             conn.send((True, function(*args)))
         except Exception as exc:  # the caller decides what an error means
             conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def serve_inherited() -> None:
+    """A worker in its own interpreter: its connection is the descriptor named on the command
+    line, and the initializer comes first over it."""
+    import sys
+    from multiprocessing.connection import Connection
+
+    conn = Connection(int(sys.argv[1]))
+    initializer, initargs = conn.recv()
+    _serve(conn, initializer, initargs)
+
+
+class _Interpreter:
+    """A worker started as a separate interpreter, with the calls the pool makes of one."""
+
+    def __init__(self, process: Any) -> None:
+        self.process = process
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        import subprocess
+
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout)
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
 
 
 @dataclass
@@ -102,14 +149,44 @@ class BudgetedPool:
         self._manager = threading.Thread(target=self._manage, name="budget", daemon=True)
         self._manager.start()
 
-    def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
+    def _spawn(self, replacement: bool = False) -> _Worker:
+        """A new worker. The first ones are forked as the pool starts (fast, and they share
+        the loaded rules); a replacement, started while fetch and pool threads run, comes
+        from the fork server, since a fork copies whatever lock another thread held then. In
+        a daemonic process (a Dask worker), which may not have children of its own, a
+        worker is a separate interpreter."""
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:
+            return self._spawn_interpreter()
+        context = self._context
+        if replacement and "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+        parent, child = context.Pipe()
+        process = context.Process(
             target=_serve, args=(child, self._initializer, self._initargs), daemon=True
         )
         process.start()
         child.close()
         return _Worker(process, parent)
+
+    def _spawn_interpreter(self) -> _Worker:
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from compliance.budget import serve_inherited as s; s()",
+             str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        theirs.close()
+        conn = Connection(ours.detach())
+        conn.send((self._initializer, self._initargs))
+        return _Worker(_Interpreter(process), conn)
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         """Run `function(*args)` in a worker; its future holds the result or the error."""
@@ -124,7 +201,7 @@ class BudgetedPool:
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        self._workers[self._workers.index(worker)] = self._spawn()
+        self._workers[self._workers.index(worker)] = self._spawn(replacement=True)
 
     def _manage(self) -> None:
         from multiprocessing.connection import wait as wait_for

@@ -88,6 +88,8 @@ class Checker:
             return self.check_article(extract(load_page(ref, stdin_data)))
         except InputError as exc:
             return Result(ref.label, Status.ERROR, error=exc.message, reason=exc.reason)
+        except MemoryError:
+            return too_large(ref.label)
         except Exception as exc:
             if self.debug:
                 raise
@@ -143,6 +145,16 @@ class Checker:
             key=lambda info: info.id,
         )
         return RunResult(tuple(results), tuple(rules))
+
+
+def too_large(label: str) -> Result:
+    """The result of a page that needed more memory than a page may have (PAGE_MEMORY)."""
+    return Result(
+        label,
+        Status.ERROR,
+        error=f"{label}: needs more memory than one page may take to check; not judged",
+        reason="too-large",
+    )
 
 
 def budgeted_result(future: Future[Any], label: str, budget: float) -> tuple[Result, int]:

@@ -429,6 +429,17 @@ class Store:
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
+    def domain_counts(self, run_id: str) -> dict[str, dict[str, int]]:
+        """How many of the run's pages ended in each status, per republisher domain."""
+        found: dict[str, dict[str, int]] = {}
+        rows = self.db.execute(
+            "SELECT domain, status, count(*) FROM pages WHERE run_id=? GROUP BY domain, status",
+            (run_id,),
+        ).fetchall()
+        for domain, status, count in rows:
+            found.setdefault(domain, {})[status] = count
+        return found
+
     def count_pages(self, run_id: str) -> int:
         return self.db.execute("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
 

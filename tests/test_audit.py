@@ -352,3 +352,27 @@ def test_stopped_mid_audit_then_resumed_loses_and_duplicates_nothing(tmp_path, s
     assert len(rows) == len({url for url, _ in rows}) == 120
     assert after_kill.items() <= dict(rows).items()  # earlier results untouched
     assert state == [("complete",)]
+
+
+def test_a_cluster_audit_outlives_a_page_that_hangs_the_parser(tmp_path):
+    """On a Dask cluster each page is checked under the page budget too: the page that
+    hangs lxml ends unverifiable (timed-out), and every other page is stored."""
+    distributed = pytest.importorskip("distributed")
+    hang = ("<p " + " ".join(f'a{i}="1"' for i in range(4_900)) + ">x</p>") * 200
+    with Site() as site:
+        for n in range(4):
+            site.pages[f"/ok/{n}.html"] = COMPLIANT
+        site.pages["/hang.html"] = f"<html><body>{hang}</body></html>".encode()
+        listing = url_list(tmp_path, site, ["/hang.html", *(f"/ok/{n}.html" for n in range(4))])
+        options = AuditOptions(allow_private=True, interval=0.0, deadline=20.0, page_timeout=1.0)
+        with distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            store = Store(tmp_path / "cluster.sqlite")
+            run = _audit_once(store, [str(listing)], datetime.now(UTC), options,
+                              cluster=cluster.scheduler_address)  # fmt: skip
+    stored = {p.url.split(site.base)[1]: p for p in store.pages(run)}
+    assert len(stored) == 5
+    hung = stored["/hang.html"]
+    assert (hung.status, hung.result["reason"]) == ("unverifiable", "timed-out")
+    assert {stored[f"/ok/{n}.html"].status for n in range(4)} == {"pass"}

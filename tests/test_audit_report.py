@@ -248,3 +248,23 @@ def test_html_report_renders_in_headless_chromium_with_charts(store, tmp_path):
     assert rendered.xpath("//script") == []
     if UPDATE_GOLDEN:  # the README's picture of a report
         shutil.copy(shot, ROOT / "docs" / "audit-report.png")
+
+
+def test_each_republisher_shows_its_last_runs_and_failures_link_to_their_evidence(store):
+    from compliance.audit_formats import html
+
+    report = build_report(store)
+    assert set(report.republisher_trend) == {r.domain for r in report.republishers}
+    assert all(len(rates) == len(report.trend) for rates in report.republisher_trend.values())
+    page = html.render(report)
+    for republisher in report.republishers:
+        rates = report.republisher_trend[republisher.domain]
+        assert rates[-1] == republisher.compliance_rate  # the last bar is this run
+    assert page.count('class="spark"') == len(report.republishers)
+    assert "compliance in the last runs, oldest first:" in page
+    # Each violation links to its page's evidence: final URL, status, time, body hash.
+    import re
+
+    links = re.findall(r'href="#(page-\d+)"', page)
+    assert len(links) >= len(report.new)
+    assert all(f'id="{anchor}"' in page for anchor in links)

@@ -109,3 +109,37 @@ def trend(report: AuditReport) -> Chart:
         )
     axis = [(top + span * (1 - f), f"{f * 100:.0f}%") for f in (0, 0.5, 1)]
     return Chart("Compliance rate, recent runs", WIDTH, height, bars, axis, horizontal=False)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A republisher's last weeks in a table cell: one small bar per run, oldest first."""
+
+    width: int
+    height: int
+    bars: list[Bar]
+    summary: str  # the same figures as text, for screen readers and tooltips
+
+
+SPARK_BAR, SPARK_GAP, SPARK_HEIGHT = 8, 2, 20
+
+
+def sparkline(rates: list[float | None]) -> Sparkline:
+    """Bars as tall as each run's compliance rate (a stub where nothing was judged)."""
+    bars = []
+    for i, rate in enumerate(rates):
+        height = 2.0 if rate is None else max(2.0, rate * SPARK_HEIGHT)
+        bars.append(
+            Bar(
+                x=i * (SPARK_BAR + SPARK_GAP),
+                y=SPARK_HEIGHT - height,
+                width=SPARK_BAR,
+                height=height,
+                label=f"run {i + 1}",
+                value=_pct(rate),
+                tone=tone(rate),
+            )
+        )
+    width = max(1, len(rates) * (SPARK_BAR + SPARK_GAP) - SPARK_GAP)
+    summary = "compliance in the last runs, oldest first: " + ", ".join(_pct(r) for r in rates)
+    return Sparkline(width, SPARK_HEIGHT, bars, summary)

@@ -41,4 +41,6 @@ def render(report: AuditReport) -> str:
         ],
         by_domain=by_domain,
         rules=report.rules_by_id(),
+        sparklines={d: charts.sparkline(r) for d, r in report.republisher_trend.items()},
+        anchors={page.url: f"page-{i}" for i, page in enumerate(report.pages, start=1)},
     )
