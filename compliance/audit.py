@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
 from compliance.audit_sources import Target
-from compliance.budget import PAGE_BUDGET, BudgetedPool
+from compliance.budget import PAGE_BUDGET, BudgetedPool, near_memory_cap
 from compliance.engine import (
     PARALLEL_FROM,
     Checker,
@@ -207,6 +207,8 @@ def check_body(
     except MemoryError:
         return too_large(target.url)
     except Exception as exc:  # one page must not stop an audit of thousands
+        if near_memory_cap():
+            return too_large(target.url)
         checker.bugs += 1
         return Result(
             target.url,

@@ -43,6 +43,21 @@ class WorkerDied(Exception):
 PAGE_MEMORY = 2 << 30
 
 
+def near_memory_cap() -> bool:
+    """Whether this worker's peak memory reached 80% of its cap: a C parser that runs out
+    of memory fails with an error of its own (lxml: "unknown error"), not MemoryError."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if soft == resource.RLIM_INFINITY:
+            return False
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    except (ImportError, ValueError, OSError):
+        return False
+    return peak >= 0.8 * soft
+
+
 def _cap_memory() -> None:
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied
+from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied, near_memory_cap
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
 from compliance.detection import detect
@@ -91,6 +91,8 @@ class Checker:
         except MemoryError:
             return too_large(ref.label)
         except Exception as exc:
+            if near_memory_cap():
+                return too_large(ref.label)
             if self.debug:
                 raise
             self.bugs += 1

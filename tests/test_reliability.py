@@ -309,3 +309,23 @@ import time; time.sleep(30)
     with sqlite3.connect(db, timeout=5) as con:
         con.execute("INSERT INTO meta VALUES ('after', 'kill')")
         assert con.execute("SELECT value FROM meta WHERE key='x'").fetchone() is None
+
+
+def test_a_page_that_needs_more_memory_than_a_page_may_have_is_too_large(tmp_path, monkeypatch):
+    """The checking worker's heap is capped: a page that needs more is unverifiable
+    (`too-large`), not an internal error and not a worker the system kills. The cap is set
+    here just above what the worker holds already, so a 10 MB page exceeds it."""
+    import compliance.budget as budget
+    from compliance.engine import Checker
+    from compliance.ruleset import load_rulesets
+    from compliance.sources import expand_inputs
+
+    page = tmp_path / "big.html"
+    paragraph = "<p>By Jane Doe of the Daily Caller News Foundation, words words words.</p>"
+    page.write_text(f"<html><body>{paragraph * 150_000}</body></html>", encoding="utf-8")
+    with open("/proc/self/status", encoding="ascii") as status:
+        held = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
+    monkeypatch.setattr(budget, "PAGE_MEMORY", held + 40 * 2**20)
+    run = Checker(load_rulesets(), None, page_budget=60).run(expand_inputs([str(page)]))
+    [result] = run.results
+    assert (result.status.value, result.reason) == ("error", "too-large"), result.error
