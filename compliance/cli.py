@@ -53,7 +53,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="List, show, validate and describe rule files.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="List, show, validate, test and export rule files, or print their JSON Schema.",
+    no_args_is_help=True,
+)
 app.add_typer(rules_app, name="rules")
 index_app = typer.Typer(
     help="Build and describe the index of a newswire's originals.", no_args_is_help=True
@@ -170,7 +173,9 @@ def check(
             "-o",
             metavar="[FORMAT=]FILE",
             help="Write a report to FILE: FORMAT=FILE for another format (repeatable; the"
-            " terminal report is still shown), or FILE alone for the --format report.",
+            " --format report still goes to stdout), or FILE alone for the --format report"
+            " instead of stdout (its extension picks the format when --format is not given:"
+            " .json, .sarif, .xml for JUnit, .md, .txt).",
         ),
     ] = None,
     fail_on: Annotated[
@@ -210,7 +215,11 @@ def check(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", metavar="N", help="Processes to check pages in; 0 uses every core."
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Processes to check pages in: 0 (the default) uses every core; runs of fewer"
+            " than 8 pages are checked in one worker.",
         ),
     ] = 0,
     index_dir: IndexOption = None,
@@ -345,7 +354,7 @@ def _write_reports(request: CheckRequest, run: RunResult) -> None:
     if request.write_baseline is not None:
         write_atomic(request.write_baseline, REPORTERS["json"](run, plain))
     # The --format report goes to stdout, unless a bare --output FILE took it.
-    if request.format not in {name for name, _ in request.outputs}:
+    if not request.stdout_taken:
         to_terminal = sys.stdout.isatty()
         options = RenderOptions(
             color=to_terminal and request.format == "terminal",

@@ -46,9 +46,16 @@ def explain(name: str, rulesets: Sequence[RuleSet]) -> str:
         return "\n".join(lines) + "\n\n" + check_documentation(kind) + "\n"
     if name in CHECK_TYPES:
         return check_documentation(name) + "\n"
-    close = difflib.get_close_matches(name, [*rules, *CHECK_TYPES], n=1, cutoff=0.6)
+    by_id = {rs.id: rs for rs in rulesets}
+    if name in by_id:
+        ids = ", ".join(f"{name}.{c.id}" for c in by_id[name].checks[:3])
+        raise UserError(
+            f"'{name}' is a rule set, not a rule: `compliance rules show {name}` lists its"
+            f" checks; explain one of them, such as {ids}"
+        )
+    close = difflib.get_close_matches(name, [*rules, *CHECK_TYPES, *by_id], n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise UserError(
-        f"no rule or check type '{name}'{hint}; rules: {', '.join(sorted(rules))};"
-        f" check types: {', '.join(CHECK_TYPES)}"
+        f"no rule or check type '{name}'{hint}; `compliance rules show RULESET` lists a rule"
+        f" set's rules; check types: {', '.join(CHECK_TYPES)}"
     )

@@ -65,16 +65,20 @@ def extract(page: Page) -> Article:
     return _extract_text(page)
 
 
-def _images(root: Any, base: str | None) -> list[Image]:
-    images = []
+def _images(root: Any, base: str | None) -> tuple[list[Image], list[Image]]:
+    """The page's images: those readers see, and those hidden with CSS or `hidden` (kept
+    so that a check can say the logo is there but hidden, rather than missing)."""
+    images: list[Image] = []
+    hidden: list[Image] = []
     for el in root.iter("img", "svg", "amp-img"):
+        found = images
         if any(is_hidden(a) for a in (el, *el.iterancestors())):
-            continue
+            found = hidden
         if el.tag == "svg":
             title = el.find(".//title")
             label = el.get("aria-label") or (title.text_content() if title is not None else "")
             if label.strip():
-                images.append(Image("(inline svg)", label.strip(), location_of(el)))
+                found.append(Image("(inline svg)", label.strip(), location_of(el)))
             continue
         src = el.get("src") or ""
         if not src or src.startswith("data:"):  # lazy loading keeps the real address aside
@@ -83,12 +87,12 @@ def _images(root: Any, base: str | None) -> list[Image]:
             src = el.get("srcset").split(",")[0].strip().split(" ")[0]
         if base and src and not src.startswith("data:"):
             src = urljoin(base, src)
-        images.append(
+        found.append(
             Image(
                 src, " ".join((el.get("alt") or "").split()), location_of(el), el.get("title") or ""
             )
         )
-    return images
+    return images, hidden
 
 
 _TRACKER = re.compile(r"pixel|republication|count\.gif|counter|tracker|beacon", re.IGNORECASE)
@@ -169,13 +173,15 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     found = markup_bylines(root, objects, front, base or canonical, story)
     found.extend(text_bylines(blocks, title))
     trackers = _trackers(root, base)
+    images, hidden_images = _images(root, base)
 
     return Article(
         source=page.source,
         kind=page.kind,
         title=title,
         byline_candidates=tuple(rank_bylines(found, blocks, site_name, title)),
-        images=tuple(_images(root, base)),
+        images=tuple(images),
+        hidden_images=tuple(hidden_images),
         links=tuple(_links(root, base)),
         canonical=canonical,
         metadata={

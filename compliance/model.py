@@ -139,6 +139,7 @@ class Article:
     read_paragraphs: Callable[[], tuple[str, ...]] = field(repr=False, compare=False)
     site_name: str | None = None
     notices: tuple[int, ...] = ()  # indices of blocks that read as republication notices
+    hidden_images: tuple[Image, ...] = ()  # on the page but hidden from readers by CSS
 
     @cached_property
     def paragraphs(self) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -27,16 +28,33 @@ def write_atomic(path: Path, text: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)  # as test runners do for report paths
     except OSError as exc:
         raise UserError(f"{path}: cannot create its directory: {exc.strerror or exc}") from None
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
+            # mkstemp makes the file private (0600); a report is made as any tool makes a
+            # file: by the umask, or as the file it replaces was.
+            os.fchmod(handle.fileno(), _mode_for(path))
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a new file at `path` gets: those of the file it replaces, else 0666
+    less the process's umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def append_text(path: Path, text: str) -> None:

@@ -22,10 +22,27 @@ class CheckRequest:
     baseline: Path | None
     write_baseline: Path | None
     config: ProjectConfig
+    # A bare `--output FILE` on the command line took the report from stdout; reports the
+    # configuration names, and FORMAT=FILE outputs, never do.
+    stdout_taken: bool = False
 
 
-def parse_output(spec: str, default_format: str, where: str = "--output") -> tuple[str, Path]:
-    """`FORMAT=FILE`, or a bare FILE for the report chosen with --format."""
+# A bare --output FILE's report, by the file's extension, when --format does not say.
+REPORT_SUFFIXES = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "terminal",
+}
+
+
+def parse_output(
+    spec: str, default_format: str, where: str = "--output", by_suffix: bool = False
+) -> tuple[str, Path]:
+    """`FORMAT=FILE`, or a bare FILE for the report chosen with --format (or, with
+    `by_suffix`, the one its extension names: report.json is JSON)."""
     from compliance.reporters import REPORTERS
 
     name, sep, file = spec.partition("=")
@@ -37,7 +54,17 @@ def parse_output(spec: str, default_format: str, where: str = "--output") -> tup
         raise UserError(
             f"{where} {spec}: unknown format '{name}'; the formats are: {', '.join(REPORTERS)}"
         )
-    return default_format, Path(spec)
+    path = Path(spec)
+    if by_suffix:
+        return REPORT_SUFFIXES.get(path.suffix.lower(), default_format), path
+    return default_format, path
+
+
+def _bare(spec: str) -> bool:
+    from compliance.reporters import REPORTERS
+
+    name, sep, _file = spec.partition("=")
+    return not (sep and name in REPORTERS)
 
 
 def build_request(
@@ -53,6 +80,10 @@ def build_request(
 ) -> CheckRequest:
     """Flags win; settings the flags leave out come from the configuration file."""
     spec = config.spec
+    bare = [o for o in outputs or [] if _bare(o)]
+    if output_format is None and len(bare) == 1:
+        # `--output report.json` alone: the file's extension names the report.
+        output_format = parse_output(bare[0], spec.format or "terminal", by_suffix=True)[0]
     chosen_format = output_format or spec.format or "terminal"
     if outputs:
         parsed = [parse_output(o, chosen_format) for o in outputs]
@@ -74,6 +105,7 @@ def build_request(
         baseline=baseline or (config.resolve(spec.baseline) if spec.baseline else None),
         write_baseline=write_baseline,
         config=config,
+        stdout_taken=bool(bare),
     )
 
 

@@ -170,16 +170,19 @@ def bundled_rules_dir() -> Path:
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
-    """Every rule file named by `paths`: files as given, directories searched (not recursively)."""
-    found: list[Path] = []
+    """Every rule file named by `paths`: files as given, directories searched (not recursively),
+    each file once however often it is named (`--rules X --rules X`, a file and its folder)."""
+    found: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in RULE_SUFFIXES))
+            named = sorted(p for p in path.iterdir() if p.suffix in RULE_SUFFIXES)
         elif path.exists():
-            found.append(path)
+            named = [path]
         else:
             raise UserError(f"{path}: no such rule file or directory")
-    return found
+        for file in named:
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
 
 
 # ------------------------------------------------------------------ error messages
@@ -303,7 +306,12 @@ def _validate(raw: _Raw, merged: Merged) -> RuleFile:
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
-        for problem in validation_problems(exc, RuleFile, data, _hint, "check type"):
+        from compliance.checks import CHECK_TYPES
+        from compliance.checks.base import CheckOptions
+
+        for problem in validation_problems(
+            exc, RuleFile, data, _hint, "check type", tuple(CHECK_TYPES), CheckOptions
+        ):
             found.append(f"{_problem_where(raw, origins, problem)}: {problem.message}")
     if found:
         raise UserError(f"{raw.source}: invalid rule file", sorted(set(found), key=_by_line))

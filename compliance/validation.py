@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
@@ -117,6 +117,18 @@ _PLAIN = {
 }
 
 
+def _choice(kind: str, error: dict[str, Any]) -> str | None:
+    """An enumerated value misspelt: "unknown value 'eror' (did you mean 'error'?); one of:"."""
+    if kind not in ("enum", "literal_error") or not isinstance(error.get("input"), str):
+        return None
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
+    if not choices:
+        return None
+    given = error["input"]
+    return f"unknown value '{given}'{suggest(given, choices)}; one of: {', '.join(choices)}"
+
+
 def _yaml_type(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -131,14 +143,58 @@ def _yaml_type(value: Any) -> str:
     return next((name for kind, name in names.items() if type(value) is kind), "a value")
 
 
+def _untyped(
+    loc: Path,
+    member: Any,
+    tags: Sequence[str],
+    base: type[BaseModel] | None,
+    hint: Hint | None,
+) -> list[Problem]:
+    """A union member without its `type`: the key that was meant to be it, and what is wrong
+    with the fields every member shares."""
+    where = path_text(loc)
+    keys = [k for k in member if isinstance(k, str)] if isinstance(member, dict) else []
+    misspelt = next((k for k in keys if k != "type" and suggest(k, ["type"])), None)
+    kinds = ", ".join(tags)
+    if misspelt is not None:
+        found = [
+            Problem(
+                (*loc, misspelt),
+                True,
+                f"{where}.{misspelt}: unknown key '{misspelt}' (did you mean 'type'?);"
+                f" the types are: {kinds}",
+            )
+        ]
+    else:
+        found = [Problem(loc, False, f"{where}: needs a 'type', one of: {kinds}")]
+    if base is not None and isinstance(member, dict):
+        shared = {k: v for k, v in member.items() if k in base.model_fields}
+        try:
+            base.model_validate(shared)
+        except ValidationError as inner:
+            for problem in problems(inner, base, shared, hint):
+                inner_where = path_text(problem.path) or "the file"
+                message = problem.message.removeprefix(inner_where)
+                full = (*loc, *problem.path)
+                found.append(Problem(full, problem.at_key, f"{path_text(full)}{message}"))
+    return found
+
+
 def problems(
     exc: ValidationError,
     root: type[BaseModel],
     data: Any,
     hint: Hint | None = None,
     union_noun: str = "type",
+    union_tags: Sequence[str] = (),
+    union_base: type[BaseModel] | None = None,
 ) -> list[Problem]:
-    """Every error of `exc` as a Problem; `hint` may reword an error (kind, path, error)."""
+    """Every error of `exc` as a Problem; `hint` may reword an error (kind, path, error).
+
+    `union_tags`: the types a tagged union takes, named when a member has none;
+    `union_base`: the fields every member shares, checked even then, so that a misspelt
+    `type` does not hide a misspelt `severity` beside it.
+    """
     found = []
     for error in exc.errors():
         loc = _strip_tags(tuple(error["loc"]), data)
@@ -154,11 +210,10 @@ def problems(
             found.append(Problem(loc[:-1], False, f"{where}: missing required key '{loc[-1]}'"))
             continue
         if kind in ("union_tag_invalid", "union_tag_not_found"):
-            tags = [t.strip(" '") for t in str(error["ctx"].get("expected_tags", "")).split(",")]
+            listed = str((error.get("ctx") or {}).get("expected_tags", ""))
+            tags = [t.strip(" '") for t in listed.split(",") if t.strip(" '")] or list(union_tags)
             if kind == "union_tag_not_found":
-                found.append(
-                    Problem(loc, False, f"{where}: needs a 'type', one of: {', '.join(tags)}")
-                )
+                found.extend(_untyped(loc, _get(data, loc), tags, union_base, hint))
             else:
                 tag = str(error["ctx"]["tag"])
                 found.append(
@@ -172,6 +227,7 @@ def problems(
             continue
         message = (
             (hint(kind, loc, error) if hint else None)
+            or _choice(kind, error)
             or _PLAIN.get(kind, "").format(given=_yaml_type(error.get("input")))
             or error["msg"].removeprefix("Value error, ")
         )

@@ -61,11 +61,13 @@ def render(report: AuditReport) -> str:
         if report.previous
         else "no earlier run over the same sources to compare with"
     )
+    label = f" ({cell(run.label)})" if run.label else ""
+    pages = len(report.pages)
     lines = [
-        f"# Syndication audit {run.id}",
+        f"# Syndication audit {run.id}{label}",
         "",
         f"Started {run.started}{' (incomplete)' if not run.complete else ''};"
-        f" {len(report.pages):,} pages; {against}.",
+        f" {pages:,} page{'s' * (pages != 1)}; {against}.",
         "",
         f"**Compliance rate: {percent(totals.compliance_rate)}** · "
         + " · ".join(f"{totals.counts[s]:,} {s}" for s in totals.counts),
@@ -93,10 +95,9 @@ def render(report: AuditReport) -> str:
     lines += rules_changed_lines(report)
     lines += _violations("New violations", report.new)
     lines += _violations("Resolved", report.resolved)
-    if report.disappeared:
-        lines += [f"## Disappeared copies ({len(report.disappeared)})", ""]
-        lines += [f"- {cell(p.url)} (was {p.status})" for p in report.disappeared]
-        lines.append("")
+    lines += [f"## Disappeared copies ({len(report.disappeared)})", ""]
+    lines += [f"- {cell(p.url)} (was {p.status})" for p in report.disappeared] or ["None."]
+    lines.append("")
     failing = [p for p in report.pages if report.violations.get(p.url)]
     lines += [f"## Pages with violations ({len(failing)})", ""]
     for page in failing:

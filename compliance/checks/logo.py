@@ -90,6 +90,17 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                     block.location,
                     frozenset({i}),
                 )
+    hidden = next((i for i in article.hidden_images if _image_matches(i, options)), None)
+    if hidden is not None:
+        where = hidden.location.describe()
+        return Outcome(
+            False,
+            f"the {ctx.ruleset.name} logo is on the page but hidden from readers"
+            f" (display: none, visibility: hidden or the hidden attribute"
+            f"{', on it or a parent' if where else ''}){f', {where}' if where else ''}",
+            _describe(hidden),
+            hidden.location,
+        )
     wanted = [f"alt text '{options.alt[0]}'"] if options.alt else []
     wanted += [f"a file name like '{options.src[0]}'"] if options.src else []
     return Outcome(

@@ -33,7 +33,8 @@ def render(run: RunResult, options: RenderOptions) -> str:
     lines = [
         "## Syndication compliance",
         "",
-        f"{counts['inputs']} inputs: {counts['pass']} pass, {counts['warn']} warn,"
+        f"{counts['inputs']} input{'s' * (counts['inputs'] != 1)}: {counts['pass']} pass,"
+        f" {counts['warn']} warn,"
         f" {counts['fail']} fail, {counts['unmatched']} not a copy, {counts['error']} error",
         "",
         "| status | input | terms | failed checks |",

@@ -162,8 +162,14 @@ def _fixes(result: Result) -> Group | None:
     for finding in failed:
         advice = Text(finding.fix or finding.message)
         if finding.clause:
-            # A licence condition ends the right to republish; a request is a courtesy.
-            lead = "Violates the licence" if finding.basis == "licence" else "The newsroom asks"
+            # A licence condition ends the right to republish; a request is a courtesy; a
+            # warning is what the rule's author could not call a breach.
+            if finding.basis != "licence":
+                lead = "The newsroom asks"
+            elif finding.severity is Severity.ERROR:
+                lead = "Violates the licence"
+            else:
+                lead = "May not meet the licence"
             advice.append(f"\n{lead}: {finding.clause}", style="dim italic")
         grid.add_row(_mark(finding), advice)
     return Group(Text("To comply:", style="bold"), grid)
