@@ -185,6 +185,7 @@ def page_to_json(page: PageRecord, violations: list[Violation]) -> dict[str, Any
         "coverage": original.get("coverage"),
         "failed_checks": sorted({v.check for v in violations}),
         "reason": page.reason,
+        "notes": page_notes(page),
         "evidence": {
             "final_url": page.final_url,
             "http_status": page.http_status,
@@ -193,6 +194,13 @@ def page_to_json(page: PageRecord, violations: list[Violation]) -> dict[str, Any
             "not_modified": page.not_modified,
         },
     }
+
+
+def page_notes(page: PageRecord) -> list[str]:
+    """What a page's result notes besides its findings: a manifest's unknown original, a
+    canonical link pointing elsewhere."""
+    original = page.result.get("original") or {}
+    return [*page.result.get("notes", []), *original.get("contradictions", [])]
 
 
 def violations_of(page: PageRecord) -> list[Violation]:

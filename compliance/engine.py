@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied, near_memory_cap
@@ -76,11 +76,13 @@ class Checker:
         `known`: the original's id or URL when a manifest names it.
         """
         match = self.matcher.match(article, known) if self.matcher else None
+        # A manifest naming an original the archive lacks is said even when nothing matched.
+        notes = tuple(self.matcher.manifest_notes(known)) if self.matcher and not match else ()
         governing = self._governing(article, match)
         if governing is None:
-            return Result(article.source, Status.UNMATCHED, match=match)
+            return Result(article.source, Status.UNMATCHED, match=match, notes=notes)
         ruleset, reason = governing
-        return evaluate(article, ruleset, match, reason)
+        return replace(evaluate(article, ruleset, match, reason), notes=notes)
 
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
         """Check one input; a page that cannot be read becomes an `error` result, not a crash."""

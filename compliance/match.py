@@ -91,6 +91,13 @@ class Matcher:
                 return named, number
         return None
 
+    def manifest_notes(self, known: str | None) -> list[str]:
+        """What is wrong with the original a manifest names, if anything."""
+        listed = known_original(known) if known else None
+        if listed is not None and self.index.find(listed.kind, listed.value) is None:
+            return [f"the manifest names {known} as the original; no original has it"]
+        return []
+
     def match(self, article: Article, known: str | None = None) -> Match | None:
         """The original `article` copies, or None when it copies none of them.
 
@@ -123,10 +130,8 @@ class Matcher:
         known: str | None,
     ) -> Match | None:
         copy = prepare(paragraphs, self.boilerplate, self.index.common_paragraphs)
-        notes: list[str] = []
+        notes = self.manifest_notes(known)
         listed = known_original(known) if known else None
-        if listed is not None and self.index.find(listed.kind, listed.value) is None:
-            notes.append(f"the manifest names {known} as the original; no original has it")
         named = self._named(article, listed)
         chosen: _Aligned | None = None
         joined: _Aligned | None = None

@@ -285,6 +285,7 @@ class Result:
     detected_by: str | None = None  # why the rule set applies, for the report
     reason: str | None = None  # why an `error` input is unverifiable: errors.REASONS
     anchor: Location | None = None  # the top of the article: where a missing item belongs
+    notes: tuple[str, ...] = ()  # what the reader should know that no finding says
 
     def failed(self, at_least: Severity) -> list[Finding]:
         """Failed findings at or above `at_least`."""

@@ -58,10 +58,27 @@ def _matcher(originals: Path, cache: dict[Path, Matcher]) -> Matcher:
     return cache[originals]
 
 
+def checkout_rules(start: Path | None = None) -> Path | None:
+    """The `rules/` of the compliance source checkout `start` (default: the working
+    directory) is in, if any: run from a checkout, its rule files and their test pages are
+    the ones meant, not the installed copies (whose test pages are not installed)."""
+    for folder in [(start or Path.cwd()).resolve(), *(start or Path.cwd()).resolve().parents]:
+        project = folder / "pyproject.toml"
+        if (folder / "rules").is_dir() and project.is_file():
+            text = project.read_text(encoding="utf-8", errors="replace")
+            if 'name = "compliance"' in text:
+                return folder / "rules"
+    return None
+
+
 def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
-    """Every self-test of the rule files under `paths` (default: the bundled rules)."""
+    """Every self-test of the rule files under `paths` (default: the checkout's rules when
+    run from a checkout, else the bundled rules)."""
     outcomes = []
     matchers: dict[Path, Matcher] = {}
+    if not paths:
+        local = checkout_rules()
+        paths = [local] if local is not None else None
     for ruleset in load_rulesets(paths):
         base = ruleset.path.parent
         for test in ruleset.spec.tests:

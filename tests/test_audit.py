@@ -376,3 +376,19 @@ def test_a_cluster_audit_outlives_a_page_that_hangs_the_parser(tmp_path):
     hung = stored["/hang.html"]
     assert (hung.status, hung.result["reason"]) == ("unverifiable", "timed-out")
     assert {stored[f"/ok/{n}.html"].status for n in range(4)} == {"pass"}
+
+
+def test_a_manifests_unknown_original_is_shown_in_the_reports(runner, tmp_path, web):
+    manifest = tmp_path / "platform.csv"
+    manifest.write_text(
+        f"url,original_id\n{web.url('/pass/0.html')},no-such-original\n", encoding="utf-8"
+    )
+    db = tmp_path / "audit.sqlite"
+    audited = runner.invoke(
+        app, ["audit", str(manifest), "--db", str(db), "--originals", str(ORIGINALS), *FAST]
+    )
+    assert audited.exit_code in (0, 1), audited.output
+    note = "the manifest names no-such-original as the original; no original has it"
+    for fmt in ("markdown", "html", "json"):
+        shown = runner.invoke(app, ["report", "--db", str(db), "--format", fmt])
+        assert note in shown.stdout.replace("&#39;", "'"), fmt

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from compliance.audit_formats import charts
 from compliance.audit_formats.markdown import percent
-from compliance.audit_report import AuditReport
+from compliance.audit_report import AuditReport, page_notes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -42,5 +42,6 @@ def render(report: AuditReport) -> str:
         by_domain=by_domain,
         rules=report.rules_by_id(),
         sparklines={d: charts.sparkline(r) for d, r in report.republisher_trend.items()},
+        notes_of=page_notes,
         anchors={page.url: f"page-{i}" for i, page in enumerate(report.pages, start=1)},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.audit_report import AuditReport, Violation
+from compliance.audit_report import AuditReport, Violation, page_notes
 
 
 def cell(text: object) -> str:
@@ -104,6 +104,10 @@ def render(report: AuditReport) -> str:
         lines.append(f"- {cell(page.url)} ({page.status})")
         for v in report.violations[page.url]:
             lines.append(f"  - {cell(v.check)} ({v.severity}): {cell(v.message)}")
+    noted = [(p, page_notes(p)) for p in report.pages if page_notes(p)]
+    if noted:
+        lines += ["", f"## Notes ({len(noted)})", ""]
+        lines += [f"- {cell(p.url)}: {cell(note)}" for p, notes in noted for note in notes]
     if run.problems:
         lines += ["", f"## Source entries skipped ({len(run.problems)})", ""]
         lines += [f"- {cell(problem)}" for problem in run.problems]

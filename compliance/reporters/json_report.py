@@ -24,6 +24,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "error": result.error,
         "reason": result.reason,
         "detected_by": result.detected_by,
+        **({"notes": list(result.notes)} if result.notes else {}),
     }
 
 

@@ -67,6 +67,8 @@ def _applies(result: Result) -> Text:
             )
         for note in m.contradictions:
             text.append(f"\nNote: {note}", style="yellow")
+    for note in result.notes:
+        text.append(f"\nNote: {note}", style="yellow")
     return text
 
 
@@ -188,6 +190,7 @@ def _panel(result: Result) -> Panel:
             else ""
         )
         parts.append(Text(f"No newswire's terms apply: {reason or 'no rule set governs it'}."))
+        parts.extend(Text(f"Note: {note}", style="yellow") for note in result.notes)
     else:
         parts.append(_applies(result))
         parts.append(Text(""))
