@@ -214,7 +214,11 @@ class BlockCollector:
                 # A data table's row reads as one line ("DL Larry Ogunjobi 63 85% 1 tackle"),
                 # as it does on screen; a layout table's cells hold blocks and stay apart.
                 self._flush(buf, owner[0], state["anchor"], region, owner[1])
-                row = [" ".join(cell.text_content().split()) for cell in child]
+                row = [
+                    " ".join(cell.text_content().split())
+                    for cell in child
+                    if isinstance(cell.tag, str)  # comments and processing instructions
+                ]
                 nth = f":nth-of-type({seen[tag]})" if totals[tag] > 1 else ""
                 row_region = child_region(region, child, self.headline_path)
                 self._flush([" ".join(row)], child, child, row_region, nth)

@@ -85,6 +85,20 @@ class Suppressions:
             return replace(finding, suppressed="in the baseline")
         return finding
 
+    def unused_baseline(self, run: RunResult) -> str | None:
+        """A hint when the baseline suppresses nothing of this run because it names none of
+        its findings (another set of pages, or pages since renamed)."""
+        if not self.baseline:
+            return None
+        fingerprints = {f.fingerprint for r in run.results for f in r.findings}
+        if fingerprints & self.baseline:
+            return None
+        return (
+            f"the baseline's {len(self.baseline)} finding(s) match none of this run's: it was"
+            " written for other inputs, or the pages were renamed or moved; write a new one"
+            " with --write-baseline"
+        )
+
     def apply(self, run: RunResult) -> RunResult:
         results = []
         for result in run.results:

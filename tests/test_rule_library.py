@@ -143,7 +143,7 @@ def test_a_bad_override_is_reported_in_the_file_that_wrote_it(runner, tmp_path):
     )
     result = runner.invoke(app, ["rules", "validate", str(bad)])
     assert result.exit_code == 2
-    assert "bad.yaml:10:15: checks[0].severity: Input should be 'info'" in result.stderr
+    assert "bad.yaml:10:15: checks[0].severity: unknown value 'loud'; one of: info" in result.stderr
 
 
 def test_findings_say_licence_condition_or_newsroom_request(runner):

@@ -61,7 +61,9 @@ def problems_of(text: str) -> list[str]:
         ),
         (
             "checks:\n  - id: b\n    type: byline\n    clause: c\n    severity: fatal\n",
-            ["r.yaml:10:15: checks[0].severity: Input should be 'info', 'warning' or 'error'"],
+            [
+                "r.yaml:10:15: checks[0].severity: unknown value 'fatal'; one of: info, warning, error"
+            ],
         ),
         (
             "checks:\n  - id: l\n    type: logo\n    clause: c\n",

@@ -109,7 +109,10 @@ def test_invalid_configuration_names_file_and_line(site):
     )
     result = run(site)
     assert result.returncode == 2
-    assert f"{config}:5:10: fail_on: Input should be 'error', 'warning' or 'never'" in result.stderr
+    assert (
+        f"{config}:5:10: fail_on: unknown value 'sometimes'; one of: error, warning, never"
+        in result.stderr
+    )
     assert f"{config}:6:1: formats: unknown key 'formats' (did you mean 'format'?)" in result.stderr
 
 
@@ -122,8 +125,8 @@ def test_pyproject_configuration(site):
     result = run(site)
     assert result.returncode == 2
     assert (
-        f"{site / 'pyproject.toml'}:7: fail_on: Input should be 'error', 'warning' or 'never'"
-        in result.stderr
+        f"{site / 'pyproject.toml'}:7: fail_on: unknown value 'warnings' (did you mean"
+        " 'warning'?); one of: error, warning, never" in result.stderr
     )
     (site / "pyproject.toml").write_text(
         (site / "pyproject.toml").read_text().replace("warnings", "error")

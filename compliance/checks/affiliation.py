@@ -157,15 +157,16 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             f"'{options.text[0]}' is not given as {bylines[0].name}'s affiliation"
             " next to the byline or in the reporter's bio"
         )
+        # Pointed at the byline, where the affiliation belongs: annotations and fix
+        # requests show that line, not the notice that happens to name the newswire.
         if not elsewhere:
-            return Outcome(False, message)
+            return Outcome(False, message, excerpt(bylines[0].raw), bylines[0].location)
         places = ", ".join(blocks[h.block].location.describe() for h in elsewhere[:3])
-        first = blocks[elsewhere[0].block]
         return Outcome(
             False,
             f"{message}; the name appears only elsewhere ({places})",
-            excerpt(first.text),
-            first.location,
+            excerpt(bylines[0].raw),
+            bylines[0].location,
         )
 
     hits = find_phrases(blocks, options.text, options.min_score, eligible)

@@ -179,6 +179,10 @@ def _fixes(result: Result) -> Group | None:
 
 def _panel(result: Result) -> Panel:
     label, style = _STATUS_STYLE[result.status]
+    suppressed = sum(1 for f in result.findings if not f.passed and f.suppressed)
+    if suppressed and result.status in (Status.PASS, Status.WARN):
+        # Not a clean pass: failures are there, waived or in the baseline.
+        label += f" ({suppressed} suppressed)"
     title = Text.assemble((label, style), "  ", (result.input, "bold"))
     parts: list[object] = []
     if result.status is Status.ERROR:
