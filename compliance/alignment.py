@@ -462,6 +462,18 @@ def _pair_rewritten(
     return found
 
 
+def _unpaired(
+    found: list[Pair], rest_source: list[tuple[int, str]], rest_target: list[tuple[int, str]]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """What is left of each side once the `found` pairs are taken out."""
+    done_s = {n for p in found for n in p.original}
+    done_t = {n for p in found for n in p.copy}
+    return (
+        [s for s in rest_source if s[0] not in done_s],
+        [t for t in rest_target if t[0] not in done_t],
+    )
+
+
 def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] = ()) -> Alignment:
     """align() for texts prepared beforehand (the matcher prepares each text once)."""
     # Identical paragraphs first: cheap, and most of a faithful copy.
@@ -471,17 +483,10 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
         pairs.extend(fuzzy)
     if rest_source and rest_target:
         merged = _join_runs(rest_target, rest_source, single_is_copy=True)
-        done_s = {n for p in merged for n in p.original}
-        done_t = {n for p in merged for n in p.copy}
-        rest_source = [s for s in rest_source if s[0] not in done_s]
-        rest_target = [t for t in rest_target if t[0] not in done_t]
-        pairs.extend(merged)
+        rest_source, rest_target = _unpaired(merged, rest_source, rest_target)
         split = _join_runs(rest_source, rest_target, single_is_copy=False)
-        done_s = {n for p in split for n in p.original}
-        done_t = {n for p in split for n in p.copy}
-        rest_source = [s for s in rest_source if s[0] not in done_s]
-        rest_target = [t for t in rest_target if t[0] not in done_t]
-        pairs.extend(split)
+        rest_source, rest_target = _unpaired(split, rest_source, rest_target)
+        pairs.extend([*merged, *split])
     if rest_source and rest_target and pairs:
         pairs.extend(_pair_rewritten(pairs, rest_source, rest_target))
 
