@@ -224,11 +224,28 @@ def check(
     ] = 0,
     index_dir: IndexOption = None,
     page_timeout: PageTimeoutOption = PAGE_BUDGET,
+    terms: Annotated[
+        str | None,
+        typer.Option(
+            "--terms",
+            metavar="ID",
+            help="Apply the rule set with this id to every input, whatever detection says"
+            " (a draft you know is, say, a DCNF story).",
+        ),
+    ] = None,
+    fail_on_unmatched: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unmatched",
+            help="Exit 1 when an input is recognised as no newswire's copy (pages that must be).",
+        ),
+    ] = False,
 ) -> None:
     """Check republished copies against the newswire's terms and say what is missing.
 
-    Each input is matched to the newswire's original (with --originals) or recognised by
-    its rule set's signals; then every required attribution is checked.
+    Each input is matched to the newswire's original (with --originals), recognised by its
+    rule set's signals, or given its terms (--terms); then every required attribution is
+    checked.
     """
     from compliance.config import discover
     from compliance.request import build_request, select_inputs
@@ -245,6 +262,8 @@ def check(
             "never" if exit_zero else (fail_on.value if fail_on else None),
             baseline,
             write_baseline,
+            terms,
+            fail_on_unmatched,
         )
         refs = select_inputs(request)
     except UserError as exc:
@@ -309,6 +328,11 @@ def _run_check(
 
         matcher = Matcher(index)
     checker = Checker(rulesets, matcher, debug=_state["debug"], page_budget=page_timeout)
+    if request.terms is not None:
+        try:
+            checker.terms = checker.given_terms(request.terms)
+        except UserError as exc:
+            raise _fail(exc) from None
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
         from rich.progress import (
@@ -347,7 +371,10 @@ def _run_check(
     if request.write_baseline is not None and request.baseline is None:
         # Writing a baseline is the job asked for: its failures are what it records.
         return _exit_code(run, FailOn.never, bool(problems), checker.bugs > 0)
-    return _exit_code(run, FailOn(request.fail_on), bool(problems), checker.bugs > 0)
+    code = _exit_code(run, FailOn(request.fail_on), bool(problems), checker.bugs > 0)
+    if code == EXIT_OK and request.fail_on_unmatched and run.count(Status.UNMATCHED):
+        return EXIT_FINDINGS
+    return code
 
 
 def _write_reports(request: CheckRequest, run: RunResult) -> None:

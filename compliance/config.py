@@ -55,6 +55,12 @@ class Config(BaseModel):
     format: str | None = None
     output: list[str] = Field(default_factory=list, description="FORMAT=FILE reports to write.")
     baseline: str | None = None
+    terms: str | None = Field(
+        default=None, description="Apply this rule set (its id) to every page, as --terms does."
+    )
+    fail_on_unmatched: bool = Field(
+        default=False, description="Fail when a page is not recognised, as --fail-on-unmatched."
+    )
     waivers: list[Waiver] = Field(default_factory=list)
 
     @field_validator("format")

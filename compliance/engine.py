@@ -12,7 +12,7 @@ from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied
 from compliance.checks import CHECK_TYPES, phase
 from compliance.checks.base import CheckContext
 from compliance.detection import detect
-from compliance.errors import InputError
+from compliance.errors import InputError, UserError
 from compliance.extract import extract
 from compliance.model import (
     Article,
@@ -45,6 +45,35 @@ class Checker:
     debug: bool = False
     bugs: int = 0  # inputs that hit an internal error; the CLI exits 3 when there are any
     page_budget: float = PAGE_BUDGET  # seconds per page in a worker process; 0: no workers
+    terms: str | None = None  # the id of a rule set applied to every input (--terms)
+
+    def _unmatched(self) -> str:
+        """What was tried on a page no rule set applies to, and what would decide it."""
+        tried = "it carries no newswire's attribution signals (logo, notice, credit lines)"
+        if self.matcher is None:
+            return (
+                f"not judged: {tried}, and no archive of originals was given; --originals"
+                " ARCHIVE would find the original it copies, --terms ID applies a newswire's"
+                " terms to it"
+            )
+        return (
+            f"not judged: {tried} and copies none of the {len(self.matcher.index):,} originals"
+            " given; --terms ID applies a newswire's terms to it"
+        )
+
+    def given_terms(self, terms: str) -> str:
+        """The id of the rule set `--terms` names; UserError, with a did-you-mean, when no
+        rule set in use has it."""
+        ids = [r.id for r in self.applicable]
+        if terms in ids:
+            return terms
+        import difflib
+
+        close = difflib.get_close_matches(terms, ids, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UserError(
+            f"--terms {terms}: no rule set has this id{hint}; the ids: {', '.join(ids)}"
+        )
 
     @property
     def applicable(self) -> list[RuleSet]:
@@ -57,6 +86,9 @@ class Checker:
         return (found.ruleset, found.reason) if found else None
 
     def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | None:
+        if self.terms is not None:
+            given = next(r for r in self.applicable if r.id == self.terms)
+            return given, f"the terms were given (--terms {given.id}), not detected"
         if match is not None:
             source = match.original.source
             by_id = {r.id: r for r in self.applicable}
@@ -80,7 +112,9 @@ class Checker:
         notes = tuple(self.matcher.manifest_notes(known)) if self.matcher and not match else ()
         governing = self._governing(article, match)
         if governing is None:
-            return Result(article.source, Status.UNMATCHED, match=match, notes=notes)
+            return Result(
+                article.source, Status.UNMATCHED, match=match, notes=(*notes, self._unmatched())
+            )
         ruleset, reason = governing
         return replace(evaluate(article, ruleset, match, reason), notes=notes)
 
@@ -114,7 +148,7 @@ class Checker:
             return
         workers = jobs if len(refs) >= PARALLEL_FROM else 1
         with BudgetedPool(
-            workers, self.page_budget, start_worker, (self.rulesets, self.matcher)
+            workers, self.page_budget, start_worker, (self.rulesets, self.matcher, self.terms)
         ) as pool:
             futures = [pool.submit(_check_in_worker, ref, stdin_data) for ref in refs]
             for ref, future in zip(refs, futures, strict=True):
@@ -182,7 +216,9 @@ def budgeted_result(future: Future[Any], label: str, budget: float) -> tuple[Res
 _worker: Checker | None = None
 
 
-def start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
+def start_worker(
+    rulesets: Sequence[RuleSet], matcher: Matcher | None, terms: str | None = None
+) -> None:
     """Initialise a checking process of a pool.
 
     Ctrl-C reaches every process of the terminal's group; only the parent acts on it (it
@@ -190,7 +226,7 @@ def start_worker(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> None:
     """
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Checker(rulesets, matcher)
+    _worker = Checker(rulesets, matcher, terms=terms)
 
 
 def worker_checker() -> Checker:

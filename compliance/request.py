@@ -25,6 +25,8 @@ class CheckRequest:
     # A bare `--output FILE` on the command line took the report from stdout; reports the
     # configuration names, and FORMAT=FILE outputs, never do.
     stdout_taken: bool = False
+    terms: str | None = None  # a rule set applied to every input (--terms, `terms:`)
+    fail_on_unmatched: bool = False
 
 
 # A bare --output FILE's report, by the file's extension, when --format does not say.
@@ -77,6 +79,8 @@ def build_request(
     fail_on: str | None,
     baseline: Path | None,
     write_baseline: Path | None,
+    terms: str | None = None,
+    fail_on_unmatched: bool = False,
 ) -> CheckRequest:
     """Flags win; settings the flags leave out come from the configuration file."""
     spec = config.spec
@@ -106,6 +110,8 @@ def build_request(
         write_baseline=write_baseline,
         config=config,
         stdout_taken=bool(bare),
+        terms=terms or spec.terms,
+        fail_on_unmatched=fail_on_unmatched or spec.fail_on_unmatched,
     )
 
 

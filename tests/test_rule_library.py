@@ -81,7 +81,7 @@ def test_rules_list_shows_verification_and_bases(runner):
     shown = runner.invoke(app, ["rules", "show", "propublica"]).stdout
     assert "UNVERIFIED" in shown
     assert "Extends: cc-by-nd-4.0 -> cc-by-4.0" in shown
-    assert "pixel  tracking_pixel, error, newsroom request" in shown
+    assert "pixel  tracking_pixel, warning, newsroom request" in shown
 
 
 def _write(path, text):

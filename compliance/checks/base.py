@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from compliance.model import Article, Location, Match, Severity
 
@@ -36,8 +36,17 @@ class CheckOptions(BaseModel):
     basis: Literal["licence", "request"] = Field(
         default="licence",
         description="licence: a condition of the licence, whose breach ends the right to"
-        " republish; request: something the newsroom asks of republishers as a courtesy.",
+        " republish; request: something the newsroom asks of republishers as a courtesy"
+        " (its severity is warning unless the rule says otherwise).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _requests_warn(cls, data: Any) -> Any:
+        """A newsroom's request never fails a copy unless its rule says so."""
+        if isinstance(data, dict) and data.get("basis") == "request" and "severity" not in data:
+            return {**data, "severity": Severity.WARNING}
+        return data
 
 
 @dataclass(frozen=True)

@@ -188,12 +188,8 @@ def _panel(result: Result) -> Panel:
     if result.status is Status.ERROR:
         parts.append(Text(f"Could not be checked: {result.error}", style="magenta"))
     elif result.status is Status.UNMATCHED:
-        reason = (
-            "it matches no original in the archive and carries no newswire's attribution signals"
-            if result.match is None
-            else ""
-        )
-        parts.append(Text(f"No newswire's terms apply: {reason or 'no rule set governs it'}."))
+        # Not a pass: nothing was checked, and the notes say what was tried and what decides.
+        parts.append(Text("No rule set applied, so nothing was checked.", style="bold"))
         parts.extend(Text(f"Note: {note}", style="yellow") for note in result.notes)
     else:
         parts.append(_applies(result))
