@@ -26,7 +26,9 @@ _INNER_BY = re.compile(r"^.*?\S\s+by\s+(?=\S)", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DATE_TAIL = re.compile(
     r"\s+(?:updated|published|posted|last updated|on)?\s*"
-    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$"
+    # "By Louis Jacobson on Monday, November 18th, 2019"
+    r"|\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.*$",
     re.IGNORECASE,
 )
 _URLISH = re.compile(r"https?://|www\.|@|\.com\b|\.org\b", re.IGNORECASE)
@@ -137,7 +139,16 @@ _NICKNAMES = {
     "harry": "henry",
 }
 
-_GLUED = re.compile(r"(?<!\bMa)(?<!\bM)(?<!\bMc)(?<!\bDe)(?<!\bLa)(?<!\bDi)[a-z][A-Z]")
+# A capital inside a word: "AllanProfileFollow" is text run together, but a surname prefix
+# ("McDonald", "MacLeod", "DeArdo", "DiMaggio", "LaFleur", "VanDyke", "FitzGerald") is a name.
+_GLUED = re.compile(r"\b(\w*?[a-z])(?=[A-Z])")
+_NAME_PREFIXES = frozenset("mc mac de da di du la le van von fitz st o d".split())
+
+
+def _run_together(name: str) -> bool:
+    return any(m.group(1).casefold() not in _NAME_PREFIXES for m in _GLUED.finditer(name))
+
+
 _POSSESSIVE = re.compile(r"['’]s\b")
 _CJK_NOT_NAMES = frozenset(
     {"作者", "記者", "记者", "編輯", "编辑", "責任編輯", "责任编辑", "人氣", "个人", "個人"}
@@ -220,15 +231,16 @@ def judge_name(name: str) -> PersonVerdict:
         return PersonVerdict(False, reason=ORGANISATION)
     if any(t in COMMON_WORDS for t in lowered):
         return PersonVerdict(False, reason="interface text, not a name")
-    if _GLUED.search(name) or _POSSESSIVE.search(name):
+    if _run_together(name) or _POSSESSIVE.search(name):
         # "Patrick AllanProfileFollow", "Patrick Allan's Discussions"
         return PersonVerdict(False, reason="a name run together with other text")
     shouted = [t.isupper() for t in tokens if len(t) > 2]
     if any(shouted) and not all(shouted):
         return PersonVerdict(False, reason="an acronym beside ordinary words")  # "ACLU Speech"
     capitalised = 0
-    for token, low in zip(tokens, lowered, strict=True):
-        if low in _PARTICLES:
+    for position, (token, low) in enumerate(zip(tokens, lowered, strict=True)):
+        # A particle inside a name ("Ludwig van Beethoven"); first, it is a given name ("Al").
+        if low in _PARTICLES and position > 0:
             continue
         first = token.lstrip("'\"(")[:1]
         if not first.isalpha() or not first.isupper():
@@ -238,7 +250,8 @@ def judge_name(name: str) -> PersonVerdict:
         return PersonVerdict(False, reason="not written as a name")
     if _starts_with_given_name(tokens):
         return PersonVerdict(True, confirmed=True)
-    if _parsed_as_organisation(name):
+    # probablepeople was trained on names in Latin letters: elsewhere it says nothing.
+    if name.isascii() and _parsed_as_organisation(name):
         return PersonVerdict(False, reason=READS_AS_ORGANISATION)
     return PersonVerdict(True)
 

@@ -158,6 +158,9 @@ def test_inspect_lists_other_people_apart(runner, tmp_path):
     ("name", "person", "why"),
     [
         ("Dan Goodin", True, None),
+        ("Bryan DeArdo", True, None),  # a surname prefix, not text run together
+        ("Joe DiMaggio", True, None),
+        ("Patrick AllanProfileFollow", False, "run together"),
         ("Privacy Policy", False, "organisation"),
         ("Parental Guidance", False, "organisation"),
         ("Palatino Linotype", False, "organisation"),
