@@ -58,20 +58,25 @@ def render_article(article: Article) -> Panel:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("kind", article.kind)
-    facts.add_row("title", article.title or "—")
-    facts.add_row("canonical", article.canonical or "—")
-    facts.add_row("site", article.site_name or "—")
+
+    def row(label: str, value: str) -> None:
+        # Page text is shown as written: "[sidebar; line 12]" is not Rich markup.
+        facts.add_row(label, Text(value))
+
+    row("kind", article.kind)
+    row("title", article.title or "—")
+    row("canonical", article.canonical or "—")
+    row("site", article.site_name or "—")
     people = [
         f"{b.name}  [{b.origin}; {b.location.describe() or 'metadata'}]" for b in article.bylines
     ]
-    facts.add_row("bylines", "\n".join(people) or "— (no person credited)")
+    row("bylines", "\n".join(people) or "— (no person credited)")
     others = [
         f"{b.name}  [{b.where}; {b.location.describe() or 'metadata'}]"
         for b in article.other_people
     ]
     if others:
-        facts.add_row(
+        row(
             "other people",
             "\n".join(others[:10])
             + (f"\n… and {len(others) - 10} more" if len(others) > 10 else ""),
@@ -84,24 +89,24 @@ def render_article(article: Article) -> Panel:
         }
     )
     if accounts:
-        facts.add_row("not people", "\n".join(accounts[:10]))
+        row("not people", "\n".join(accounts[:10]))
     images = [
         f"{excerpt(i.alt, 60) or '(no alt)'}  {excerpt(i.src, 70)}  [{i.location.describe()}]"
         for i in article.images[:15]
     ]
     if len(article.images) > 15:
         images.append(f"… and {len(article.images) - 15} more")
-    facts.add_row("images", "\n".join(images) or "—")
-    facts.add_row("links", str(len(article.links)))
+    row("images", "\n".join(images) or "—")
+    row("links", str(len(article.links)))
     notices = [
         f"{excerpt(article.blocks[i].text, 100)}  [{article.blocks[i].location.describe()}]"
         for i in article.notices
     ]
-    facts.add_row("notices", "\n".join(notices) or "—")
+    row("notices", "\n".join(notices) or "—")
     shown = [excerpt(p, 110) for p in article.paragraphs[:_PARAGRAPHS_SHOWN]]
     if len(article.paragraphs) > _PARAGRAPHS_SHOWN:
         shown.append(f"… {len(article.paragraphs) - _PARAGRAPHS_SHOWN} more paragraphs")
-    facts.add_row("article", "\n".join(shown) or "—")
+    row("article", "\n".join(shown) or "—")
     return Panel(facts, title=Text(article.source, style="bold"), title_align="left")
 
 

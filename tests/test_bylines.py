@@ -152,6 +152,9 @@ def test_inspect_lists_other_people_apart(runner, tmp_path):
     ).items()
     refused = {d["name"]: d["reason"] for d in data["byline_details"] if not d["person"]}
     assert all(refused.values())  # every refusal says why
+    shown = runner.invoke(app, ["inspect", str(page)]).stdout
+    assert "Jane Doe  [element;" in shown  # where each was found, not swallowed as markup
+    assert "Maria Lopez  [sidebar;" in shown
 
 
 @pytest.mark.parametrize(
