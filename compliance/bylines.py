@@ -266,7 +266,11 @@ def _shown_at(name: str, page: _Searchable, candidate: Candidate) -> int | None:
             return None  # shown only in a sidebar or menu: not where the article credits it
         return block
     line = candidate.location.line
+    # The name as split may not stand in the text as such ("Richard (R.J.) Eskow"): then the
+    # block that shows the candidate's own text is where it is.
     block = _find_block(name, page, line, None)
+    if block is None:
+        block = _find_block(candidate.raw, page, line, None)
     if block is None or line is None or blocks[block].location.line is None:
         return block
     return block if abs(blocks[block].location.line - line) <= _NEAR_LINES else None

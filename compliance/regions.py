@@ -44,7 +44,9 @@ _WORD_REGIONS = {
         "nav navbar navigation menu menus submenu breadcrumb breadcrumbs topnav".split(),
         "navigation",
     ),
-    **dict.fromkeys("sidebar sidebars rail widget widgets".split(), "sidebar"),
+    # Not "widget" nor "rail": page builders (Elementor) wrap the story itself in widgets, and
+    # layouts name the story's column after the rail beside it ("pg-side-of-rail").
+    **dict.fromkeys("sidebar sidebars".split(), "sidebar"),
     **dict.fromkeys(
         """related recommended recommendations recirc trending popular mostread teaser teasers
         promo promos outbrain taboola upnext morestories readmore""".split(),
@@ -63,10 +65,14 @@ _ARTICLE_WORDS = frozenset(
     single blogpost""".split()
 )
 # Chrome words that only count on a container with no article word beside them: layouts
-# name the column the story sits in "l-sidebar-fixed l-article-body-segment".
+# name the column the story sits in "l-sidebar-fixed l-article-body-segment", and a story's
+# own body may be "entry-content entry-content-read-more" (a toggle) or its dek a "teaser".
 _WEAK_WORDS = frozenset(
-    {"footer", "header", "masthead", "widget", "widgets", "menu", "sidebar", "sidebars", "rail"}
-)
+    {
+        "footer", "header", "masthead", "menu", "sidebar", "sidebars", "readmore",
+        "teaser", "teasers", "promo", "promos", "upnext",
+    }
+)  # fmt: skip
 _SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
 # "more-stories", "read-more", "up-next", "most-read": two words that name one region.
 _JOINED = re.compile(
@@ -117,14 +123,44 @@ def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> 
     """
     if el.tag in ("html", "body"):
         return parent_region  # their classes describe the page's state, not a region
+    if parent_region in _LAYOUT_CHROME and _is_story_body(el):
+        return ARTICLE  # a layout word above it was wrong: this is the story's body
     declared = own_region(el)
     if declared is None or parent_region in CHROME:
         return parent_region
     if el in headline_path:
         return ARTICLE if declared == ARTICLE else parent_region
-    if parent_region == ARTICLE and _is_article_part(el, declared):
+    if parent_region == ARTICLE and (_is_article_part(el, declared) or _weakly_chrome(el)):
         return ARTICLE
     return declared
+
+
+# Chrome that a page's layout classes may wrongly declare around the story; comments,
+# related stories and navigation are never taken back.
+_LAYOUT_CHROME = frozenset({"sidebar", "header", "footer", "promo"})
+_STORY_BODY = re.compile(
+    r"article[-_]?body|story[-_]?body|entry[-_]?content|post[-_]?(?:content|body)|"
+    r"body[-_]?text|article[-_]?content|article[-_]?text",
+    re.IGNORECASE,
+)
+
+
+def _is_story_body(el: Any) -> bool:
+    """Whether an element says it holds the story's body (itemprop=articleBody, a class or
+    id such as article-body, entry-content, body-text)."""
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return True
+    return bool(_STORY_BODY.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+
+
+def _weakly_chrome(el: Any) -> bool:
+    """Declared chrome only by weak class words ("read-more": a collapsible rest of the
+    story), not by its tag, its role or a strong word: inside the article, it is the article."""
+    if (el.get("role") or "").strip().lower() in _ROLE_REGIONS or el.tag in _TAG_REGIONS:
+        return False
+    words = _words(el)
+    chrome = {w for w in words if w in _WORD_REGIONS}
+    return bool(chrome) and chrome <= _WEAK_WORDS
 
 
 def _is_article_part(el: Any, declared: str) -> bool:

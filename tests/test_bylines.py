@@ -13,6 +13,7 @@ from compliance.engine import evaluate
 from compliance.extract import extract
 from compliance.model import Page
 from compliance.names import judge_name
+from compliance.regions import CHROME
 from compliance.ruleset import load_rulesets
 
 _STORY = "<p>" + " ".join(["The council voted on the budget after a long debate."] * 6) + "</p>"
@@ -258,3 +259,29 @@ def test_a_missing_byline_names_no_menu_item(name, monkeypatch):
     assert_golden(ROOT / "tests" / "golden" / f"{name}.txt", rendered)
     for chrome in ("Springfield Ledger", "Real Estate", "Privacy Policy", "Maria Lopez"):
         assert f"'{chrome}'" not in rendered
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        '<div class="l-sidebar-fixed l-segment l-article-body-segment">{}</div>',
+        '<div class="pg-rail-tall__wrapper"><div class="pg-side-of-rail">{}</div></div>',
+        '<div class="elementor-widget-wrap"><div class="elementor-widget-container">{}</div></div>',
+        '<div class="entry-content entry-content-read-more">{}</div>',
+        '<div class="story-body"><div id="read-more">{}</div></div>',
+        '<div class="right-rail"><section id="body-text">{}</section></div>',
+    ],
+)
+def test_layout_classes_do_not_make_the_story_chrome(wrapper):
+    """Measured on the extraction benchmark: eight real pages had their whole story taken for
+    a sidebar or a related list by layout words like these; none does now."""
+    story = "<p>The council voted on the budget after a long debate on Tuesday night.</p>"
+    page = (
+        "<html><body><header><h1>Council passes budget</h1></header>"
+        + wrapper.format(story)
+        + '<aside class="sidebar"><p>Most read: bridge closes for repairs this week.</p></aside>'
+        + "</body></html>"
+    )
+    regions = {b.text[:15]: b.region for b in extract(Page("p.html", "html", page)).blocks}
+    assert regions["The council vot"] not in CHROME
+    assert regions["Most read: brid"] == "sidebar"
