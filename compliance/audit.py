@@ -132,11 +132,7 @@ def rules_record(rulesets: Sequence[RuleSet]) -> list[dict[str, str]]:
             "contact": rs.spec.contact or "",
             "path": str(rs.path),
             "sha256": hashlib.sha256(rs.path.read_bytes()).hexdigest(),
-            # The rule set as applied, merged with every base it extends: a change to a base
-            # changes it, while the file's own hash does not.
-            "digest": hashlib.sha256(
-                json.dumps(rs.spec.model_dump(mode="json"), sort_keys=True).encode("utf-8")
-            ).hexdigest(),
+            "digest": ruleset_digest(rs),
         }
         for rs in rulesets
     ]
@@ -217,14 +213,18 @@ def check_body(
         )
 
 
+def ruleset_digest(ruleset: RuleSet) -> str:
+    """SHA-256 of a rule set as applied, merged with every base it extends: a change to a
+    base changes it, while the file's own hash does not."""
+    spec = json.dumps(ruleset.spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(spec.encode("utf-8")).hexdigest()
+
+
 def judgement_key(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> str:
     """What a verdict depends on besides the page's bytes: every rule set as merged with the
     bases it extends, the originals' index (its source files and parameters) and the tool's
     version. Two runs with the same key give the same bytes the same verdict."""
-    rules = sorted(
-        json.dumps(r.spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        for r in rulesets
-    )
+    rules = sorted(ruleset_digest(r) for r in rulesets)
     originals = (
         {k: v for k, v in matcher.index.manifest.items() if k not in ("built", "build_seconds")}
         if matcher is not None

@@ -309,6 +309,7 @@ def build_report(
             if page.http_status not in GONE and (current is None or current.http_status in GONE):
                 disappeared.append(page)
     order = _by_place
+    trend, republisher_trend = _trends(store, run, [r.domain for r in republishers])
     return AuditReport(
         run=run,
         previous=previous,
@@ -319,25 +320,11 @@ def build_report(
         persisting=sorted(persisting, key=order),
         resolved=sorted(resolved, key=order),
         disappeared=sorted(disappeared, key=lambda p: p.url),
-        trend=_trend(store, run),
+        trend=trend,
         violations=violations,
         rules_changed=changed_rules,
-        republisher_trend=_republisher_trend(store, run, [r.domain for r in republishers]),
+        republisher_trend=republisher_trend,
     )
-
-
-def _republisher_trend(store: Store, run: Run, domains: list[str]) -> dict[str, list[float | None]]:
-    """Each republisher's compliance rate over the trend's runs, oldest first."""
-    series = [store.domain_counts(r.id) for r in _trend_runs(store, run)]
-    return {
-        domain: [
-            Republisher(
-                domain, {s: counts.get(domain, {}).get(s, 0) for s in STATUSES}
-            ).compliance_rate
-            for counts in series
-        ]
-        for domain in domains
-    }
 
 
 def rules_changes(previous: Run, run: Run) -> list[dict[str, str | None]]:
@@ -380,22 +367,29 @@ def _by_place(violation: Violation) -> tuple[str, str, str]:
     return (violation.url, violation.check, violation.rule)
 
 
-def _trend_runs(store: Store, run: Run) -> list[Run]:
-    """The last runs over the same sources, up to `run`, oldest first."""
-    return [
+def _trends(
+    store: Store, run: Run, domains: list[str]
+) -> tuple[list[TrendPoint], dict[str, list[float | None]]]:
+    """The compliance rate of the last runs over the same sources, oldest first: overall,
+    and for each republisher (None where none of its pages was a checked copy then)."""
+    series = [
         r
         for r in store.runs()
         if r.sources_key == run.sources_key and (r.complete or r.id == run.id)
         and r.started <= run.started
     ][-TREND_RUNS:]  # fmt: skip
-
-
-def _trend(store: Store, run: Run) -> list[TrendPoint]:
-    """The compliance rate of the last runs over the same sources, oldest first."""
-    points = []
-    for r in _trend_runs(store, run):
-        counts = Counter({s: 0 for s in STATUSES})
-        counts.update(store.status_counts(r.id))
-        total = Republisher("all", dict(counts))
-        points.append(TrendPoint(r.id, r.started, total.pages, total.compliance_rate))
-    return points
+    points: list[TrendPoint] = []
+    per_domain: dict[str, list[float | None]] = {domain: [] for domain in domains}
+    for r in series:
+        by_domain = store.domain_counts(r.id)
+        total: Counter[str] = Counter({s: 0 for s in STATUSES})
+        for counts in by_domain.values():
+            total.update(counts)
+        overall = Republisher("all", dict(total))
+        points.append(TrendPoint(r.id, r.started, overall.pages, overall.compliance_rate))
+        for domain, rates in per_domain.items():
+            counts = by_domain.get(domain, {})
+            rates.append(
+                Republisher(domain, {s: counts.get(s, 0) for s in STATUSES}).compliance_rate
+            )
+    return points, per_domain

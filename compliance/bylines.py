@@ -232,10 +232,10 @@ def _find_block(
     return min(candidates, key=lambda i: abs((blocks[i].location.line or 0) - near_line))
 
 
-def _headline_block(blocks: list[TextBlock], title: str | None) -> int | None:
+def _headline_block(page: _Searchable, title: str | None) -> int | None:
     title_key = normalize(title) if title else None
-    for i, block in enumerate(blocks):
-        if block.tag == "h1" or (title_key and normalize(block.text) == title_key):
+    for i, block in enumerate(page.blocks):
+        if block.tag == "h1" or (title_key and page.keys[i] == title_key):
             return i
     return None
 
@@ -276,11 +276,9 @@ def _shown_at(name: str, page: _Searchable, candidate: Candidate) -> int | None:
     return block if abs(blocks[block].location.line - line) <= _NEAR_LINES else None
 
 
-def _expand(
-    found: Iterable[Candidate], blocks: list[TextBlock], site_name: str | None
-) -> list[_Named]:
+def _expand(found: Iterable[Candidate], page: _Searchable, site_name: str | None) -> list[_Named]:
     named: list[_Named] = []
-    page = _Searchable(blocks)
+    blocks = page.blocks
     for order, candidate in enumerate(found):
         for part in split_byline(candidate.raw, site_name):
             person, reason = part.is_person and candidate.declared_person, part.reason
@@ -334,14 +332,15 @@ def rank_bylines(
 ) -> list[Byline]:
     """Every name the candidates give, judged and placed: the article's bylines first, best
     first, then the other people, then the names refused as not people (with the reason)."""
-    named = _expand(found, blocks, site_name)
+    page = _Searchable(blocks)
+    named = _expand(found, page, site_name)
     declared = [n.byline.name for n in named if n.byline.origin in _DECLARED and n.byline.is_person]
     people = [n for n in named if n.byline.is_person]
     for item in people:
         item.corroborated = item.byline.origin not in _DECLARED and any(
             _same_person(item.byline.name, d) for d in declared
         )
-    headline = _headline_block(blocks, title)
+    headline = _headline_block(page, title)
     eligible = [n for n in people if not n.chrome]
     group: list[_Named] = []
     if eligible:

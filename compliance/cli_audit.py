@@ -334,7 +334,7 @@ def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked
     line = f"audit {run.id}: {pages:,} page{'s' * (pages != 1)}: {parts}"
     if runner.reused:
         line += f" ({runner.reused:,} unchanged, verdict kept)"
-    unverifiable = [p for p in runner.store.pages(run.id) if p.status == "unverifiable"]
+    unverifiable = runner.store.pages(run.id, "unverifiable")
     if unverifiable:
         codes = Counter(p.result.get("reason") or "unreadable" for p in unverifiable)
         line += "; unverifiable: " + ", ".join(f"{n:,} {code}" for code, n in codes.most_common())

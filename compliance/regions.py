@@ -102,7 +102,7 @@ def own_region(el: Any) -> str | None:
     chrome = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS}
     article_part = bool(words & _ARTICLE_WORDS)
     strong = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS and w not in _WEAK_WORDS}
-    for region in ("comments", "related", "navigation", "sidebar", "promo"):
+    for region in ("comments", "related", "navigation", "promo"):
         if region in strong:
             return region
     if chrome and not article_part:

@@ -405,11 +405,12 @@ class Store:
             )
         return bool(inserted)
 
-    def pages(self, run_id: str) -> list[PageRecord]:
-        """The run's page results, in the order its sources listed them."""
-        rows = self.db.execute(
-            "SELECT * FROM pages WHERE run_id=? ORDER BY position", (run_id,)
-        ).fetchall()
+    def pages(self, run_id: str, status: str | None = None) -> list[PageRecord]:
+        """The run's page results (only those of `status`, when given), in the order its
+        sources listed them."""
+        query = "SELECT * FROM pages WHERE run_id=?" + (" AND status=?" if status else "")
+        params = (run_id, status) if status else (run_id,)
+        rows = self.db.execute(query + " ORDER BY position", params).fetchall()
         return [_row_to_page(row) for row in rows]
 
     def judged(self, url: str, content_hash: str, judged_with: str) -> PageRecord | None:

@@ -65,24 +65,17 @@ _REPORTING = re.compile(
 
 def _reporting_mention(text: str, names: list[str]) -> bool:
     """Whether the newswire is named as part of a sentence of reporting or inside a quote."""
-    folded = normalize(text)
+    folded = normalize(text)  # curly quotes folded to '"'
     for name in names:
         key = normalize(name)
         at = folded.find(key)
         while at >= 0:
-            if _REPORTING.search(folded[:at]) or _inside_quote(text, name):
+            before = folded[:at]
+            quoted = before.count('"') % 2 == 1 or before.count("«") > before.count("»")
+            if quoted or _REPORTING.search(before):
                 return True
             at = folded.find(key, at + 1)
     return False
-
-
-def _inside_quote(text: str, name: str) -> bool:
-    at = text.casefold().find(name.casefold())
-    if at < 0:
-        return False
-    before = text[:at]
-    opened = sum(before.count(q) for q in "“«") - sum(before.count(q) for q in "”»")
-    return opened > 0 or before.count('"') % 2 == 1
 
 
 def _story_blocks(ctx: CheckContext) -> set[int]:
