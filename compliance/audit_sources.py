@@ -188,10 +188,9 @@ def _manifest(source: str, data: bytes, problems: list[str]) -> Iterator[Target]
 
 
 def _feed(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
-    import feedparser
+    from compliance.feeds import parse_feed
 
-    # Always bytes: given a string, feedparser may take it for a path or a URL and read it.
-    feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    feed = parse_feed(data)
     if not feed.entries:
         problems.append(f"{source}: a feed with no entries; skipped")
     for number, entry in enumerate(feed.entries, start=1):
@@ -206,28 +205,14 @@ def _feed(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
 def _sitemap(
     source: str, data: bytes, fetcher: PoliteFetcher, problems: list[str]
 ) -> Iterator[Target]:
-    from usp.objects.sitemap import InvalidSitemap
-    from usp.tree import sitemap_from_str
+    from compliance.sitemap_client import listed_pages
 
-    from compliance.sitemap_client import fetch_sitemap
+    def problem(text: str) -> None:
+        problems.append(f"{source}: {text}; skipped")
 
-    def pages_of(sitemap: object, pages: Iterator[object] | list[object]) -> Iterator[Target]:
-        if isinstance(sitemap, InvalidSitemap):
-            problems.append(f"{source}: sitemap {sitemap.url}: {sitemap.reason}; skipped")
-        for page in pages:
-            url = page.url  # type: ignore[attr-defined]
-            reason = _usable(url)
-            if reason:
-                problems.append(f"{source}: sitemap entry {url[:80]!r}: {reason}; skipped")
-                continue
-            yield Target(url, source=source)
-
-    root = sitemap_from_str(data.decode("utf-8", "replace"))
-    yield from pages_of(root, root.pages)
-    # usp leaves a parsed string's sub-sitemaps unfetched; fetch each here, through the same
-    # polite, address-checked client (usp then follows any deeper levels itself).
-    for sub in root.sub_sitemaps:
-        tree = fetch_sitemap(sub.url, fetcher)
-        yield from pages_of(tree, tree.pages)
-        for deeper in tree.all_sitemaps():
-            yield from pages_of(deeper, deeper.pages)
+    for page in listed_pages(data, fetcher, problem):
+        reason = _usable(page.url)
+        if reason:
+            problem(f"sitemap entry {page.url[:80]!r}: {reason}")
+            continue
+        yield Target(page.url, source=source)

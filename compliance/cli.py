@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,11 +25,14 @@ from compliance.model import RunResult, Severity, Status
 from compliance.reporters import REPORTERS
 
 if TYPE_CHECKING:
+    from compliance.fetch import FetchPolicy
     from compliance.index_cache import Opened
     from compliance.request import CheckRequest
     from compliance.sources import InputRef
+    from compliance.sync.result import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
+T = TypeVar("T")
 
 # The --format choices come from the reporter registry, so a new reporter needs no CLI change.
 ReportFormat = StrEnum("ReportFormat", {name: name for name in REPORTERS})
@@ -106,12 +110,13 @@ RulesOption = Annotated[
     ),
 ]
 OriginalsOption = Annotated[
-    list[Path] | None,
+    list[str] | None,
     typer.Option(
         "--originals",
-        metavar="PATH",
+        metavar="PATH|URL",
         help="The newswire's own articles: a .jsonl file, an RSS/Atom feed or WordPress"
-        " export (.xml), article files, or a directory of them; repeatable.",
+        " export (.xml), article files, or a directory of them; or the address of a feed,"
+        " sitemap or WordPress site, synced into the cache; repeatable.",
     ),
 ]
 IndexOption = Annotated[
@@ -285,6 +290,54 @@ def check(
     )
 
 
+def _with_progress(label: str, work: Callable[[Progress], T]) -> T:
+    """Run `work`, showing its progress on a terminal (a bar once the total is known)."""
+    from compliance.sync.result import no_progress
+
+    if not stderr.is_terminal:
+        return work(no_progress)
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=stderr, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(what: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"{label}: {what}", completed=done, total=total)
+
+        return work(update)
+
+
+def _synced_originals(given: tuple[str | Path, ...] | list[str], policy: FetchPolicy) -> list[Path]:
+    """The originals as paths: each address among them synced into the cache first."""
+    from compliance.sources import is_url
+
+    def warn(message: str) -> None:
+        stderr.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+    paths: list[Path] = []
+    for entry in given:
+        if not is_url(str(entry)):
+            paths.append(Path(entry))
+            continue
+        from compliance.sync.cached import synced_originals
+
+        address = str(entry)
+        path, result = _with_progress(
+            f"syncing {address}",
+            lambda progress, address=address: synced_originals(address, policy, warn, progress),
+        )
+        if result is not None and (result.added or result.updated or result.deleted):
+            stderr.print(f"synced the originals from {address}: {result.summary()}")
+        for problem in result.problems if result else ():
+            warn(f"{problem} (skipped)")
+        paths.append(path)
+    return paths
+
+
 def _open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:
     """The originals' index, built (with a progress bar on a terminal) when not yet fresh."""
     from compliance.index_cache import open_index
@@ -305,12 +358,15 @@ def _run_check(
     page_timeout: float,
 ) -> int:
     from compliance.engine import Checker
+    from compliance.fetch import FetchPolicy
     from compliance.ruleset import load_rulesets
     from compliance.suppress import Suppressions, load_baseline
 
     try:
         rulesets = load_rulesets(request.rules or None)
-        index = _open_index(request.originals, index_dir).index if request.originals else None
+        # The user named these addresses, as with `check URL`: their own network is theirs.
+        originals = _synced_originals(request.originals, FetchPolicy(allow_private=True))
+        index = _open_index(originals, index_dir).index if originals else None
         suppressions = Suppressions(
             request.config, load_baseline(request.baseline) if request.baseline else frozenset()
         )
@@ -591,8 +647,9 @@ def rules_schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
-# The audit commands register themselves on `app`; imported here, after what they use.
-from compliance import cli_audit  # noqa: E402, F401
+# The audit and archive commands register themselves on `app`; imported here, after what
+# they use.
+from compliance import cli_archive, cli_audit  # noqa: E402, F401
 
 
 def main() -> None:

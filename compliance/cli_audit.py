@@ -27,6 +27,7 @@ from compliance.cli import (
     _fail,
     _open_index,
     _stdout,
+    _synced_originals,
     app,
     stderr,
 )
@@ -43,6 +44,44 @@ DbOption = Annotated[
         "--db",
         metavar="PATH",
         help="The audit history: a SQLite file (audit creates it), or sqlite:///PATH.",
+    ),
+]
+
+# How fetching behaves: shared by every command that fetches from other people's servers.
+DelayOption = Annotated[
+    float,
+    typer.Option(
+        "--delay",
+        metavar="SECONDS",
+        help="Least time between two requests to one host; robots.txt Crawl-delay raises it.",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout", metavar="SECONDS", help="Deadline for one request, redirects included."
+    ),
+]
+IgnoreRobotsOption = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-robots",
+        help="Fetch what robots.txt disallows (an audit records it in its report).",
+    ),
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch from private, loopback and link-local addresses (intranet audits).",
+    ),
+]
+AllowHostsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="HOST",
+        help="Fetch from this host even at a private address; repeatable.",
     ),
 ]
 
@@ -98,42 +137,12 @@ def audit(
     per_host: Annotated[
         int, typer.Option("--per-host", metavar="N", help="Requests in flight to one host.")
     ] = 2,
-    delay: Annotated[
-        float,
-        typer.Option(
-            "--delay",
-            metavar="SECONDS",
-            help="Least time between two requests to one host; robots.txt Crawl-delay raises it.",
-        ),
-    ] = 1.0,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout", metavar="SECONDS", help="Deadline for one page, redirects included."
-        ),
-    ] = 30.0,
-    ignore_robots: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-robots", help="Fetch pages robots.txt disallows (recorded in the report)."
-        ),
-    ] = False,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Fetch from private, loopback and link-local addresses (intranet audits).",
-        ),
-    ] = False,
+    delay: DelayOption = 1.0,
+    timeout: TimeoutOption = 30.0,
+    ignore_robots: IgnoreRobotsOption = False,
+    allow_private: AllowPrivateOption = False,
     page_timeout: PageTimeoutOption = PAGE_BUDGET,
-    allow_hosts: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--allow-host",
-            metavar="HOST",
-            help="Fetch from this host even at a private address; repeatable.",
-        ),
-    ] = None,
+    allow_hosts: AllowHostsOption = None,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", metavar="N", help="Processes checking pages; 0: every core."),
@@ -214,7 +223,7 @@ def audit(
                 page_timeout=page_timeout,
             )
             rulesets = load_rulesets(rules)
-            originals_paths = list(originals or [])
+            originals_paths = _synced_originals(list(originals or []), options.policy())
         index = _open_index(originals_paths, index_dir).index if originals_paths else None
         if not resume:
             with Fetcher(options.policy()) as fetcher:

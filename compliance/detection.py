@@ -1,7 +1,8 @@
 """Which newsroom's copy is this? The rule sets' detection signals, weighed.
 
 Used when no original names the rule set. Each signal a page carries scores: strong ones
-(a credit-line phrase, a whole credit line, the logo, the newsroom's tracking pixel, a
+(a credit-line phrase, a whole credit line, a plain credit label naming the newsroom
+("Source: ProPublica", "Via The Conversation"), the logo, the newsroom's tracking pixel, a
 canonical link to it) two, weak ones (a link to one of its articles, which ordinary
 reporting has too, and phrases that also occur in other pages, like DCNF's
 "(RELATED: ...)") one. A rule set needs two points, so a
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from compliance.model import Article
 from compliance.ruleset import Detect, RuleSet
-from compliance.textmatch import contains_phrase, glob_match, word_count
+from compliance.textmatch import contains_phrase, glob_match, names_credited, word_count
 
 STRONG, WEAK, NEEDED = 2, 1, 2
 
@@ -28,7 +29,7 @@ class Detection:
     reason: str  # the strongest signal, for the report
 
 
-def _signals(detect: Detect, article: Article) -> Iterator[tuple[int, str]]:
+def _signals(detect: Detect, article: Article, name: str) -> Iterator[tuple[int, str]]:
     blocks = article.blocks
     for phrase in detect.text:
         if any(contains_phrase(b.text, phrase) for b in blocks):
@@ -38,6 +39,10 @@ def _signals(detect: Detect, article: Article) -> Iterator[tuple[int, str]]:
         line = next((text for text in short if glob_match(text, [pattern])), None)
         if line:
             yield STRONG, f"a line reads '{line}'"
+    names = detect.names or [name]
+    label = next((text for text in short if names_credited(text, names)), None)
+    if label:
+        yield STRONG, f"a credit line reads '{label}'"
     for image in article.images:
         alt_hit = any(contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt)
         if alt_hit or (image.src and glob_match(image.src, detect.images.src)):
@@ -62,7 +67,8 @@ def detect(rulesets: Sequence[RuleSet], article: Article) -> Detection | None:
     rule set loaded first."""
     best: Detection | None = None
     for ruleset in rulesets:
-        found = sorted(_signals(ruleset.spec.detect, article), key=lambda s: -s[0])
+        signals = _signals(ruleset.spec.detect, article, ruleset.spec.name)
+        found = sorted(signals, key=lambda s: -s[0])
         score = sum(weight for weight, _ in found)
         if score >= NEEDED and (best is None or score > best.score):
             best = Detection(ruleset, score, found[0][1])

@@ -35,15 +35,12 @@ def _authors(entry: Any) -> tuple[str, ...]:
 
 def read_feed(path: Path, problems: list[str]) -> Iterator[Original]:
     """Every entry of the feed at `path` that has an id or link, a title and some text."""
-    import feedparser  # only feeds need it
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         problems.append(f"{path}: cannot read it: {exc.strerror or exc}")
         return
-    # feedparser is always given bytes, never a path or URL: it must not fetch anything.
-    feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    feed = parse_feed(data)
     if not feed.entries:
         reason = getattr(feed.get("bozo_exception"), "getMessage", lambda: None)() or str(
             feed.get("bozo_exception") or "no entries"
@@ -51,32 +48,42 @@ def read_feed(path: Path, problems: list[str]) -> Iterator[Original]:
         problems.append(f"{path}: not a readable RSS or Atom feed ({reason})")
         return
     for number, entry in enumerate(feed.entries, start=1):
-        where = f"{path}: entry {number}"
-        identifier = entry.get("id") or entry.get("link")
-        contents = entry.get("content") or []
-        markup = contents[0].get("value", "") if contents else entry.get("summary", "")
         try:
-            body = fragment_paragraphs(markup or "", where)
+            yield original_from_entry(entry, f"{path}: entry {number}")
         except InputError as exc:
             problems.append(exc.message)
-            continue
-        missing = [
-            name
-            for name, value in (("id or link", identifier), ("title", entry.get("title")))
-            if not value
-        ]
-        if not body:
-            missing.append("content or summary")
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-            continue
-        yield Original(
-            id=str(identifier),
-            title=" ".join(str(entry["title"]).split()),
-            body=body,
-            url=entry.get("link") or None,
-            authors=_authors(entry),
-            published=_published(entry),
-            origin=where,
-            extra={} if contents else {"partial": True},
-        )
+
+
+def parse_feed(data: bytes) -> Any:
+    """feedparser's reading of a feed's bytes (never a path or URL: it must fetch nothing)."""
+    import feedparser  # only feeds need it
+
+    return feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+
+
+def original_from_entry(entry: Any, where: str) -> Original:
+    """The original one feed entry holds; InputError (naming `where`) when it lacks an id or
+    link, a title or any text."""
+    identifier = entry.get("id") or entry.get("link")
+    contents = entry.get("content") or []
+    markup = contents[0].get("value", "") if contents else entry.get("summary", "")
+    body = fragment_paragraphs(markup or "", where)
+    missing = [
+        name
+        for name, value in (("id or link", identifier), ("title", entry.get("title")))
+        if not value
+    ]
+    if not body:
+        missing.append("content or summary")
+    if missing:
+        raise InputError(f"{where}: missing {', '.join(missing)}", "parse-failed")
+    return Original(
+        id=str(identifier),
+        title=" ".join(str(entry["title"]).split()),
+        body=body,
+        url=entry.get("link") or None,
+        authors=_authors(entry),
+        published=_published(entry),
+        origin=where,
+        extra={} if contents else {"partial": True},
+    )

@@ -52,6 +52,8 @@ LIST_TYPES = (
     "application/x-gzip",
     "application/octet-stream",
 )
+# An API's answers (a WordPress site's REST API, when its archive is synced).
+API_TYPES = ("application/json",)
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_RETRY_AFTER = 60.0  # seconds; a server asking for longer is treated as down
@@ -85,6 +87,7 @@ class Fetched:
     not_modified: bool = False
     error: str | None = None
     fetched_at: str = field(default_factory=utc_timestamp)
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     @property
     def ok(self) -> bool:
@@ -336,6 +339,7 @@ class Fetcher:
                     charset=response.charset_encoding,
                     etag=response.headers.get("etag"),
                     last_modified=response.headers.get("last-modified"),
+                    headers={k.lower(): v for k, v in response.headers.items()},
                 )
         raise FetchError(f"more than {self.policy.max_redirects} redirects")
 

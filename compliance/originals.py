@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.errors import InputError, UserError
-from compliance.model import Original
+from compliance.model import Article, Original
 from compliance.sources import PAGE_SUFFIXES, InputRef, load_page
 from compliance.textmatch import split_paragraphs
 
@@ -94,16 +94,29 @@ def _read_article_file(path: Path, root: Path, problems: list[str]) -> Iterator[
 
     try:
         article = extract(load_page(InputRef(str(path), path=path)))
-        body = article.paragraphs
+        yield original_from_article(
+            article, path.relative_to(root).with_suffix("").as_posix(), str(path), path.stem
+        )
     except InputError as exc:
         problems.append(exc.message)
-        return
+
+
+def original_from_article(
+    article: Article, default_id: str, origin: str, default_title: str | None = None
+) -> Original:
+    """The original a read page holds (an article file, or a page a sitemap lists): its
+    front matter and metadata say its id, address, date and terms where they can."""
     front = article.metadata.get("front_matter") or {}
     meta = article.metadata.get("meta") or {}
-    identifier = front.get("id") or path.relative_to(root).with_suffix("").as_posix()
-    yield Original(
-        id=str(identifier),
-        title=article.title or path.stem,
+    title = article.title or default_title
+    body = article.paragraphs
+    if body and title and " ".join(body[0].split()) == " ".join(title.split()):
+        body = body[1:]  # the headline, read as the story's first paragraph
+    if not title or not body:
+        raise InputError(f"{origin}: no {'title' if not title else 'article text'} found")
+    return Original(
+        id=str(front.get("id") or default_id),
+        title=title,
         body=body,
         url=front.get("url") or article.canonical,
         authors=tuple(b.name for b in article.bylines),
@@ -112,7 +125,7 @@ def _read_article_file(path: Path, root: Path, problems: list[str]) -> Iterator[
         )
         or None,
         source=front.get("source") or meta.get("syndication-source-id"),
-        origin=str(path),
+        origin=origin,
     )
 
 

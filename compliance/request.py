@@ -8,14 +8,14 @@ from pathlib import Path
 
 from compliance.config import ProjectConfig
 from compliance.errors import UserError
-from compliance.sources import PAGE_SUFFIXES, InputRef, expand_inputs
+from compliance.sources import PAGE_SUFFIXES, InputRef, expand_inputs, is_url
 
 
 @dataclass(frozen=True)
 class CheckRequest:
     inputs: tuple[str, ...]
     rules: tuple[Path, ...]  # empty: the bundled rules
-    originals: tuple[Path, ...]
+    originals: tuple[Path | str, ...]  # paths, and addresses to sync (`--originals URL`)
     format: str  # the report on stdout
     outputs: tuple[tuple[str, Path], ...]  # further reports: (format, file)
     fail_on: str
@@ -73,7 +73,7 @@ def build_request(
     config: ProjectConfig,
     inputs: list[str] | None,
     rules: list[Path] | None,
-    originals: list[Path] | None,
+    originals: list[str] | None,
     output_format: str | None,
     outputs: list[str] | None,
     fail_on: str | None,
@@ -100,9 +100,9 @@ def build_request(
     return CheckRequest(
         inputs=tuple(inputs or ()),
         rules=tuple(rules) if rules else tuple(config.resolve(r) for r in spec.rules),
-        originals=tuple(originals)
+        originals=tuple(o if is_url(o) else Path(o) for o in originals)
         if originals
-        else tuple(config.resolve(o) for o in spec.originals),
+        else tuple(o if is_url(o) else config.resolve(o) for o in spec.originals),
         format=chosen_format,
         outputs=tuple(parsed),
         fail_on=fail_on or spec.fail_on or "error",

@@ -57,6 +57,12 @@ class Detect(BaseModel):
         description="Shell-style patterns that a whole line or paragraph must match,"
         " such as 'From the Daily Caller News Foundation'.",
     )
+    names: list[str] = Field(
+        default_factory=list,
+        description="The newsroom's names as a plain credit label gives them ('Source: …',"
+        " 'Via …', 'Courtesy of …'); such a line is a strong signal. Default: the rule"
+        " set's name.",
+    )
     images: ImagePatterns = Field(default_factory=ImagePatterns)
     pixels: list[str] = Field(
         default_factory=list,

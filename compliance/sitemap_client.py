@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
 from usp.exceptions import SitemapException
 from usp.fetch_parse import SitemapFetcher
+from usp.objects.page import SitemapPage
 from usp.objects.sitemap import AbstractSitemap, InvalidSitemap
 from usp.web_client.abstract_client import (
     AbstractWebClient,
@@ -12,8 +16,19 @@ from usp.web_client.abstract_client import (
     WebClientErrorResponse,
 )
 
-from compliance.fetch import LIST_TYPES, Fetched
-from compliance.politeness import PoliteFetcher
+from compliance.fetch import LIST_TYPES, PAGE_TYPES, Fetched
+
+
+class Fetches(Protocol):
+    """What fetches a sitemap: the audit's polite fetcher, or a sync's client."""
+
+    def fetch(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: tuple[str, ...] = PAGE_TYPES,
+    ) -> Fetched: ...
 
 
 class _Success(AbstractWebClientSuccessResponse):
@@ -39,7 +54,7 @@ class _Success(AbstractWebClientSuccessResponse):
 
 
 class _Client(AbstractWebClient):
-    def __init__(self, fetcher: PoliteFetcher) -> None:
+    def __init__(self, fetcher: Fetches) -> None:
         self.fetcher = fetcher
 
     def set_max_response_data_length(self, max_response_data_length: int | None) -> None:
@@ -53,9 +68,32 @@ class _Client(AbstractWebClient):
         return WebClientErrorResponse(got.error or "failed", retryable=False)
 
 
-def fetch_sitemap(url: str, fetcher: PoliteFetcher) -> AbstractSitemap:
+def fetch_sitemap(url: str, fetcher: Fetches) -> AbstractSitemap:
     """The sitemap at `url` with its sub-sitemaps, or an InvalidSitemap saying why not."""
     try:
         return SitemapFetcher(url, recursion_level=1, web_client=_Client(fetcher)).sitemap()
     except SitemapException as exc:  # a loop of sitemaps, too deep, or not an http(s) URL
         return InvalidSitemap(url, str(exc))
+
+
+def listed_pages(
+    data: bytes, fetcher: Fetches, problem: Callable[[str], None]
+) -> Iterator[SitemapPage]:
+    """Every page a sitemap's bytes list, sub-sitemaps fetched through `fetcher`; a sitemap
+    that cannot be read is reported to `problem` ("sitemap URL: why") and skipped."""
+    from usp.tree import sitemap_from_str
+
+    def pages_of(sitemap: AbstractSitemap) -> Iterator[SitemapPage]:
+        if isinstance(sitemap, InvalidSitemap):
+            problem(f"sitemap {sitemap.url}: {sitemap.reason}")
+        yield from sitemap.pages
+
+    root = sitemap_from_str(data.decode("utf-8", "replace"))
+    yield from pages_of(root)
+    # usp leaves a parsed string's sub-sitemaps unfetched; fetch each here, through the same
+    # client (usp then follows any deeper levels itself).
+    for sub in root.sub_sitemaps:
+        tree = fetch_sitemap(sub.url, fetcher)
+        yield from pages_of(tree)
+        for deeper in tree.all_sitemaps():
+            yield from pages_of(deeper)

@@ -194,3 +194,36 @@ def excerpt(text: str, limit: int = 160) -> str:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
     return cut + " …"
+
+
+# How people credit a source in a plain label rather than a sentence: "Source: ProPublica",
+# "Via The Conversation", "Courtesy of KFF Health News", "Republished with permission from …".
+_CREDIT_LABEL = re.compile(
+    r"^\s*(?:sources?|via|courtesy(?: of)?|credits?|from|(?:republished|reprinted)"
+    r"(?: with permission)? (?:from|by))\s*[:\-–—]?\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def credited_name(line: str) -> str | None:
+    """What a plain credit label names ("Source: ProPublica." gives "ProPublica"), or None
+    when the line is not such a label."""
+    found = _CREDIT_LABEL.match(line)
+    if not found:
+        return None
+    named = line[found.end() :].strip().rstrip(".;,").strip()
+    return named or None
+
+
+def names_credited(line: str, names: Sequence[str]) -> str | None:
+    """The one of `names` a plain credit label on `line` names, as a whole (a leading "The"
+    is optional), or None: "Source: ProPublica analysis of …" names a study, not a credit."""
+    named = credited_name(line)
+    if named is None:
+        return None
+    wanted = normalize(named)
+    for name in names:
+        plain = normalize(name)
+        if wanted in (plain, plain.removeprefix("the ")):
+            return name
+    return None

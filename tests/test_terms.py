@@ -81,3 +81,53 @@ def test_no_shipped_rule_set_fails_a_copy_on_a_request_unless_its_file_says_so()
     assert failing_requests == []
     requests = [c for r in load_rulesets() for c in r.checks if c.basis == "request"]
     assert requests and all(c.severity.value in ("warning", "info") for c in requests)
+
+
+def _story_page(tmp_path, credit: str, name: str = "story") -> str:
+    paragraphs = "".join(
+        f"<p>The county board met on Tuesday to weigh the {topic} plan, and residents asked"
+        " how the cost would be shared between the towns along the river.</p>"
+        for topic in ("water", "bridge", "school", "clinic")
+    )
+    page = tmp_path / f"{name}.html"
+    page.write_text(
+        f"<html><body><article><h1>The river plan</h1><p>By Ana Ruiz</p>{paragraphs}"
+        f"<p>{credit}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    return str(page)
+
+
+def test_a_plain_credit_label_is_a_detection_signal_for_every_shipped_newsroom(runner, tmp_path):
+    """ "Source: X", "Via X" and "Courtesy of X" name the newsroom as the story's source."""
+    newsrooms = [
+        r
+        for r in load_rulesets([bundled_rules_dir()])
+        if not r.spec.abstract and "generic" not in r.spec.name
+    ]
+    labels = ("Source: {}", "Via {}", "Courtesy of {}.")
+    for ruleset in newsrooms:
+        names = ruleset.spec.detect.names or [ruleset.spec.name]
+        for label in labels:
+            page = _story_page(tmp_path, label.format(names[-1]), f"{ruleset.id}-{len(label)}")
+            result = runner.invoke(app, ["check", page, "--format", "json"])
+            [found] = json.loads(result.stdout)["results"]
+            assert found["ruleset"] == ruleset.id, (label, ruleset.id, found["detected_by"])
+            assert "credit line reads" in found["detected_by"]
+        # A study or a document the story cites is reporting, not a credit.
+        cited = _story_page(tmp_path, f"Source: {names[0]} analysis of state budget data", "c")
+        [found] = json.loads(runner.invoke(app, ["check", cited, "-f", "json"]).stdout)["results"]
+        assert found["status"] == "unmatched", ruleset.id
+
+
+def test_a_credit_label_counts_as_the_credit_line_only_where_the_terms_accept_it(runner, tmp_path):
+    def credit(page: str, terms: str) -> dict:
+        result = runner.invoke(app, ["check", page, "--terms", terms, "--format", "json"])
+        [found] = json.loads(result.stdout)["results"]
+        return next(f for f in found["findings"] if f["check"] == "credit_line")
+
+    kff = _story_page(tmp_path, "Source: KFF Health News", "kff")
+    assert credit(kff, "kff-health-news")["passed"]
+    # ProPublica prescribes its sentence; a label does not replace it.
+    propublica = _story_page(tmp_path, "Source: ProPublica", "pp")
+    assert not credit(propublica, "propublica")["passed"]

@@ -1,7 +1,8 @@
 """credit_line: a required credit sentence is on the page, where the terms want it.
 
 What it checks: one of the `text` wordings appears in a block of the page (fuzzily, at
-`min_score`; `*` stands for any words, such as the site's name), in the `placement` asked
+`min_score`; `*` stands for any words, such as the site's name), or, when the terms accept
+it, a plain label naming the newsroom (`labels`: "Source: KFF Health News"), where asked
 for: `anywhere`, `top` or `bottom` of the article (within `within` blocks of its first or
 last paragraph), or at the `byline` (within `within` blocks of a byline).
 
@@ -28,7 +29,13 @@ from pydantic import Field
 from compliance.checks.base import CheckContext, CheckOptions, Outcome
 from compliance.checks.common import article_span
 from compliance.model import TextBlock
-from compliance.textmatch import contains_phrase, excerpt, linear_regex, normalize
+from compliance.textmatch import (
+    contains_phrase,
+    excerpt,
+    linear_regex,
+    names_credited,
+    normalize,
+)
 
 
 class Options(CheckOptions):
@@ -46,6 +53,11 @@ class Options(CheckOptions):
         default=3, ge=0, le=50, description="How many blocks from the place it may be."
     )
     min_score: int = Field(default=85, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
+    labels: list[str] = Field(
+        default_factory=list,
+        description="Names that also count as the credit after a plain label ('Source: …',"
+        " 'Via …', 'Courtesy of …'), for terms that ask only that the newsroom be credited.",
+    )
 
 
 @lru_cache(maxsize=256)
@@ -55,7 +67,14 @@ def _wildcard(pattern: str) -> Any:
     return linear_regex(r"(?:\S+(?: \S+){0,12})?".join(parts))
 
 
-def _score(block: TextBlock, wording: str, min_score: int) -> float:
+def _score(block: TextBlock, options: Options) -> float:
+    best = max(_wording_score(block, w, options.min_score) for w in options.text)
+    if best < options.min_score and options.labels and names_credited(block.text, options.labels):
+        return 100.0
+    return best
+
+
+def _wording_score(block: TextBlock, wording: str, min_score: int) -> float:
     if "*" in wording:
         return 100.0 if _wildcard(wording).search(normalize(block.text)) else 0.0
     return contains_phrase(block.text, wording, min_score)
@@ -82,7 +101,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     blocks = ctx.article.blocks
     hits = []
     for i, block in enumerate(blocks):
-        score = max(_score(block, w, options.min_score) for w in options.text)
+        score = _score(block, options)
         if score >= options.min_score:
             hits.append((score, i))
     allowed, where = _allowed(options, ctx)
