@@ -221,6 +221,14 @@ def test_sync_failures_are_reported_and_lose_nothing(runner: CliRunner, tmp_path
         assert refused.exit_code == 2 and "--allow-private" in refused.stderr
         assert not archive.exists()
 
+        page_1 = "/wp-json/wp/v2/posts?per_page=100&page=1&_embed=1&orderby=modified&order=asc"
+        room.fail_always.add(page_1)
+        closed = runner.invoke(
+            app, ["archive", "sync", room.base + "/", "--into", str(archive), *SYNC]
+        )
+        assert closed.exit_code == 2 and "sync its feed instead" in closed.stderr
+        room.fail_always.clear()
+
         page_3 = "/wp-json/wp/v2/posts?per_page=100&page=3&_embed=1&orderby=modified&order=asc"
         room.fail_always.add(page_3)
         broken = runner.invoke(

@@ -135,6 +135,12 @@ def _sync_wordpress(
                 result.deleted = archive.mark_deleted(ours - live, now)
                 unreadable &= live
     except InputError as exc:
+        if first and not (result.added or result.problems):
+            # Many sites switch the REST API off or put it behind a login; the feed stays.
+            raise SyncError(
+                f"{exc.message}; the site's REST API cannot be read, so sync its feed"
+                f" instead ({api_root.split('/wp-json', 1)[0]}/feed/, with --kind feed)"
+            ) from None
         # A listing page that could not be read even after retries: keep what was read,
         # keep the cursor (the next sync asks again from there), mark nothing deleted.
         result.problems.append(exc.message)
