@@ -216,7 +216,7 @@ def check_body(
 def ruleset_digest(ruleset: RuleSet) -> str:
     """SHA-256 of a rule set as applied, merged with every base it extends: a change to a
     base changes it, while the file's own hash does not."""
-    spec = json.dumps(ruleset.spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    spec = json.dumps(ruleset.spec.to_json(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(spec.encode("utf-8")).hexdigest()
 
 

@@ -311,8 +311,11 @@ def _with_progress(label: str, work: Callable[[Progress], T]) -> T:
         return work(update)
 
 
-def _synced_originals(given: tuple[str | Path, ...] | list[str], policy: FetchPolicy) -> list[Path]:
-    """The originals as paths: each address among them synced into the cache first."""
+def _synced_originals(
+    given: tuple[str | Path, ...] | list[str], policy: Callable[[], FetchPolicy]
+) -> list[Path]:
+    """The originals as paths: each address among them synced into the cache first (fetched
+    under `policy()`, asked for only then: HTTP is loaded only for an address)."""
     from compliance.sources import is_url
 
     def warn(message: str) -> None:
@@ -328,7 +331,7 @@ def _synced_originals(given: tuple[str | Path, ...] | list[str], policy: FetchPo
         address = str(entry)
         path, result = _with_progress(
             f"syncing {address}",
-            lambda progress, address=address: synced_originals(address, policy, warn, progress),
+            lambda progress, address=address: synced_originals(address, policy(), warn, progress),
         )
         if result is not None and (result.added or result.updated or result.deleted):
             stderr.print(f"synced the originals from {address}: {result.summary()}")
@@ -358,14 +361,18 @@ def _run_check(
     page_timeout: float,
 ) -> int:
     from compliance.engine import Checker
-    from compliance.fetch import FetchPolicy
     from compliance.ruleset import load_rulesets
     from compliance.suppress import Suppressions, load_baseline
 
+    def policy() -> FetchPolicy:
+        from compliance.fetch import FetchPolicy
+
+        # The user named these addresses, as with `check URL`: their own network is theirs.
+        return FetchPolicy(allow_private=True)
+
     try:
         rulesets = load_rulesets(request.rules or None)
-        # The user named these addresses, as with `check URL`: their own network is theirs.
-        originals = _synced_originals(request.originals, FetchPolicy(allow_private=True))
+        originals = _synced_originals(request.originals, policy)
         index = _open_index(originals, index_dir).index if originals else None
         suppressions = Suppressions(
             request.config, load_baseline(request.baseline) if request.baseline else frozenset()
@@ -642,7 +649,7 @@ def rules_export(
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rule-file format, for editors and CI validators."""
-    from compliance.ruleset import json_schema
+    from compliance.rule_schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
 

@@ -223,7 +223,7 @@ def audit(
                 page_timeout=page_timeout,
             )
             rulesets = load_rulesets(rules)
-            originals_paths = _synced_originals(list(originals or []), options.policy())
+            originals_paths = _synced_originals(list(originals or []), options.policy)
         index = _open_index(originals_paths, index_dir).index if originals_paths else None
         if not resume:
             with Fetcher(options.policy()) as fetcher:

@@ -9,68 +9,75 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from compliance.errors import UserError
-from compliance.validation import Problem, problems
-from compliance.yamlsafe import YamlProblem, key_node_at, load_yaml, node_at
 
 YAML_NAME = ".compliance.yaml"
 TOML_TABLE = "tool.compliance"
 
 
-class Waiver(BaseModel):
+# Settings are plain dataclasses: a run with no configuration file (the editor's check) reads
+# their defaults without importing pydantic, which validates a file when there is one.
+_FORBID_EXTRA = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
+class Waiver:
     """A check not enforced for some pages, under an agreement that says so."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    __pydantic_config__ = _FORBID_EXTRA
 
-    rule: str = Field(
-        min_length=1, description="The rule waived, e.g. 'dcnf.logo'; '*' patterns allowed."
-    )
-    paths: list[str] = Field(
-        min_length=1, description="Patterns of input paths or URLs the waiver covers."
-    )
-    reason: str = Field(min_length=1, description="Why: the agreement that allows it.")
-    expires: date = Field(description="The last day the waiver holds (YYYY-MM-DD).")
+    rule: str  # the rule waived, e.g. 'dcnf.logo'; '*' patterns allowed
+    paths: list[str]  # patterns of input paths or URLs it covers
+    reason: str  # why: the agreement that allows it
+    expires: date  # the last day the waiver holds (YYYY-MM-DD)
 
 
-class Config(BaseModel):
+@dataclass(frozen=True)
+class Config:
     """The settings a project keeps beside its pages."""
 
-    # Built on first validation: most runs of an editor's check have no configuration file.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    __pydantic_config__ = _FORBID_EXTRA
 
-    rules: list[str] = Field(default_factory=list, description="Rule files or directories.")
-    originals: list[str] = Field(default_factory=list, description="The newswire's articles.")
-    include: list[str] = Field(
-        default_factory=list, description="Patterns of pages to check when none are named."
-    )
-    exclude: list[str] = Field(default_factory=list, description="Patterns of pages to skip.")
+    rules: list[str] = field(default_factory=list)  # rule files or directories
+    originals: list[str] = field(default_factory=list)  # the newswire's articles
+    include: list[str] = field(default_factory=list)  # pages to check when none are named
+    exclude: list[str] = field(default_factory=list)  # pages to skip
     fail_on: Literal["error", "warning", "never"] | None = None
     format: str | None = None
-    output: list[str] = Field(default_factory=list, description="FORMAT=FILE reports to write.")
+    output: list[str] = field(default_factory=list)  # FORMAT=FILE reports to write
     baseline: str | None = None
-    terms: str | None = Field(
-        default=None, description="Apply this rule set (its id) to every page, as --terms does."
-    )
-    fail_on_unmatched: bool = Field(
-        default=False, description="Fail when a page is not recognised, as --fail-on-unmatched."
-    )
-    waivers: list[Waiver] = Field(default_factory=list)
+    terms: str | None = None  # apply this rule set (its id) to every page, as --terms does
+    fail_on_unmatched: bool = False  # fail when a page is not recognised
+    waivers: list[Waiver] = field(default_factory=list)
 
-    @field_validator("format")
-    @classmethod
-    def _known_format(cls, value: str | None) -> str | None:
-        from compliance.reporters import REPORTERS
 
-        if value is not None and value not in REPORTERS:
-            raise ValueError(f"unknown format '{value}'; the formats are: {', '.join(REPORTERS)}")
-        return value
+def _validate(data: dict[str, Any]) -> tuple[Config | None, list[Any]]:
+    """`data` as Config, or the problems that stop it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from compliance.validation import Problem, problems
+
+    try:
+        spec = TypeAdapter(Config).validate_python(data)
+    except ValidationError as exc:
+        return None, problems(exc, Config, data)
+    from compliance.reporters import REPORTERS
+
+    found = []
+    if spec.format is not None and spec.format not in REPORTERS:
+        message = f"format: unknown format '{spec.format}'; the formats are: {', '.join(REPORTERS)}"
+        found.append(Problem(("format",), False, message))
+    for number, waiver in enumerate(spec.waivers):
+        for key in ("rule", "paths", "reason"):
+            if not getattr(waiver, key):
+                message = f"waivers[{number}].{key}: must not be empty"
+                found.append(Problem(("waivers", number, key), False, message))
+    return (None, found) if found else (spec, [])
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,8 @@ def _load_toml(path: Path) -> tuple[Any, Any]:
 
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate one configuration file. Raises UserError listing every problem."""
+    from compliance.yamlsafe import YamlProblem, key_node_at, load_yaml, node_at
+
     is_toml = path.name == "pyproject.toml"
     node = None
     try:
@@ -177,14 +186,12 @@ def load_config(path: Path) -> ProjectConfig:
 
     if not isinstance(data, dict):
         raise UserError(f"{path}: the configuration must be a mapping of settings")
-    try:
-        spec = Config.model_validate(data)
-    except ValidationError as exc:
-        found: list[Problem] = problems(exc, Config, data)
+    spec, found = _validate(data)
+    if spec is None:
         raise UserError(
             f"{path}: invalid configuration",
             [f"{where(p.path, p.at_key)}: {p.message}" for p in found],
-        ) from None
+        )
     places = tuple(where(("waivers", i)) for i in range(len(spec.waivers)))
     return ProjectConfig(spec, path, places)
 
@@ -192,10 +199,10 @@ def load_config(path: Path) -> ProjectConfig:
 def discover(explicit: Path | None, disabled: bool) -> ProjectConfig:
     """The configuration in force: the file named, the one found, or none."""
     if disabled:
-        return ProjectConfig(Config.model_construct())
+        return ProjectConfig(Config())
     if explicit is not None:
         if not explicit.is_file():
             raise UserError(f"{explicit}: no such configuration file")
         return load_config(explicit)
     found = find_config(Path.cwd())
-    return load_config(found) if found else ProjectConfig(Config.model_construct())
+    return load_config(found) if found else ProjectConfig(Config())

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from compliance.model import Article
-from compliance.ruleset import Detect, RuleSet
+from compliance.ruleset import RuleSet
 from compliance.textmatch import contains_phrase, glob_match, names_credited, word_count
+
+if TYPE_CHECKING:
+    from compliance.rule_schema import Detect
 
 STRONG, WEAK, NEEDED = 2, 1, 2
 

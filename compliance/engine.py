@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied, near_memory_cap
-from compliance.checks import CHECK_TYPES, phase
+from compliance.checks import check_module, phase
 from compliance.checks.base import CheckContext
 from compliance.detection import detect
 from compliance.errors import InputError, UserError
@@ -248,7 +248,7 @@ def evaluate(
     ctx = CheckContext(article, ruleset, match)
     original_key = (match.original.url or match.original.id) if match else None
     for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
-        ctx.outcomes[check.id] = CHECK_TYPES[check.type].run(check, ctx)  # type: ignore[attr-defined]
+        ctx.outcomes[check.id] = check_module(check.type).run(check, ctx)  # type: ignore[attr-defined]
     findings = tuple(
         Finding(
             check=check.type,  # type: ignore[attr-defined]

@@ -10,14 +10,14 @@ import difflib
 import inspect
 from collections.abc import Sequence
 
-from compliance.checks import CHECK_TYPES
+from compliance.checks import CHECK_TYPES, check_module
 from compliance.errors import UserError
 from compliance.ruleset import RuleSet
 
 
 def check_documentation(check_type: str) -> str:
     """The documentation of a check type: what it checks, why, a pass and a fail."""
-    return inspect.cleandoc(CHECK_TYPES[check_type].__doc__ or check_type)
+    return inspect.cleandoc(check_module(check_type).__doc__ or check_type)
 
 
 def reference_markdown() -> str:

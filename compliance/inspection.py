@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.model import Article
+from compliance.plain import check_options
 from compliance.regions import CHROME
 from compliance.ruleset import RuleSet
 from compliance.textmatch import excerpt
@@ -132,14 +133,13 @@ def render_ruleset(ruleset: RuleSet) -> Group:
         head.append("\nA base for other rule sets: never applied to a page itself.")
     head.append(f"\nFile: {ruleset.path}", style="dim")
     checks = Text()
-    base_fields = {"id", "type", "severity", "clause", "fix", "basis"}
     for check in ruleset.checks:
         kind = check.type  # type: ignore[attr-defined]
         basis = "licence condition" if check.basis == "licence" else "newsroom request"
         checks.append(f"\n{check.id}", style="bold")
         checks.append(f"  {kind}, {check.severity.value}, {basis}\n")
         checks.append(f"  Clause: {check.clause}\n")
-        options = check.model_dump(exclude=base_fields)
+        options = check_options(check)
         for key, value in options.items():
             if value not in ([], None):
                 checks.append(f"  {key}: {value}\n", style="dim")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.plain import check_options
 from compliance.ruleset import RuleSet
 
 ODRL_CONTEXT = "http://www.w3.org/ns/odrl.jsonld"
@@ -39,7 +40,7 @@ MAPPING: dict[str, tuple[str, str, str]] = {
 
 
 def _options(check: Any) -> dict[str, Any]:
-    shown = check.model_dump(exclude={"id", "type", "severity", "clause", "fix", "basis"})
+    shown = check_options(check)
     return {key: value for key, value in shown.items() if value not in (None, [], {})}
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compliance.engine import Checker
-from compliance.ruleset import RuleSet, RuleTest, bundled_rules_dir, load_rulesets
+from compliance.ruleset import RuleSet, bundled_rules_dir, load_rulesets
 from compliance.sources import InputRef
 
 if TYPE_CHECKING:
     from compliance.match import Matcher  # numpy and the index load only for tests with originals
+    from compliance.rule_schema import RuleTest
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ says what is wrong, suggests a close key for a misspelt one, and says where to p
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 import typing
@@ -33,12 +34,25 @@ def _unwrap(annotation: Any) -> list[Any]:
         return _unwrap(typing.get_args(annotation)[0])
     if origin in (list, tuple, Union, types.UnionType):
         return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and (
+        issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation)
+    ):
         return [annotation]
     return []
 
 
-def _tagged(members: list[Any], data: Any) -> type[BaseModel] | None:
+def fields_of(model: Any) -> dict[str, Any]:
+    """The keys a model (pydantic, or a dataclass pydantic validates) takes, as written
+    (aliases included), with their annotations."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        found = {name: f.annotation for name, f in model.model_fields.items()}
+        found.update({f.alias: f.annotation for f in model.model_fields.values() if f.alias})
+        return found
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {f.name: hints[f.name] for f in dataclasses.fields(model)}
+
+
+def _tagged(members: list[Any], data: Any) -> type | None:
     """The member of a union whose `type` literal is the one `data` names."""
     if not isinstance(data, dict):
         return None
@@ -49,9 +63,9 @@ def _tagged(members: list[Any], data: Any) -> type[BaseModel] | None:
     return None
 
 
-def model_at(root: type[BaseModel], path: Path, data: Any) -> type[BaseModel] | None:
+def model_at(root: type, path: Path, data: Any) -> type | None:
     """The model class that validates the mapping at `path` of `data`."""
-    model: type[BaseModel] | None = root
+    model: type | None = root
     members: list[Any] = [root]
     for part in path:
         try:
@@ -64,12 +78,18 @@ def model_at(root: type[BaseModel], path: Path, data: Any) -> type[BaseModel] | 
             continue
         if model is None:
             return None
-        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
-        if field is None:
+        annotation = fields_of(model).get(str(part))
+        if annotation is None:
             return None
-        members = _unwrap(field.annotation)
+        members = _unwrap(annotation)
         model = members[0] if len(members) == 1 else _tagged(members, data)
     return model
+
+
+def _written_keys(model: Any) -> list[str]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or n for n, f in model.model_fields.items()]
+    return list(fields_of(model))
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -182,7 +202,7 @@ def _untyped(
 
 def problems(
     exc: ValidationError,
-    root: type[BaseModel],
+    root: type,
     data: Any,
     hint: Hint | None = None,
     union_noun: str = "type",
@@ -200,10 +220,10 @@ def problems(
         loc = _strip_tags(tuple(error["loc"]), data)
         where = path_text(loc)
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):
             key = str(loc[-1])
             model = model_at(root, loc[:-1], data)
-            allowed = [f.alias or n for n, f in model.model_fields.items()] if model else []
+            allowed = _written_keys(model) if model else []
             found.append(Problem(loc, True, f"{where}: unknown key '{key}'{suggest(key, allowed)}"))
             continue
         if kind == "missing":

@@ -20,7 +20,8 @@ from compliance.checks import CHECK_TYPES
 from compliance.engine import evaluate
 from compliance.extract import extract
 from compliance.model import Match, Original, Page
-from compliance.ruleset import RuleFile, RuleSet, load_rulesets
+from compliance.rule_schema import RuleFile
+from compliance.ruleset import RuleSet, load_rulesets
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -59,7 +60,7 @@ def rulesets() -> dict[str, RuleSet]:
                 "checks": data["checks"],
             }
         )
-        found[file.stem] = RuleSet(spec, file)
+        found[file.stem] = RuleSet.from_spec(spec, file)
     return found
 
 
@@ -106,8 +107,8 @@ def test_case(stem, case, rulesets):
         match = Match(original, alignment.similarity, alignment.coverage, "test", alignment)
     ruleset = rulesets[stem]
     if "options" in case:
-        checks = [c.model_copy(update=case["options"].get(c.id, {})) for c in ruleset.spec.checks]
-        ruleset = RuleSet(ruleset.spec.model_copy(update={"checks": checks}), ruleset.path)
+        checks = [c.replace(**case["options"].get(c.id, {})) for c in ruleset.spec.checks]
+        ruleset = RuleSet(ruleset.spec.replace(checks=checks), ruleset.path)
     result = evaluate(article, ruleset, match)
     verdicts = {f.rule.split(".", 1)[1]: f for f in result.findings}
     for check_id, expected in case["expect"].items():

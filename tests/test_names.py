@@ -76,3 +76,13 @@ def test_name_score_is_bounded_and_full_for_the_same_name(a, b):
     assert 0 <= score <= 100
     if a.strip() and any(ch.isalnum() for ch in a):
         assert name_score(a, a) in (0, 100)
+
+
+@given(st.lists(st.text(alphabet="abcdéłšz", min_size=1, max_size=6), unique=True, max_size=40),
+       st.text(alphabet="abcdéłšz", min_size=1, max_size=6))  # fmt: skip
+def test_the_sorted_name_file_is_searched_like_a_set(names: list[str], probe: str) -> None:
+    from compliance.given_names import _SortedLines
+
+    listed = _SortedLines("\n".join(sorted(names, key=lambda n: n.encode())).encode())
+    assert all(name in listed for name in names)
+    assert (probe in listed) == (probe in set(names))

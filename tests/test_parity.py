@@ -217,11 +217,10 @@ def test_an_unchanged_site_is_judged_once_and_a_rule_change_judges_it_again(site
 
     dcnf = next(r for r in rulesets if r.id == "dcnf")
     logo = next(c for c in dcnf.spec.checks if c.type == "logo")
-    stricter = logo.model_copy(update={"alt": ["An alt text no page has"], "src": ["nomatch*"]})
+    stricter = logo.replace(alt=["An alt text no page has"], src=["nomatch*"])
     checks = [stricter if c is logo else c for c in dcnf.spec.checks]
     edited = [
-        RuleSet(dcnf.spec.model_copy(update={"checks": checks}), dcnf.path) if r is dcnf else r
-        for r in rulesets
+        RuleSet(dcnf.spec.replace(checks=checks), dcnf.path) if r is dcnf else r for r in rulesets
     ]
     third = audit(monday + timedelta(days=14), edited)
     assert third.reused == 0

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from compliance.alignment import align
 from compliance.engine import evaluate
 from compliance.extract import extract
-from compliance.model import Match, Original, Page
+from compliance.model import Match, Original, Page, Severity
 from compliance.ruleset import load_rulesets
 from conftest import SEED, needs_shared
 
@@ -150,11 +150,11 @@ def test_no_derivatives_terms_fail_a_rewrite_and_integrity_can_be_told_to():
     assert not nd.passed and "paragraphs rewritten" in nd.message
     dcnf = rules["dcnf"]
     integrity = next(c for c in dcnf.spec.checks if c.type == "integrity")
-    strict = integrity.model_copy(update={"allow_rewrites": False, "severity": "error"})
+    strict = integrity.replace(allow_rewrites=False, severity=Severity.ERROR)
     checks = [strict if c is integrity else c for c in dcnf.spec.checks]
     from compliance.ruleset import RuleSet
 
-    ruleset = RuleSet(dcnf.spec.model_copy(update={"checks": checks}), dcnf.path)
+    ruleset = RuleSet(dcnf.spec.replace(checks=checks), dcnf.path)
     found = next(f for f in evaluate(article, ruleset, match).findings if f.check == "integrity")
     assert not found.passed
     assert re.search(rf"\d+ of {len(BODY)} paragraphs rewritten", found.message), found.message

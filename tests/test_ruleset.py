@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from compliance.checks import CHECK_TYPES
 from compliance.errors import UserError
-from compliance.ruleset import bundled_rules_dir, json_schema, load_rulesets, parse_rule_file
+from compliance.rule_schema import json_schema
+from compliance.rule_validation import parse_rule_file
+from compliance.ruleset import bundled_rules_dir, load_rulesets
 from compliance.yamlsafe import YamlProblem, load_yaml
 from conftest import ROOT
 

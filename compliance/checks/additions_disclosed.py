@@ -14,33 +14,17 @@ Fails: an added paragraph with no such note.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
-from compliance.checks.credit_line import Options as CreditOptions
-from compliance.checks.credit_line import run as find_credit
-from compliance.textmatch import word_count
+from compliance.checks.credit_line import credit_hits
+from compliance.textmatch import excerpt, word_count
 
+_DISCLOSURE_SCORE = 85  # as a credit line is found
 
-class Options(CheckOptions):
-    """Text the republisher added is disclosed as theirs."""
-
-    type: Literal["additions_disclosed"]
-    text: list[str] = Field(
-        default_factory=lambda: [
-            "Additional reporting by *",
-            "* contributed to this report",
-            "This story includes additional reporting by *",
-        ],
-        min_length=1,
-        description="Accepted disclosure wordings; '*' stands for any words.",
-    )
-    min_words: int = Field(
-        default=15, ge=1, description="Added words below this need no disclosure."
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import AdditionsDisclosedOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:
@@ -52,13 +36,13 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     words = sum(word_count(p) for p in added)
     if words < options.min_words:
         return Outcome(True, f"nothing of substance added ({words} words)")
-    note = find_credit(
-        CreditOptions(id=options.id, clause=options.clause, type="credit_line", text=options.text),
-        ctx,
-    )
-    if note.passed:
+    blocks = ctx.article.blocks
+    hits = credit_hits(blocks, options.text, _DISCLOSURE_SCORE)
+    if hits:
+        _, index = max(hits)
+        note = blocks[index]
         return Outcome(
-            True, f"{len(added)} added paragraphs, disclosed", note.evidence, note.location
+            True, f"{len(added)} added paragraphs, disclosed", excerpt(note.text), note.location
         )
     return Outcome(
         False,

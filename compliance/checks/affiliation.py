@@ -19,35 +19,19 @@ Fails: `By Nick Pope` with the newswire named only in the closing notice or in t
 from __future__ import annotations
 
 import re
-from typing import Literal
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from compliance.checks import byline as byline_check
-from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
+from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.regions import CHROME
 from compliance.textmatch import contains_phrase, excerpt, find_phrases, normalize, word_count
+
+if TYPE_CHECKING:
+    from compliance.check_options import AffiliationOptions as Options
 
 # Run after the checks whose evidence (logo lines, notices) must not count as an affiliation.
 PHASE = 1
 _MAX_WORDS = 40  # longer blocks are running text or notices, not an affiliation line
-
-
-class Options(CheckOptions):
-    """The reporter is tied to the newswire where the byline is."""
-
-    type: Literal["affiliation"]
-    text: list[str] = Field(min_length=1, description="Names of the newswire that count.")
-    near: Literal["byline", "anywhere"] = Field(
-        default="byline", description="Where the name must be: with the byline, or anywhere."
-    )
-    distance: int = Field(
-        default=2,
-        ge=0,
-        le=10,
-        description="How many lines or blocks from the byline the name may stand.",
-    )
-    min_score: int = Field(default=90, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
 
 
 # Words that make a mention of the newswire part of the reporting, not a credit:

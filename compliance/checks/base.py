@@ -3,50 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from compliance.model import Article, Location, Match, Severity
+from compliance.model import Article, Location, Match
 
 if TYPE_CHECKING:
     from compliance.ruleset import RuleSet
-
-
-class CheckOptions(BaseModel):
-    """Fields every check in a rule file has; each check type adds its own."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Names the check in its rule set; findings read '<ruleset>.<id>'.",
-    )
-    severity: Severity = Field(
-        default=Severity.ERROR,
-        description="error fails the input; warning marks it 'warn'; info is advice only.",
-    )
-    clause: str = Field(
-        min_length=1,
-        description="The clause of the terms this check enforces, in the newswire's meaning.",
-    )
-    fix: str | None = Field(
-        default=None, description="What a republisher should add or change when the check fails."
-    )
-    basis: Literal["licence", "request"] = Field(
-        default="licence",
-        description="licence: a condition of the licence, whose breach ends the right to"
-        " republish; request: something the newsroom asks of republishers as a courtesy"
-        " (its severity is warning unless the rule says otherwise).",
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _requests_warn(cls, data: Any) -> Any:
-        """A newsroom's request never fails a copy unless its rule says so."""
-        if isinstance(data, dict) and data.get("basis") == "request" and "severity" not in data:
-            return {**data, "severity": Severity.WARNING}
-        return data
 
 
 @dataclass(frozen=True)

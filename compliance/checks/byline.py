@@ -17,27 +17,16 @@ Fails: `<p class="byline">By The Daily Caller</p>`, or a byline naming someone e
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.model import Article, Byline
 from compliance.names import ACCOUNT_REASONS, LOOSE_TEXT, name_score
 from compliance.regions import CHROME
 from compliance.textmatch import excerpt, normalize, word_count
 
-
-class Options(CheckOptions):
-    """The article credits its reporter by name, as a person."""
-
-    type: Literal["byline"]
-    min_score: int = Field(
-        default=85,
-        ge=50,
-        le=100,
-        description="How closely a byline must match the reporter's name, 0-100.",
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import BylineOptions as Options
 
 
 def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], list[str]]:

@@ -14,28 +14,14 @@ Fails: a canonical link pointing at the republisher's own URL.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import domain_matches, original_url
 from compliance.joins import normalize_url
 
-
-class Options(CheckOptions):
-    """The page names the original as canonical."""
-
-    type: Literal["canonical"]
-    require: Literal["original", "domain"] = Field(
-        default="original",
-        description="original: the original's own URL (its domain when none was matched);"
-        " domain: any page of the newsroom.",
-    )
-    domains: list[str] = Field(default_factory=list, description="The newsroom's domains.")
-    syndication_source: bool = Field(
-        default=True, description="A syndication-source or original-source meta tag also counts."
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import CanonicalOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

@@ -21,12 +21,11 @@ no such sentence at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import article_span
 from compliance.model import TextBlock
 from compliance.textmatch import (
@@ -37,27 +36,8 @@ from compliance.textmatch import (
     normalize,
 )
 
-
-class Options(CheckOptions):
-    """A required credit sentence is on the page, where the terms want it."""
-
-    type: Literal["credit_line"]
-    text: list[str] = Field(
-        min_length=1,
-        description="Accepted wordings; '*' stands for any words (a site or author name).",
-    )
-    placement: Literal["anywhere", "top", "bottom", "byline"] = Field(
-        default="anywhere", description="Where on the page the credit must be."
-    )
-    within: int = Field(
-        default=3, ge=0, le=50, description="How many blocks from the place it may be."
-    )
-    min_score: int = Field(default=85, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
-    labels: list[str] = Field(
-        default_factory=list,
-        description="Names that also count as the credit after a plain label ('Source: …',"
-        " 'Via …', 'Courtesy of …'), for terms that ask only that the newsroom be credited.",
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import CreditLineOptions as Options
 
 
 @lru_cache(maxsize=256)
@@ -67,11 +47,19 @@ def _wildcard(pattern: str) -> Any:
     return linear_regex(r"(?:\S+(?: \S+){0,12})?".join(parts))
 
 
-def _score(block: TextBlock, options: Options) -> float:
-    best = max(_wording_score(block, w, options.min_score) for w in options.text)
-    if best < options.min_score and options.labels and names_credited(block.text, options.labels):
-        return 100.0
-    return best
+def credit_hits(
+    blocks: Sequence[TextBlock], wordings: Sequence[str], min_score: int, labels: Sequence[str] = ()
+) -> list[tuple[float, int]]:
+    """(score, block index) of every block carrying one of `wordings` at `min_score`, or a
+    plain credit label naming one of `labels`."""
+    hits = []
+    for index, block in enumerate(blocks):
+        score = max(_wording_score(block, w, min_score) for w in wordings)
+        if score < min_score and labels and names_credited(block.text, labels):
+            score = 100.0
+        if score >= min_score:
+            hits.append((score, index))
+    return hits
 
 
 def _wording_score(block: TextBlock, wording: str, min_score: int) -> float:
@@ -99,11 +87,7 @@ def _allowed(options: Options, ctx: CheckContext) -> tuple[set[int], str]:
 def run(options: Options, ctx: CheckContext) -> Outcome:
     """Pass on the best-matching block in the allowed place; say where it is otherwise."""
     blocks = ctx.article.blocks
-    hits = []
-    for i, block in enumerate(blocks):
-        score = _score(block, options)
-        if score >= options.min_score:
-            hits.append((score, i))
+    hits = credit_hits(blocks, options.text, options.min_score, options.labels)
     allowed, where = _allowed(options, ctx)
     if not hits:
         return Outcome(False, f"no credit line such as '{options.text[0]}'")

@@ -15,23 +15,14 @@ Fails: the whole story, or an excerpt with no link to the rest.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import links_to, original_url
 from compliance.textmatch import normalize, word_count
 
-
-class Options(CheckOptions):
-    """An excerpt stays within the limit and links to the full story."""
-
-    type: Literal["excerpt_limit"]
-    max_paragraphs: int | None = Field(default=None, ge=1, description="Most paragraphs allowed.")
-    max_words: int | None = Field(default=None, ge=1, description="Most words allowed.")
-    require_link: bool = Field(default=True, description="A link to the full story is needed.")
-    domains: list[str] = Field(default_factory=list, description="The newsroom's domains.")
+if TYPE_CHECKING:
+    from compliance.check_options import ExcerptLimitOptions as Options
 
 
 def _carried(ctx: CheckContext) -> list[str]:

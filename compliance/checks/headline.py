@@ -15,21 +15,16 @@ Fails: "Study: schools lose teachers" for "Texas schools lost 10,000 teachers la
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
 from rapidfuzz import fuzz
 
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
 from compliance.textmatch import normalize
 
-
-class Options(CheckOptions):
-    """The copy keeps the original's headline."""
-
-    type: Literal["headline"]
-    min_score: int = Field(default=90, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
+if TYPE_CHECKING:
+    from compliance.check_options import HeadlineOptions as Options
 
 
 _SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014-]{1,60}$")

@@ -20,43 +20,17 @@ Fails: under `allow_changes: false`, a copy where "who" became "that" in one par
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
+from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.model import Location
 from compliance.textmatch import excerpt, normalize
 
 if TYPE_CHECKING:
+    from compliance.check_options import IntegrityOptions as Options
+
+if TYPE_CHECKING:
     from compliance.alignment import Alignment
-
-
-class Options(CheckOptions):
-    """The copy carries the original's text as the terms allow."""
-
-    type: Literal["integrity"]
-    min_coverage: float = Field(
-        default=0.0,
-        ge=0,
-        le=1,
-        description="Least share of the original's text (0-1) a copy carries.",
-    )
-    allow_drop: bool = Field(default=True, description="Paragraphs of the original may be cut.")
-    allow_reorder: bool = Field(default=True, description="Paragraphs may be moved.")
-    allow_add: bool = Field(default=True, description="The copy may add its own paragraphs.")
-    allow_changes: bool = Field(
-        default=True, description="Words within the original's paragraphs may be changed."
-    )
-    allow_rewrites: bool = Field(
-        default=True,
-        description="Paragraphs may be recast in other words (no-derivatives terms forbid it).",
-    )
-    ignore: list[str] = Field(
-        default_factory=list,
-        description="Shell-style patterns of lines that are not the article's text"
-        " (added to the built-in boilerplate such as '(RELATED*)').",
-    )
 
 
 def _numbers(values: tuple[int, ...] | list[int]) -> str:

@@ -15,28 +15,14 @@ Fails: a copy whose only mention of the newsroom is unlinked text.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import links_to, needs_original, original_url
 from compliance.joins import normalize_url
 
-
-class Options(CheckOptions):
-    """The copy links back to the original article or the newsroom."""
-
-    type: Literal["link_back"]
-    to: Literal["article", "domain", "either"] = Field(
-        default="either", description="What the link must point at."
-    )
-    domains: list[str] = Field(
-        default_factory=list, description="The newsroom's domains, e.g. propublica.org."
-    )
-    keep_links: bool = Field(
-        default=False, description="Every link of the original must also be in the copy."
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import LinkBackOptions as Options
 
 
 def _kept_links(options: Options, ctx: CheckContext) -> Outcome | None:

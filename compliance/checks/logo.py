@@ -14,36 +14,18 @@ Fails: a page whose only images are the story's photos.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field, model_validator
 from rapidfuzz import fuzz
 
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.model import Image
 from compliance.textmatch import contains_phrase, glob_match, normalize
 
+if TYPE_CHECKING:
+    from compliance.check_options import LogoOptions as Options
+
 _TEXT_LINE_SCORE = 95
-
-
-class Options(CheckOptions):
-    """The newswire's logo image is on the page."""
-
-    type: Literal["logo"]
-    alt: list[str] = Field(default_factory=list, description="Alt texts of the logo image.")
-    src: list[str] = Field(
-        default_factory=list,
-        description="Shell-style patterns (* and ?) for the logo image's address or file name.",
-    )
-    min_score: int = Field(
-        default=90, ge=50, le=100, description="How closely alt text must match, 0-100."
-    )
-
-    @model_validator(mode="after")
-    def _needs_a_pattern(self) -> Options:
-        if not self.alt and not self.src:
-            raise ValueError("a logo check needs at least one 'alt' text or 'src' pattern")
-        return self
 
 
 def _describe(image: Image) -> str:

@@ -19,31 +19,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.model import Article, Image, Location
 from compliance.textmatch import excerpt
+
+if TYPE_CHECKING:
+    from compliance.check_options import MediaCreditsOptions as Options
 
 _PARENTHESISED = re.compile(r"\(([^()]{2,160})\)")
 _CREDIT_LEAD = re.compile(
     r"\b(?:photo|photograph|image|picture|credit|courtesy)s?\s*(?:by|:|/)\s*(.{2,120})",
     re.IGNORECASE,
 )
-
-
-class Options(CheckOptions):
-    """Photos credited to agencies whose images the licence does not cover."""
-
-    type: Literal["media_credits"]
-    credits: list[str] = Field(
-        min_length=1, description="Agencies and photo services the licence does not cover."
-    )
-    cleared_only: bool = Field(
-        default=False, description="Only the original's own photos may be used."
-    )
 
 
 def _file_name(src: str) -> str:

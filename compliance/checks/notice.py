@@ -13,20 +13,13 @@ Fails: a copy whose closing notice was cut.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.textmatch import excerpt, find_phrases
 
-
-class Options(CheckOptions):
-    """The newswire's licensing or credit notice is reproduced."""
-
-    type: Literal["notice"]
-    text: list[str] = Field(min_length=1, description="Accepted wordings of the notice.")
-    min_score: int = Field(default=85, ge=50, le=100, description="Fuzzy match threshold, 0-100.")
+if TYPE_CHECKING:
+    from compliance.check_options import NoticeOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
+
+if TYPE_CHECKING:
+    from compliance.check_options import StyleEditsOptions as Options
 
 _TIME_WORDS = frozenset(
     """
@@ -42,14 +43,6 @@ _STYLE = {
     "percent": "%", "pct": "%", "u.s.": "us", "u.s": "us", "u.k.": "uk", "st.": "street",
     "ave.": "avenue", "dr.": "doctor", "tex.": "texas", "calif.": "california",
 }  # fmt: skip
-
-
-class Options(CheckOptions):
-    """The copy changes the original's words only for style and time."""
-
-    type: Literal["style_edits"]
-    allow_time: bool = Field(default=True, description="Time references may be updated.")
-    allow_cuts: bool = Field(default=True, description="Paragraphs may be cut for length.")
 
 
 _WORD = re.compile(r"\w+(?:['\u2019.]\w+)*\.?|%")

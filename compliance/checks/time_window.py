@@ -16,24 +16,13 @@ Fails: a copy dated 120 days after it; or one published an hour after the origin
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome, not_judged
+from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.checks.common import needs_original
 
-
-class Options(CheckOptions):
-    """The copy was published when the terms allow."""
-
-    type: Literal["time_window"]
-    within_days: int | None = Field(
-        default=None, ge=0, description="Latest day after the original's publication."
-    )
-    embargo_hours: float | None = Field(
-        default=None, ge=0, description="Hours after the original's publication before copies."
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import TimeWindowOptions as Options
 
 
 def parse_date(value: object) -> datetime | None:

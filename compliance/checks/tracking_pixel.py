@@ -17,31 +17,14 @@ Fails: the same image with `style="display:none"`, or with its address only in `
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from compliance.checks.base import CheckContext, CheckOptions, Outcome
+from compliance.checks.base import CheckContext, Outcome
 from compliance.model import Location
 from compliance.textmatch import glob_match
 
-
-class Options(CheckOptions):
-    """The newsroom's tracking pixel is on the page and able to count."""
-
-    type: Literal["tracking_pixel"]
-    src: list[str] = Field(
-        default_factory=lambda: [
-            "*republication-pixel=true*",
-            "*republication-tracker-tool*",
-            "*pixel.php?post=*",
-        ],
-        min_length=1,
-        description="Shell-style patterns for the pixel's address.",
-    )
-    post_id: bool = Field(
-        default=True, description="The pixel must count the original's post id, when known."
-    )
+if TYPE_CHECKING:
+    from compliance.check_options import TrackingPixelOptions as Options
 
 
 def _location(tracker: dict) -> Location:
