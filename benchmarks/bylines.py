@@ -23,9 +23,9 @@ import re
 import sys
 from pathlib import Path
 
-from compliance.extract import extract
 from compliance.model import Page
-from compliance.names import name_score
+from compliance.read.extract import extract
+from compliance.read.names import name_score
 
 _HERE = Path(__file__).resolve().parent
 _DEFAULT = _HERE.parents[1] / "shared/corpus/readability-test-pages"

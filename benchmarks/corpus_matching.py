@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from compliance.extract import extract
-from compliance.index_cache import open_index
-from compliance.match import Matcher
+from compliance.archive.index_cache import open_index
+from compliance.archive.match import Matcher
 from compliance.model import Page
+from compliance.read.extract import extract
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/article-extraction-benchmark"
 

@@ -91,7 +91,7 @@ def _copies_file(work: Path, count: int) -> Path:
 
 
 def stage_build(work: Path, n: int) -> dict:
-    from compliance.index_build import build_index
+    from compliance.archive.index_build import build_index
 
     source = _originals_file(work, n)
     target = work / f"index-{n}"
@@ -157,8 +157,8 @@ def stage_run(work: Path, n: int, copies_count: int, jobs: int) -> dict:
     import gc
 
     started = time.perf_counter()
-    from compliance.archive_index import ArchiveIndex
-    from compliance.match import Matcher
+    from compliance.archive.index import ArchiveIndex
+    from compliance.archive.match import Matcher
 
     _copies = json.loads(_copies_file(work, copies_count).read_text(encoding="utf-8"))
     _matcher = Matcher(ArchiveIndex.open(work / f"index-{n}"))
@@ -217,12 +217,12 @@ def stage_naive(work: Path, n: int, copies_count: int) -> dict:
 
 def stage_check(work: Path, n: int, copies_count: int, pages: int) -> dict:
     """The whole check of HTML copies against reading them alone, alternating page by page."""
-    from compliance.archive_index import ArchiveIndex
+    from compliance.archive.index import ArchiveIndex
+    from compliance.archive.match import Matcher
     from compliance.engine import Checker
-    from compliance.extract import extract
-    from compliance.match import Matcher
-    from compliance.ruleset import load_rulesets
-    from compliance.sources import InputRef, load_page
+    from compliance.read.extract import extract
+    from compliance.read.sources import InputRef, load_page
+    from compliance.terms.loading import load_rulesets
 
     checker = Checker(load_rulesets(), Matcher(ArchiveIndex.open(work / f"index-{n}")))
     files = sorted((work / f"html-{copies_count}").glob("*.html"))[:pages]

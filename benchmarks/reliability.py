@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from site_fixture import COMPLIANT, NO_BYLINE, ORIGINALS, Site  # noqa: E402
 
-from compliance.audit_sources import Target  # noqa: E402
-from compliance.fetch import Fetcher, FetchPolicy, _Bounded  # noqa: E402
-from compliance.store import PageRecord, Store  # noqa: E402
-from compliance.textmatch import glob_match  # noqa: E402
+from compliance.audit.sources import Target  # noqa: E402
+from compliance.audit.store import PageRecord, Store  # noqa: E402
+from compliance.common.textmatch import glob_match  # noqa: E402
+from compliance.web.fetch import Fetcher, FetchPolicy, _Bounded  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 ROWS: list[tuple[str, str, str]] = []
@@ -147,7 +147,7 @@ def yaml_hazards(work: Path) -> None:
         started = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c",
-             "import sys, time; from compliance.ruleset import load_rulesets;"
+             "import sys, time; from compliance.terms.loading import load_rulesets;"
              "from compliance.errors import UserError; from pathlib import Path\n"
              "t=time.perf_counter()\ntry: load_rulesets([Path(sys.argv[1])])\n"
              "except UserError as e: print('rejected', round((time.perf_counter()-t)*1000, 1))",
@@ -226,7 +226,7 @@ def ssrf() -> None:
         urls += [f"http://{h}/" for h in stub]
 
         def resolver(host: str, port_: int) -> list[str]:
-            from compliance.fetch import system_resolver
+            from compliance.web.fetch import system_resolver
 
             return stub.get(host) or system_resolver(host, port_)
 
@@ -322,7 +322,7 @@ def writers(work: Path) -> None:
 def atomic(work: Path, trials: int = 20) -> None:
     target = work / "report.json"
     code = (
-        "import sys\nfrom pathlib import Path\nfrom compliance.output import write_atomic\n"
+        "import sys\nfrom pathlib import Path\nfrom compliance.common.files import write_atomic\n"
         "n = 0\nwhile True:\n    n += 1\n"
         '    write_atomic(Path(sys.argv[1]), \'{"n": %d, "pad": "%s"}\' % (n, \'x\' * 1_000_000))'
     )

@@ -1,3 +1,5 @@
-from compliance.cli import main
+"""`python -m compliance`: the command line."""
+
+from compliance.cli.main import main
 
 main()

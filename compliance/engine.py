@@ -8,12 +8,16 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from compliance.budget import PAGE_BUDGET, BudgetedPool, PageTimeout, WorkerDied, near_memory_cap
 from compliance.checks import check_module, phase
 from compliance.checks.base import CheckContext
-from compliance.detection import detect
+from compliance.common.budget import (
+    PAGE_BUDGET,
+    BudgetedPool,
+    PageTimeout,
+    WorkerDied,
+    near_memory_cap,
+)
 from compliance.errors import InputError, UserError
-from compliance.extract import extract
 from compliance.model import (
     Article,
     Finding,
@@ -26,11 +30,13 @@ from compliance.model import (
     fingerprint,
     status_from_findings,
 )
-from compliance.ruleset import RuleSet
-from compliance.sources import InputRef, load_page
+from compliance.read.extract import extract
+from compliance.read.sources import InputRef, load_page
+from compliance.terms.detection import detect
+from compliance.terms.ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from compliance.match import Matcher  # numpy and the index load only with --originals
+    from compliance.archive.match import Matcher  # numpy and the index load only with --originals
 
 # Below this many inputs, more than one worker process costs more than it saves.
 PARALLEL_FROM = 8
@@ -64,7 +70,7 @@ class Checker:
     def given_terms(self, terms: str) -> str:
         """The id of the rule set `--terms` names; UserError, with a did-you-mean, when no
         rule set in use has it."""
-        from compliance.validation import suggest
+        from compliance.common.validation import suggest
 
         ids = [r.id for r in self.applicable]
         if terms in ids:

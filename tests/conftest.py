@@ -56,8 +56,8 @@ def write_jsonl(path: Path, originals: list[dict]) -> Path:
 
 def build_matcher(tmp_path: Path, originals: list[dict]):
     """A Matcher over `originals` (JSON Lines records), indexed into `tmp_path`."""
-    from compliance.index_build import build_index
-    from compliance.match import Matcher
+    from compliance.archive.index_build import build_index
+    from compliance.archive.match import Matcher
 
     archive = write_jsonl(tmp_path / "originals.jsonl", originals)
     return Matcher(build_index([archive], tmp_path / "index"))

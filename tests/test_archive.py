@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from compliance.cli import app
-from compliance.index_cache import open_index
-from compliance.originals import load_archive
+from compliance.archive.index_cache import open_index
+from compliance.archive.originals import load_archive
+from compliance.cli.main import app
 from conftest import EXAMPLES, write_jsonl
 
 ARCHIVES = Path(__file__).parent / "archives"

@@ -10,7 +10,7 @@ import pytest
 from newsroom_fixture import Newsroom, Post
 from typer.testing import CliRunner
 
-from compliance.cli import app
+from compliance.cli.main import app
 from conftest import write_jsonl
 
 CORRECTION = "Correction: the council vote on the water plan was seven to two, not six to three."

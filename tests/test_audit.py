@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from site_fixture import COMPLIANT, NO_BYLINE, ORIGINALS, UNRELATED, WRONG_REPORTER, Site
 
-from compliance.audit import Audit, AuditOptions, begin
-from compliance.audit_report import build_report
-from compliance.audit_sources import expand_sources
-from compliance.cli import app
-from compliance.fetch import Fetcher
-from compliance.politeness import PoliteFetcher
-from compliance.ruleset import load_rulesets
-from compliance.store import Store
+from compliance.audit.report import build_report
+from compliance.audit.runner import Audit, AuditOptions, begin
+from compliance.audit.sources import expand_sources
+from compliance.audit.store import Store
+from compliance.cli.main import app
+from compliance.terms.loading import load_rulesets
+from compliance.web.fetch import Fetcher
+from compliance.web.politeness import PoliteFetcher
 
 FAST = ["--allow-private", "--delay", "0", "--timeout", "5"]
 
@@ -213,8 +213,8 @@ def _audit_once(
     cluster: str | None = None,
 ) -> str:  # fmt: skip
     rulesets = load_rulesets()
-    from compliance.index_build import build_index
-    from compliance.match import Matcher
+    from compliance.archive.index_build import build_index
+    from compliance.archive.match import Matcher
 
     matcher = Matcher(build_index([ORIGINALS], store.path.parent / "index"))
     with Fetcher(options.policy()) as fetcher:

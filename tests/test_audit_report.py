@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from compliance.audit_formats import AUDIT_FORMATS
-from compliance.audit_report import SCHEMA, build_report
-from compliance.audit_sources import Target
-from compliance.cli import app
-from compliance.fix_requests import safe_name, write_fix_requests
-from compliance.store import PageRecord, Store
+from compliance.audit.fix_requests import safe_name, write_fix_requests
+from compliance.audit.formats import AUDIT_FORMATS
+from compliance.audit.report import SCHEMA, build_report
+from compliance.audit.sources import Target
+from compliance.audit.store import PageRecord, Store
+from compliance.cli.main import app
 from conftest import ROOT, UPDATE_GOLDEN, assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -251,7 +251,7 @@ def test_html_report_renders_in_headless_chromium_with_charts(store, tmp_path):
 
 
 def test_each_republisher_shows_its_last_runs_and_failures_link_to_their_evidence(store):
-    from compliance.audit_formats import html
+    from compliance.audit.formats import html
 
     report = build_report(store)
     assert set(report.republisher_trend) == {r.domain for r in report.republishers}

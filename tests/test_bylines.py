@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from compliance.cli import app
+from compliance.cli.main import app
 from compliance.engine import evaluate
-from compliance.extract import extract
 from compliance.model import Page
-from compliance.names import judge_name
-from compliance.regions import CHROME
-from compliance.ruleset import load_rulesets
+from compliance.read.extract import extract
+from compliance.read.names import judge_name
+from compliance.read.regions import CHROME
+from compliance.terms.loading import load_rulesets
 
 _STORY = "<p>" + " ".join(["The council voted on the budget after a long debate."] * 6) + "</p>"
 _NAV = (
@@ -249,8 +249,8 @@ def test_a_missing_byline_names_no_menu_item(name, monkeypatch):
     one: the report names what the byline slot holds, never the masthead, a menu item or a
     sidebar's reporter, and the affiliation is not judged."""
     from compliance.engine import Checker
-    from compliance.reporters import REPORTERS, RenderOptions
-    from compliance.sources import expand_inputs
+    from compliance.read.sources import expand_inputs
+    from compliance.report import REPORTERS, RenderOptions
     from conftest import ROOT, assert_golden
 
     monkeypatch.chdir(ROOT)  # a relative input path keeps the golden file checkout-independent

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.alignment import align
+from compliance.archive.alignment import align
 from compliance.checks import CHECK_TYPES
 from compliance.engine import evaluate
-from compliance.extract import extract
 from compliance.model import Match, Original, Page
-from compliance.rule_schema import RuleFile
-from compliance.ruleset import RuleSet, load_rulesets
+from compliance.read.extract import extract
+from compliance.terms.loading import load_rulesets
+from compliance.terms.ruleset import RuleSet
+from compliance.terms.schema import RuleFile
 
 CASES_DIR = Path(__file__).parent / "cases"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from compliance import checks
-from compliance.cli import app
+from compliance.cli.main import app
 from conftest import EXAMPLES
 
 COPIES = EXAMPLES / "copies"

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from compliance.extract import extract
 from compliance.model import Page
-from compliance.names import name_score, split_byline
+from compliance.read.extract import extract
+from compliance.read.names import name_score, split_byline
 from conftest import CORPUS, SEED, needs_shared
 
 READABILITY = CORPUS / "readability-test-pages"
@@ -128,7 +128,7 @@ def test_site_chrome_does_not_change_the_verdict():
 
     from compliance.engine import evaluate
     from compliance.model import Match, Original
-    from compliance.ruleset import load_rulesets
+    from compliance.terms.loading import load_rulesets
 
     dcnf = next(r for r in load_rulesets() if r.id == "dcnf")
     lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]

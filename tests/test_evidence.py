@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from compliance.alignment import MIN_EVIDENCE
-from compliance.index_cache import open_index
-from compliance.match import Matcher
+from compliance.archive.alignment import MIN_EVIDENCE
+from compliance.archive.index_cache import open_index
+from compliance.archive.match import Matcher
 from compliance.model import Page
 
 CTA = (
@@ -61,7 +61,7 @@ def matcher(tmp_path_factory):
 
 
 def _page(paragraphs: list[str]) -> Page:
-    from compliance.extract import extract
+    from compliance.read.extract import extract
 
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return extract(

@@ -10,8 +10,8 @@ import time
 import pytest
 from site_fixture import COMPLIANT, Site
 
-from compliance.fetch import Fetcher, FetchError, FetchPolicy, check_url, refusal
-from compliance.politeness import PoliteFetcher
+from compliance.web.fetch import Fetcher, FetchError, FetchPolicy, check_url, refusal
+from compliance.web.politeness import PoliteFetcher
 
 OPEN = FetchPolicy(allow_private=True, deadline=5.0, attempts=2)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.fingerprints import SHINGLE, WINDOW, fingerprint_batch, fingerprints
-from compliance.folding import fold_bytes, normalize_bytes
+from compliance.archive.fingerprints import SHINGLE, WINDOW, fingerprint_batch, fingerprints
+from compliance.archive.folding import fold_bytes, normalize_bytes
 
 WORDS = st.lists(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß", min_size=1, max_size=8),

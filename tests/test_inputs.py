@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.cli import app
+from compliance.cli.main import app
 from compliance.errors import InputError
-from compliance.extract import extract
 from compliance.model import Page
-from compliance.sources import InputRef, expand_inputs, load_page
+from compliance.read.extract import extract
+from compliance.read.sources import InputRef, expand_inputs, load_page
 from conftest import EXAMPLES
 
 COMPLIANT = (EXAMPLES / "copies" / "compliant.html").read_text(encoding="utf-8")

@@ -7,10 +7,10 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.alignment import align
-from compliance.extract import extract
-from compliance.joins import normalize_url
+from compliance.archive.alignment import align
 from compliance.model import Page
+from compliance.read.extract import extract
+from compliance.read.joins import normalize_url
 from conftest import build_matcher
 
 STORY = [

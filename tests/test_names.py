@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.names import is_person_name, name_score, split_byline
+from compliance.read.names import is_person_name, name_score, split_byline
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_name_score_is_bounded_and_full_for_the_same_name(a, b):
 @given(st.lists(st.text(alphabet="abcdéłšz", min_size=1, max_size=6), unique=True, max_size=40),
        st.text(alphabet="abcdéłšz", min_size=1, max_size=6))  # fmt: skip
 def test_the_sorted_name_file_is_searched_like_a_set(names: list[str], probe: str) -> None:
-    from compliance.given_names import _SortedLines
+    from compliance.read.given_names import _SortedLines
 
     listed = _SortedLines("\n".join(sorted(names, key=lambda n: n.encode())).encode())
     assert all(name in listed for name in names)

@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
+from compliance.archive.match import Matcher
 from compliance.engine import evaluate
-from compliance.extract import extract
-from compliance.match import Matcher
 from compliance.model import Page
-from compliance.ruleset import load_rulesets
+from compliance.read.extract import extract
+from compliance.terms.loading import load_rulesets
 from conftest import SEED, needs_shared
 
 pytestmark = needs_shared(SEED)
@@ -132,7 +132,7 @@ TEXT_SHAPES = {
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory):
-    from compliance.index_cache import open_index
+    from compliance.archive.index_cache import open_index
 
     folder = tmp_path_factory.mktemp("originals")
     archive = folder / "dcnf.jsonl"

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from site_fixture import COMPLIANT, EDITED, NO_BYLINE, ORIGINALS, WRONG_REPORTER, Site
 
-from compliance.audit import Audit, AuditOptions, begin
-from compliance.audit_sources import expand_sources
+from compliance.archive.index_build import build_index
+from compliance.archive.match import Matcher
+from compliance.audit.runner import Audit, AuditOptions, begin
+from compliance.audit.sources import expand_sources
+from compliance.audit.store import Store
 from compliance.engine import Checker
-from compliance.fetch import Fetcher
-from compliance.index_build import build_index
-from compliance.match import Matcher
-from compliance.politeness import PoliteFetcher
-from compliance.ruleset import load_rulesets
-from compliance.sources import expand_inputs
-from compliance.store import Store
+from compliance.read.sources import expand_inputs
+from compliance.terms.loading import load_rulesets
+from compliance.web.fetch import Fetcher
+from compliance.web.politeness import PoliteFetcher
 
 OPTIONS = AuditOptions(allow_private=True, interval=0.0, deadline=5.0)
 
@@ -132,7 +132,7 @@ def _audit(store: Store, sources: list[str], when: datetime, cluster: str | None
 
 
 def test_every_path_gives_the_same_verdict_finding_by_finding(site, tmp_path):
-    from compliance.reporters.json_report import result_to_json
+    from compliance.report.json_report import result_to_json
 
     saved = tmp_path / "saved"
     saved.mkdir()
@@ -185,7 +185,7 @@ def test_a_dask_shard_gives_the_same_verdicts(site, tmp_path):
 
 
 def test_an_unchanged_site_is_judged_once_and_a_rule_change_judges_it_again(site, tmp_path):
-    from compliance.audit_report import build_report
+    from compliance.audit.report import build_report
 
     urls = [site.url(f"/{_slug(n)}{s}") for n, (_b, _k, s) in PAGES.items()]
     listing = tmp_path / "urls.txt"
@@ -213,7 +213,7 @@ def test_an_unchanged_site_is_judged_once_and_a_rule_change_judges_it_again(site
 
     # A rule set edited (the logo's alt text changed): nothing is reused, and what fails
     # because of it is new under the rules, not a change the republisher made.
-    from compliance.ruleset import RuleSet
+    from compliance.terms.ruleset import RuleSet
 
     dcnf = next(r for r in rulesets if r.id == "dcnf")
     logo = next(c for c in dcnf.spec.checks if c.type == "logo")
@@ -229,8 +229,8 @@ def test_an_unchanged_site_is_judged_once_and_a_rule_change_judges_it_again(site
     assert all(v.cause == "rules-changed" for v in report.new)
     assert [c["id"] for c in report.rules_changed] == ["dcnf"]
     assert report.rules_changed[0]["before"] != report.rules_changed[0]["after"]
-    from compliance.audit_formats import markdown
-    from compliance.fix_requests import letter
+    from compliance.audit.fix_requests import letter
+    from compliance.audit.formats import markdown
 
     assert "Rules changed since the previous run (1)" in markdown.render(report)
     assert "(rules changed: the page is unchanged)" in markdown.render(report)

@@ -20,16 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from site_fixture import COMPLIANT, Site
 
-from compliance.audit_sources import Target
-from compliance.cli import app
+from compliance.audit.sources import Target
+from compliance.audit.store import PageRecord, Store
+from compliance.cli.main import app
+from compliance.common.textmatch import glob_match
 from compliance.engine import Checker
 from compliance.errors import REASONS
-from compliance.fetch import Fetcher, FetchPolicy
 from compliance.model import Status
-from compliance.ruleset import load_rulesets
-from compliance.sources import InputRef
-from compliance.store import PageRecord, Store
-from compliance.textmatch import glob_match
+from compliance.read.sources import InputRef
+from compliance.terms.loading import load_rulesets
+from compliance.web.fetch import Fetcher, FetchPolicy
 from conftest import EXAMPLES, ROOT
 
 REGRESSIONS = Path(__file__).parent / "regressions"
@@ -238,7 +238,7 @@ def test_concurrent_writers_lose_nothing_and_never_see_a_locked_database(tmp_pat
 WRITER = """
 import sys
 from pathlib import Path
-from compliance.output import write_atomic
+from compliance.common.files import write_atomic
 target, n = Path(sys.argv[1]), 0
 while True:
     n += 1
@@ -295,7 +295,7 @@ def test_sqlite_database_is_not_left_locked_after_a_killed_writer(tmp_path):
     Store(db).close()
     code = f"""
 from pathlib import Path
-from compliance.store import Store
+from compliance.audit.store import Store
 s = Store(Path({str(db)!r}))
 s.db.execute("BEGIN IMMEDIATE")
 s.db.execute("INSERT INTO meta VALUES ('x', 'y')")
@@ -317,10 +317,10 @@ def test_a_page_that_needs_more_memory_than_a_page_may_have_is_too_large(tmp_pat
     the worker holds already, so a 10 MB page exceeds it. Where the allocation fails decides
     the reason: `too-large` when it surfaces as an error, `timed-out` when the parser spins at
     the limit until the page budget stops it (both seen on this machine)."""
-    import compliance.budget as budget
+    import compliance.common.budget as budget
     from compliance.engine import Checker
-    from compliance.ruleset import load_rulesets
-    from compliance.sources import expand_inputs
+    from compliance.read.sources import expand_inputs
+    from compliance.terms.loading import load_rulesets
 
     page = tmp_path / "big.html"
     paragraph = "<p>By Jane Doe of the Daily Caller News Foundation, words words words.</p>"

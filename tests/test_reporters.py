@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.cli import app
+from compliance.archive.index_cache import open_index
+from compliance.archive.match import Matcher
+from compliance.cli.main import app
 from compliance.engine import Checker
-from compliance.index_cache import open_index
-from compliance.match import Matcher
-from compliance.reporters import REPORTERS, RenderOptions
-from compliance.ruleset import load_rulesets
-from compliance.sources import expand_inputs
+from compliance.read.sources import expand_inputs
+from compliance.report import REPORTERS, RenderOptions
+from compliance.terms.loading import load_rulesets
 from conftest import ROOT, SHARED, assert_golden, needs_shared
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -117,7 +117,7 @@ def test_sarif_validates_against_the_official_schema(examples_run):
 
 
 def test_sarif_is_cut_to_githubs_limit(monkeypatch, examples_run):
-    from compliance.reporters import sarif
+    from compliance.report import sarif
 
     monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
     log = json.loads(sarif.render(examples_run, RenderOptions()))
@@ -167,7 +167,7 @@ def test_page_text_cannot_inject_workflow_commands(runner, tmp_path):
 
 
 def test_annotations_are_capped_with_a_notice(examples_run, monkeypatch):
-    from compliance.reporters import github
+    from compliance.report import github
 
     monkeypatch.setattr(github, "MAX_ANNOTATIONS", 2)
     lines = github.render(examples_run, RenderOptions()).splitlines()
@@ -191,7 +191,7 @@ def test_github_format_appends_the_step_summary(runner, tmp_path, monkeypatch):
 
 
 def test_markdown_escapes_page_text():
-    from compliance.reporters.markdown import cell
+    from compliance.report.markdown import cell
 
     assert cell("a | b <img src=x>\nnext") == "a \\| b \\<img src=x\\> next"
 
@@ -232,7 +232,7 @@ def test_unknown_output_format_is_a_usage_error(runner, tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_annotation_escaping_keeps_text_on_one_line_and_reversible(text):
-    from compliance.reporters.github import escape_data, escape_property
+    from compliance.report.github import escape_data, escape_property
 
     for escaped in (escape_data(text), escape_property(text)):
         assert "\n" not in escaped and "\r" not in escaped

@@ -10,11 +10,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.alignment import align
+from compliance.archive.alignment import align
 from compliance.engine import evaluate
-from compliance.extract import extract
 from compliance.model import Match, Original, Page, Severity
-from compliance.ruleset import load_rulesets
+from compliance.read.extract import extract
+from compliance.terms.loading import load_rulesets
 from conftest import SEED, needs_shared
 
 pytestmark = needs_shared(SEED)
@@ -152,7 +152,7 @@ def test_no_derivatives_terms_fail_a_rewrite_and_integrity_can_be_told_to():
     integrity = next(c for c in dcnf.spec.checks if c.type == "integrity")
     strict = integrity.replace(allow_rewrites=False, severity=Severity.ERROR)
     checks = [strict if c is integrity else c for c in dcnf.spec.checks]
-    from compliance.ruleset import RuleSet
+    from compliance.terms.ruleset import RuleSet
 
     ruleset = RuleSet(dcnf.spec.replace(checks=checks), dcnf.path)
     found = next(f for f in evaluate(article, ruleset, match).findings if f.check == "integrity")

@@ -7,12 +7,13 @@ import textwrap
 
 import pytest
 
-from compliance.cli import app
+from compliance.cli.main import app
 from compliance.engine import Checker
-from compliance.extract import extract
 from compliance.model import Page
-from compliance.ruleset import bundled_rules_dir, load_rulesets
-from compliance.sources import InputRef
+from compliance.read.extract import extract
+from compliance.read.sources import InputRef
+from compliance.terms.files import bundled_rules_dir
+from compliance.terms.loading import load_rulesets
 from conftest import EXAMPLES, ROOT
 
 RULESETS = EXAMPLES / "rulesets"

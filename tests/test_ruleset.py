@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.checks import CHECK_TYPES
+from compliance.common.yamlsafe import YamlProblem, load_yaml
 from compliance.errors import UserError
-from compliance.rule_schema import json_schema
-from compliance.rule_validation import parse_rule_file
-from compliance.ruleset import bundled_rules_dir, load_rulesets
-from compliance.yamlsafe import YamlProblem, load_yaml
+from compliance.terms.files import bundled_rules_dir
+from compliance.terms.loading import load_rulesets
+from compliance.terms.reading import parse_rule_file
+from compliance.terms.schema import json_schema
 from conftest import ROOT
 
 HEADER = """\

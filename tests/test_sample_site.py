@@ -33,7 +33,7 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
             sys.executable,
             "-c",
             f"import sys; sys.path.insert(0, {str(ROOT)!r});"
-            " from compliance.cli import main; main()",
+            " from compliance.cli.main import main; main()",
             "check",
             *args,
         ],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.cli import app
+from compliance.cli.main import app
 
 
 def _check(runner, path: Path) -> tuple[int, dict]:

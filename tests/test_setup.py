@@ -52,7 +52,7 @@ def test_installed_package_ships_its_rules(tmp_path):
 
 
 def test_readme_check_reference_is_the_check_documentation():
-    from compliance.explain import reference_markdown
+    from compliance.terms.explain import reference_markdown
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = re.search(
@@ -62,8 +62,8 @@ def test_readme_check_reference_is_the_check_documentation():
 
 
 def test_explain_prints_the_same_documentation(runner):
-    from compliance.cli import app
-    from compliance.explain import check_documentation
+    from compliance.cli.main import app
+    from compliance.terms.explain import check_documentation
 
     result = runner.invoke(app, ["explain", "dcnf.byline"])
     assert result.exit_code == 0

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from compliance.config import Config, ProjectConfig, Waiver
+from compliance.ci.config import Config, ProjectConfig, Waiver
+from compliance.ci.suppress import Suppressions, load_baseline
 from compliance.errors import UserError
 from compliance.model import Finding, Result, RunResult, Severity, Status
-from compliance.suppress import Suppressions, load_baseline
 
 
 def _run(input_name: str) -> RunResult:

@@ -8,8 +8,9 @@ import json
 import pytest
 import yaml
 
-from compliance.cli import app
-from compliance.ruleset import bundled_rules_dir, load_rulesets
+from compliance.cli.main import app
+from compliance.terms.files import bundled_rules_dir
+from compliance.terms.loading import load_rulesets
 from conftest import SEED, needs_shared
 
 

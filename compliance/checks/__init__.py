@@ -1,7 +1,7 @@
 """The check types a rule file can use, by the name written in its `type:` field.
 
 A check module is imported when a rule set that uses it is applied, not before. Adding a
-check type: its options in `compliance.check_options` (one class, one line in OPTIONS), one
+check type: its options in `compliance.terms.check_options` (one class, one line in OPTIONS), one
 module here with a `run(options, ctx)` function, its name in CHECK_TYPES, and its pass/fail
 cases in tests/cases/.
 """

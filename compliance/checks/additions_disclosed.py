@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
 from compliance.checks.credit_line import credit_hits
-from compliance.textmatch import excerpt, word_count
+from compliance.common.textmatch import excerpt, word_count
 
 _DISCLOSURE_SCORE = 85  # as a credit line is found
 
 if TYPE_CHECKING:
-    from compliance.check_options import AdditionsDisclosedOptions as Options
+    from compliance.terms.check_options import AdditionsDisclosedOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

@@ -23,11 +23,17 @@ from typing import TYPE_CHECKING
 
 from compliance.checks import byline as byline_check
 from compliance.checks.base import CheckContext, Outcome, not_judged
-from compliance.regions import CHROME
-from compliance.textmatch import contains_phrase, excerpt, find_phrases, normalize, word_count
+from compliance.common.textmatch import (
+    contains_phrase,
+    excerpt,
+    find_phrases,
+    normalize,
+    word_count,
+)
+from compliance.read.regions import CHROME
 
 if TYPE_CHECKING:
-    from compliance.check_options import AffiliationOptions as Options
+    from compliance.terms.check_options import AffiliationOptions as Options
 
 # Run after the checks whose evidence (logo lines, notices) must not count as an affiliation.
 PHASE = 1

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from compliance.model import Article, Location, Match
 
 if TYPE_CHECKING:
-    from compliance.ruleset import RuleSet
+    from compliance.terms.ruleset import RuleSet
 
 
 @dataclass(frozen=True)

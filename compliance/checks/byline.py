@@ -20,13 +20,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
+from compliance.common.textmatch import excerpt, normalize, word_count
 from compliance.model import Article, Byline
-from compliance.names import ACCOUNT_REASONS, LOOSE_TEXT, name_score
-from compliance.regions import CHROME
-from compliance.textmatch import excerpt, normalize, word_count
+from compliance.read.names import ACCOUNT_REASONS, LOOSE_TEXT, name_score
+from compliance.read.regions import CHROME
 
 if TYPE_CHECKING:
-    from compliance.check_options import BylineOptions as Options
+    from compliance.terms.check_options import BylineOptions as Options
 
 
 def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], list[str]]:

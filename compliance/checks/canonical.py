@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import domain_matches, original_url
-from compliance.joins import normalize_url
+from compliance.read.joins import normalize_url
 
 if TYPE_CHECKING:
-    from compliance.check_options import CanonicalOptions as Options
+    from compliance.terms.check_options import CanonicalOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

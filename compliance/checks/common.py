@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compliance.checks.base import CheckContext, Outcome, not_judged
-from compliance.joins import host_of, normalize_url
+from compliance.common.textmatch import normalize
 from compliance.model import Article, Link
-from compliance.textmatch import normalize
+from compliance.read.joins import host_of, normalize_url
 
 
 def needs_original(what: str) -> Outcome:

@@ -27,17 +27,17 @@ from typing import TYPE_CHECKING, Any
 
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import article_span
-from compliance.model import TextBlock
-from compliance.textmatch import (
+from compliance.common.textmatch import (
     contains_phrase,
     excerpt,
     linear_regex,
     names_credited,
     normalize,
 )
+from compliance.model import TextBlock
 
 if TYPE_CHECKING:
-    from compliance.check_options import CreditLineOptions as Options
+    from compliance.terms.check_options import CreditLineOptions as Options
 
 
 @lru_cache(maxsize=256)

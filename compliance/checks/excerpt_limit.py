@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import links_to, original_url
-from compliance.textmatch import normalize, word_count
+from compliance.common.textmatch import normalize, word_count
 
 if TYPE_CHECKING:
-    from compliance.check_options import ExcerptLimitOptions as Options
+    from compliance.terms.check_options import ExcerptLimitOptions as Options
 
 
 def _carried(ctx: CheckContext) -> list[str]:

@@ -21,10 +21,10 @@ from rapidfuzz import fuzz
 
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
-from compliance.textmatch import normalize
+from compliance.common.textmatch import normalize
 
 if TYPE_CHECKING:
-    from compliance.check_options import HeadlineOptions as Options
+    from compliance.terms.check_options import HeadlineOptions as Options
 
 
 _SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014-]{1,60}$")

@@ -23,14 +23,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome, not_judged
+from compliance.common.textmatch import excerpt, normalize
 from compliance.model import Location
-from compliance.textmatch import excerpt, normalize
 
 if TYPE_CHECKING:
-    from compliance.check_options import IntegrityOptions as Options
+    from compliance.terms.check_options import IntegrityOptions as Options
 
 if TYPE_CHECKING:
-    from compliance.alignment import Alignment
+    from compliance.archive.alignment import Alignment
 
 
 def _numbers(values: tuple[int, ...] | list[int]) -> str:
@@ -40,7 +40,7 @@ def _numbers(values: tuple[int, ...] | list[int]) -> str:
 
 def compact_diff(original: str, copy: str) -> str:
     """The changed words of a paragraph pair, as "[-old-]{+new+}" marks."""
-    from compliance.alignment import word_diff
+    from compliance.archive.alignment import word_diff
 
     parts = []
     for span in word_diff(original, copy):
@@ -67,7 +67,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             "the copy's original is not in the archive given (--originals),"
             " so its text cannot be compared"
         )
-    from compliance.alignment import BOILERPLATE, align  # loaded by the matcher already
+    from compliance.archive.alignment import BOILERPLATE, align  # loaded by the matcher already
 
     alignment: Alignment = match.alignment
     if options.ignore:

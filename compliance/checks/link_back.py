@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import links_to, needs_original, original_url
-from compliance.joins import normalize_url
+from compliance.read.joins import normalize_url
 
 if TYPE_CHECKING:
-    from compliance.check_options import LinkBackOptions as Options
+    from compliance.terms.check_options import LinkBackOptions as Options
 
 
 def _kept_links(options: Options, ctx: CheckContext) -> Outcome | None:

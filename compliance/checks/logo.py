@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from compliance.checks.base import CheckContext, Outcome
+from compliance.common.textmatch import contains_phrase, glob_match, normalize
 from compliance.model import Image
-from compliance.textmatch import contains_phrase, glob_match, normalize
 
 if TYPE_CHECKING:
-    from compliance.check_options import LogoOptions as Options
+    from compliance.terms.check_options import LogoOptions as Options
 
 _TEXT_LINE_SCORE = 95
 

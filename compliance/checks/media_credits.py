@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
+from compliance.common.textmatch import excerpt
 from compliance.model import Article, Image, Location
-from compliance.textmatch import excerpt
 
 if TYPE_CHECKING:
-    from compliance.check_options import MediaCreditsOptions as Options
+    from compliance.terms.check_options import MediaCreditsOptions as Options
 
 _PARENTHESISED = re.compile(r"\(([^()]{2,160})\)")
 _CREDIT_LEAD = re.compile(

@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
-from compliance.textmatch import excerpt, find_phrases
+from compliance.common.textmatch import excerpt, find_phrases
 
 if TYPE_CHECKING:
-    from compliance.check_options import NoticeOptions as Options
+    from compliance.terms.check_options import NoticeOptions as Options
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

@@ -27,7 +27,7 @@ from compliance.checks.base import CheckContext, Outcome
 from compliance.checks.common import needs_original
 
 if TYPE_CHECKING:
-    from compliance.check_options import StyleEditsOptions as Options
+    from compliance.terms.check_options import StyleEditsOptions as Options
 
 _TIME_WORDS = frozenset(
     """

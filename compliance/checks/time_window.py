@@ -22,7 +22,7 @@ from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.checks.common import needs_original
 
 if TYPE_CHECKING:
-    from compliance.check_options import TimeWindowOptions as Options
+    from compliance.terms.check_options import TimeWindowOptions as Options
 
 
 def parse_date(value: object) -> datetime | None:

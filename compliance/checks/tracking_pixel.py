@@ -20,11 +20,11 @@ import re
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome
+from compliance.common.textmatch import glob_match
 from compliance.model import Location
-from compliance.textmatch import glob_match
 
 if TYPE_CHECKING:
-    from compliance.check_options import TrackingPixelOptions as Options
+    from compliance.terms.check_options import TrackingPixelOptions as Options
 
 
 def _location(tracker: dict) -> Location:

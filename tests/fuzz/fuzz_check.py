@@ -21,10 +21,10 @@ import atheris
 with atheris.instrument_imports():
     from compliance.engine import Checker
     from compliance.errors import REASONS, InputError
-    from compliance.extract import extract
     from compliance.model import Status
-    from compliance.ruleset import load_rulesets
-    from compliance.sources import page_from_bytes
+    from compliance.read.extract import extract
+    from compliance.read.sources import page_from_bytes
+    from compliance.terms.loading import load_rulesets
 
 CHECKER = Checker(load_rulesets(), page_budget=0)
 

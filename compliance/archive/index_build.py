@@ -1,0 +1,257 @@
+"""Building the archive index from the originals, as a stream, into a directory.
+
+Originals are read one at a time and fingerprinted in batches; their records go straight to
+disk. What stays in memory while building is the postings (8 bytes each) and the key arrays,
+so an archive of 200,000 articles builds in a few hundred megabytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from compliance.archive.alignment import MIN_WORDS, paragraph_key
+from compliance.archive.fingerprints import SHINGLE, WINDOW, fingerprint_batch
+from compliance.archive.folding import fold_bytes, normalize_bytes
+from compliance.archive.index import (
+    COMMON_DF,
+    DOC_MASK,
+    FORMAT,
+    HASH_MASK,
+    MAX_DF,
+    MAX_DOCS,
+    ArchiveIndex,
+    directory_of,
+    original_keys,
+    record_of,
+)
+from compliance.archive.originals import archive_files, iter_originals
+from compliance.errors import UserError
+
+BATCH = 256
+PARALLEL_AFTER_BATCHES = 8  # archives under about 2,000 originals are indexed in-process
+WORKERS = min(2, os.cpu_count() or 1)
+
+
+def parameters() -> dict[str, int]:
+    """What the index's contents depend on besides the originals: a change means a rebuild."""
+    return {
+        "format": FORMAT,
+        "shingle": SHINGLE,
+        "window": WINDOW,
+        "max_df": MAX_DF,
+        "common_df": COMMON_DF,
+        "min_words": MIN_WORDS,
+    }
+
+
+class _Common:
+    """Counts, per paragraph, the originals that carry it; keeps those COMMON_DF share."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+
+    def add(self, body: Sequence[str]) -> None:
+        keys = {
+            paragraph_key(normalize_bytes(p))
+            for p in body
+            if p.count(" ") + 1 >= MIN_WORDS and p.strip()
+        }
+        for key in keys:
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def finish(self) -> np.ndarray:
+        common = sorted(k for k, n in self.seen.items() if n >= COMMON_DF)
+        return np.array(common, dtype=np.uint64)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def source_entries(paths: Sequence[Path], with_digest: bool) -> list[dict[str, Any]]:
+    """The files an archive is read from, with size, modification time and (optionally) hash."""
+    entries = []
+    for file, _root in archive_files(paths):
+        stat = file.stat()
+        entry: dict[str, Any] = {
+            "path": str(file.resolve()),
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+        }
+        if with_digest:
+            entry["sha256"] = file_digest(file)
+        entries.append(entry)
+    return entries
+
+
+def _packed(texts: list[bytes], first: int) -> np.ndarray:
+    """Postings of a batch of originals numbered from `first`: hash prefix | number."""
+    values, owners = fingerprint_batch(texts, distinct=False)
+    return (values & HASH_MASK) | (owners.astype(np.uint64) + np.uint64(first))
+
+
+class _Postings:
+    """Fingerprints of originals, gathered batch by batch into packed postings.
+
+    A large archive is fingerprinted in worker threads while the main one reads the
+    originals and writes their records: numpy releases the GIL for the array work, which is
+    most of it. A small archive never starts them.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray | Future[np.ndarray]] = []
+        self.texts: list[bytes] = []
+        self.first = 0  # the number of the first original in `texts`
+        self.pool: ThreadPoolExecutor | None = None
+
+    def add(self, text: bytes) -> None:
+        self.texts.append(text)
+        if len(self.texts) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.texts:
+            return
+        if self.pool is None and len(self.parts) >= PARALLEL_AFTER_BATCHES and WORKERS > 1:
+            self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="fingerprint")
+        if self.pool is not None:
+            # Reading outpaces fingerprinting: bound the batches waiting, or their texts pile
+            # up in memory (a gigabyte at 200,000 originals).
+            waiting = [p for p in self.parts[-4 * WORKERS :] if isinstance(p, Future)]
+            if len(waiting) >= 2 * WORKERS:
+                waiting[0].result()
+            self.parts.append(self.pool.submit(_packed, self.texts, self.first))
+        else:
+            self.parts.append(_packed(self.texts, self.first))
+        self.first += len(self.texts)
+        self.texts = []
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def finish(self, originals: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted postings without over-common fingerprints, and fingerprints per original.
+
+        Temporaries are dropped as soon as they are used: at 200,000 originals each array
+        of postings is a quarter of a gigabyte.
+        """
+        self.flush()
+        parts = [p.result() if isinstance(p, Future) else p for p in self.parts]
+        self.parts = []
+        self.close()
+        postings = np.concatenate(parts) if parts else np.empty(0, np.uint64)
+        del parts
+        postings.sort()
+        if len(postings):
+            # A fingerprint can repeat within one original only through its 40-bit prefix.
+            postings = postings[np.concatenate(([True], postings[1:] != postings[:-1]))]
+            prefixes = postings & HASH_MASK
+            starts = np.concatenate(([True], prefixes[1:] != prefixes[:-1]))
+            del prefixes
+            run_of = np.cumsum(starts, dtype=np.int64) - 1  # each posting's run of one prefix
+            del starts
+            common = np.bincount(run_of) > MAX_DF
+            postings = postings[~common[run_of]]
+            del run_of, common
+        counts = np.bincount((postings & DOC_MASK).astype(np.int64), minlength=originals).astype(
+            np.uint32
+        )
+        return postings, counts
+
+
+def _replace_directory(built: Path, target: Path) -> None:
+    """Put the directory `built` at `target`, replacing an older index there."""
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    try:
+        built.rename(target)
+    except OSError:
+        # Another process put its index there first; it was built from the same files.
+        shutil.rmtree(built, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_index(
+    paths: Sequence[Path], target: Path, progress: Callable[[int], None] | None = None
+) -> ArchiveIndex:
+    """Read every original under `paths` and store their index in the directory `target`.
+
+    `progress` is called with the number of originals read so far, every batch.
+    """
+    started = time.perf_counter()
+    sources = source_entries(paths, with_digest=True)
+    problems: list[str] = []
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    postings = _Postings()
+    common = _Common()
+    try:
+        offsets = [0]
+        keys: list[int] = []
+        key_docs: list[int] = []
+        with (building / "records.bin").open("wb") as records:
+            for number, original in enumerate(iter_originals(paths, problems)):
+                if number >= MAX_DOCS:
+                    raise UserError(f"the archive holds more than {MAX_DOCS:,} originals")
+                record = record_of(original)
+                records.write(record)
+                offsets.append(offsets[-1] + len(record))
+                for key in original_keys(original):
+                    keys.append(key)
+                    key_docs.append(number)
+                postings.add(fold_bytes(" ".join(original.body)))
+                common.add(original.body)
+                if progress and number % BATCH == 0:
+                    progress(number)
+        count = len(offsets) - 1
+        packed, counts = postings.finish(count)
+        key_array = np.array(keys, dtype=np.uint64)
+        order = np.argsort(key_array, kind="stable")
+        arrays = {
+            "postings": packed,
+            "directory": directory_of(packed),
+            "counts": counts,
+            "offsets": np.array(offsets, dtype=np.int64),
+            "keys": key_array[order],
+            "key_docs": np.array(key_docs, dtype=np.uint32)[order],
+            "common": common.finish(),
+        }
+        for name, array in arrays.items():
+            np.save(building / f"{name}.npy", array)
+        manifest = {
+            **parameters(),
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": round(time.perf_counter() - started, 3),
+            "originals": count,
+            "postings": len(packed),
+            "common_paragraphs": len(arrays["common"]),
+            "sources": sources,
+            "problems": problems,
+        }
+        (building / "manifest.json").write_text(
+            json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        _replace_directory(building, target)
+    finally:
+        postings.close()
+        shutil.rmtree(building, ignore_errors=True)
+    return ArchiveIndex.open(target)

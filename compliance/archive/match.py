@@ -1,0 +1,220 @@
+"""Finding the original a copy was made from, and how closely the copy follows it.
+
+First the exact joins: an original the page names (canonical link, `og:url`, isBasedOn,
+tracking pixel, "originally published at" link). Then the text: the copy's winnowed 5-gram
+fingerprints are looked up in the archive index, and the few originals sharing enough of them
+are aligned paragraph by paragraph. Alignment gives the verdict, so a page that shares one
+quote with an original is not a copy of it, and of two originals on the same story, the one
+that explains more of the copy wins; the others are reported as alternatives (a roundup
+republishes several).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from compliance.archive.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
+from compliance.archive.fingerprints import fingerprints
+from compliance.archive.index import ArchiveIndex
+from compliance.model import Alternative, Article, Match, Original
+from compliance.read.extract import block_reading
+from compliance.read.joins import Named, host_of, named_originals, normalize_url
+
+# An exact join whose text shares less than this with the page is checked against the text.
+JOIN_MIN_COVERAGE = 0.05
+
+
+@dataclass(frozen=True)
+class _Aligned:
+    original: Original
+    alignment: Alignment
+
+    @property
+    def rank(self) -> tuple[int, float, float]:
+        """The original that explains most of the copy first; then the most of it carried."""
+        a = self.alignment
+        return (a.explained_chars, a.coverage, a.similarity)
+
+
+PREPARED_CACHE = 2048  # originals kept normalised: popular stories are copied many times
+
+
+class Matcher:
+    """Matches copies against one archive index."""
+
+    def __init__(self, index: ArchiveIndex, boilerplate: Sequence[str] = BOILERPLATE) -> None:
+        self.index = index
+        self.boilerplate = tuple(boilerplate)
+        self._prepared: dict[int, Prepared] = {}
+
+    def _original(self, number: int) -> Prepared:
+        found = self._prepared.get(number)
+        if found is None:
+            if len(self._prepared) >= PREPARED_CACHE:
+                self._prepared.pop(next(iter(self._prepared)))
+            found = self._prepared[number] = prepare(
+                self.index.original(number).body, self.boilerplate, self.index.common_paragraphs
+            )
+        return found
+
+    def _align(self, number: int, copy: Prepared, furniture: Sequence[str]) -> _Aligned:
+        original = self.index.original(number)
+        return _Aligned(
+            original,
+            align_prepared(self._original(number), copy, (original.title, *furniture)),
+        )
+
+    def by_text(self, paragraphs: Sequence[str], furniture: Sequence[str] = ()) -> list[_Aligned]:
+        """Originals the paragraphs republish, best first (empty when none).
+
+        `furniture`: the copy's headline, byline and credit lines, which are not its text.
+        """
+        return self._by_text(
+            prepare(paragraphs, self.boilerplate, self.index.common_paragraphs), furniture
+        )
+
+    def _by_text(self, copy: Prepared, furniture: Sequence[str]) -> list[_Aligned]:
+        text = " ".join(t for _, t in copy.kept).encode("utf-8")
+        found = [
+            self._align(number, copy, furniture)
+            for number, _hits in self.index.candidates(fingerprints(text))
+        ]
+        return sorted(
+            (f for f in found if f.alignment.accepted), key=lambda f: f.rank, reverse=True
+        )
+
+    def _named(self, article: Article, listed: Named | None) -> tuple[Named, int] | None:
+        for named in ([listed] if listed else []) + named_originals(article):
+            number = self.index.find(named.kind, named.value)
+            if number is not None:
+                return named, number
+        return None
+
+    def manifest_notes(self, known: str | None) -> list[str]:
+        """What is wrong with the original a manifest names, if anything."""
+        listed = known_original(known) if known else None
+        if listed is not None and self.index.find(listed.kind, listed.value) is None:
+            return [f"the manifest names {known} as the original; no original has it"]
+        return []
+
+    def match(self, article: Article, known: str | None = None) -> Match | None:
+        """The original `article` copies, or None when it copies none of them.
+
+        `known`: the id or URL of the original a syndication platform's manifest names for
+        this copy; it is tried first, like an original the page itself names.
+
+        The article extractor's reading is tried first; unless it carries the whole original
+        word for word, the page's own visible blocks are read too (a story in a layout
+        table, a template the extractor misreads, a line per element), and the reading that
+        carries more of the original, then more faithfully, wins. A copy is never unmatched
+        because of its layout.
+        """
+        furniture = _furniture(article)
+        found = self._match_reading(article, article.paragraphs, furniture, known)
+        if found is not None and found.coverage >= 1.0 and found.similarity >= 1.0:
+            return found
+        visible = block_reading(article.blocks, article.title)
+        if visible == article.paragraphs:
+            return found
+        fallback = self._match_reading(article, visible, furniture, known)
+        if fallback is None or (found is not None and _rank(found) >= _rank(fallback)):
+            return found
+        return _within_span(fallback)
+
+    def _match_reading(
+        self,
+        article: Article,
+        paragraphs: Sequence[str],
+        furniture: list[str],
+        known: str | None,
+    ) -> Match | None:
+        copy = prepare(paragraphs, self.boilerplate, self.index.common_paragraphs)
+        notes = self.manifest_notes(known)
+        listed = known_original(known) if known else None
+        named = self._named(article, listed)
+        chosen: _Aligned | None = None
+        joined: _Aligned | None = None
+        method = "text"
+        if named is not None:
+            joined = self._align(named[1], copy, furniture)
+            if joined.alignment.coverage >= JOIN_MIN_COVERAGE or not joined.alignment.copy:
+                chosen, method = joined, named[0].signal
+            else:
+                notes.append(
+                    f"the page names {joined.original.url or joined.original.id} as its original"
+                    f" ({named[0].signal}), but shares almost none of its text"
+                )
+        ranked = [] if chosen else self._by_text(copy, furniture)
+        if chosen is None:
+            if ranked:
+                chosen = ranked[0]
+            elif joined is not None and named is not None:
+                # No text says otherwise: the page's own word stands, with the note.
+                chosen, method = joined, named[0].signal
+            else:
+                return None
+        notes.extend(_contradictions(article, chosen.original, method))
+        return Match(
+            chosen.original,
+            chosen.alignment.similarity,
+            chosen.alignment.coverage,
+            method,
+            alignment=chosen.alignment,
+            alternatives=tuple(
+                Alternative(
+                    a.original.id, a.original.url, a.alignment.similarity, a.alignment.coverage
+                )
+                for a in ranked[1:]
+            ),
+            contradictions=tuple(notes),
+        )
+
+
+def _rank(match: Match) -> tuple[float, float]:
+    return match.coverage, match.similarity
+
+
+def _within_span(match: Match) -> Match:
+    """A match made on the page's own blocks, with what the copy "added" limited to the
+    blocks between its first and last carried paragraph: the rest is the site's menus,
+    mastheads and footers, not text the republisher added to the story."""
+    alignment = match.alignment
+    if alignment is None or not alignment.pairs:
+        return match
+    first = min(n for p in alignment.pairs for n in p.copy)
+    last = max(n for p in alignment.pairs for n in p.copy)
+    added = tuple(n for n in alignment.added if first <= n <= last)
+    return replace(match, alignment=replace(alignment, added=added))
+
+
+def known_original(known: str) -> Named:
+    """An original named by id or URL outside the page (an audit manifest)."""
+    if known.strip().lower().startswith(("http://", "https://", "//")):
+        return Named("manifest", "url", normalize_url(known), known)
+    return Named("manifest", "id", known.strip(), known)
+
+
+def _furniture(article: Article) -> list[str]:
+    """The page's headline, visible byline lines and notice lines: not the article's text."""
+    blocks = {b.block for b in article.byline_candidates if b.block is not None}
+    blocks.update(article.notices)
+    lines = [article.blocks[i].text for i in sorted(blocks)]
+    return [article.title, *lines] if article.title else lines
+
+
+def _contradictions(article: Article, original: Original, method: str) -> list[str]:
+    """What the page's own links say against the match: a canonical pointing elsewhere."""
+    canonical = article.canonical
+    if not canonical or not original.url or method == "canonical":
+        return []
+    if normalize_url(canonical) == normalize_url(original.url):
+        return []
+    if not canonical.lower().startswith(("http://", "https://", "//")):
+        return []
+    if host_of(canonical) == host_of(original.url):
+        return [f"the canonical link points at another article of the newswire: {canonical}"]
+    return [
+        f"the canonical link points at {host_of(canonical)} ({canonical}),"
+        f" not at the original {original.url}"
+    ]

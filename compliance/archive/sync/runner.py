@@ -1,0 +1,154 @@
+"""One sync: find what kind of source a URL is, bring the archive up to date, save it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compliance.archive.sync.archive_file import SyncedArchive
+from compliance.archive.sync.client import SyncClient, SyncError
+from compliance.archive.sync.feed import sync_feed
+from compliance.archive.sync.result import Progress, SyncResult, no_progress
+from compliance.archive.sync.sitemap import sync_sitemap
+from compliance.archive.sync.wordpress import WordPressSite, api_root_of
+from compliance.errors import InputError
+from compliance.model import utc_timestamp
+from compliance.web.fetch import API_TYPES, LIST_TYPES, Fetched, FetchPolicy
+
+SOURCE_KINDS = ("auto", "wordpress", "feed", "sitemap")
+_FEED_LINK = re.compile(
+    r"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
+)
+
+
+def detect(source: str, client: SyncClient) -> tuple[str, str, Fetched | None]:
+    """(kind, address to sync, its answer when that is `source`'s own) for `source`: a
+    WordPress site (its REST API root), a feed, or a sitemap, from what the address answers.
+    Raises SyncError saying what was found."""
+    got = client.fetch(source, accept=(*LIST_TYPES, *API_TYPES))
+    if not got.ok or got.body is None:
+        raise SyncError(f"{source}: {got.error or 'no answer'}")
+    api = api_root_of(got.final_url or source, got.body, got.headers)
+    if api:
+        return "wordpress", api, None
+    head = got.body[:4096].lstrip().lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap", source, got
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed", source, got
+    link = _FEED_LINK.search(got.body[:200_000].decode("utf-8", "replace"))
+    if link:
+        href = re.search(r"href=[\"']([^\"']+)", link.group(0))
+        if href:
+            from urllib.parse import urljoin
+
+            return "feed", urljoin(got.final_url or source, href.group(1)), None
+    raise SyncError(
+        f"{source}: not a WordPress site, an RSS/Atom feed or a sitemap (it answered"
+        f" {got.content_type or 'with no content type'}); give the feed's or the sitemap's own"
+        " address, or --kind"
+    )
+
+
+def sync(
+    source: str,
+    into: Path,
+    policy: FetchPolicy,
+    kind: str = "auto",
+    source_id: str | None = None,
+    interval: float = 0.0,
+    obey_robots: bool = True,
+    progress: Progress = no_progress,
+) -> SyncResult:
+    """Bring the archive at `into` up to date with `source`, and save it.
+
+    Raises SyncError when the source cannot be synced at all and UserError when the archive
+    file cannot be read; a post, entry or page that cannot be read is counted in `problems`.
+    """
+    archive = SyncedArchive.open(into)
+    state = archive.state
+    if state.get("source") not in (None, source):
+        raise SyncError(
+            f"{into} was synced from {state['source']}; sync {source} into another file"
+        )
+    client = SyncClient.open(policy, interval, obey_robots)
+    try:
+        answer = None
+        if kind != "auto":
+            address = source
+        elif "address" in state:
+            kind, address = state["kind"], state["address"]
+        else:
+            kind, address, answer = detect(source, client)
+        result = SyncResult(source, kind)
+        now = utc_timestamp()
+        source_id = source_id or state.get("source_id")
+        if kind == "wordpress":
+            _sync_wordpress(address, archive, client, result, now, source_id, progress)
+        elif kind == "feed":
+            sync_feed(address, archive, client, result, now, source_id, progress, answer)
+        else:
+            sync_sitemap(address, archive, client, result, now, source_id, progress, answer)
+        result.requests = client.requests
+    finally:
+        client.close()
+    state.update(source=source, kind=kind, address=address, synced=now)
+    if source_id:
+        state["source_id"] = source_id
+    state["last"] = result.to_json()
+    archive.save()
+    return result
+
+
+def _sync_wordpress(
+    api_root: str,
+    archive: SyncedArchive,
+    client: SyncClient,
+    result: SyncResult,
+    now: str,
+    source_id: str | None,
+    progress: Progress,
+) -> None:
+    site = WordPressSite(api_root, client, source_id)
+    first = "cursor" not in archive.state
+    cursor = archive.state.get("cursor")
+    newest = cursor or ""
+    # Posts the site publishes that could not be read (protected, empty): live, not held.
+    unreadable = set(archive.state.get("unreadable", []))
+    try:
+        for post in site.changed_posts(cursor, lambda n, t: progress("reading posts", n, t)):
+            identifier = site.record_id(post.get("id"))
+            try:
+                result.count(archive.apply(site.record(post), now))
+                unreadable.discard(identifier)
+            except InputError as exc:
+                result.problems.append(exc.message)
+                unreadable.add(identifier)
+            modified = post.get("modified")
+            if isinstance(modified, str) and modified > newest:
+                newest = modified
+        if not first:
+            ours = {i for i in archive.records if i.startswith(site.record_id(""))}
+            held = {i for i in ours if "deleted" not in archive.records[i]} | unreadable
+            if site.published_count() != len(held):
+                live = site.live_ids(lambda n, t: progress("listing posts", n, t))
+                result.deleted = archive.mark_deleted(ours - live, now)
+                unreadable &= live
+    except InputError as exc:
+        if first and not (result.added or result.problems):
+            # Many sites switch the REST API off or put it behind a login; the feed stays.
+            raise SyncError(
+                f"{exc.message}; the site's REST API cannot be read, so sync its feed"
+                f" instead ({api_root.split('/wp-json', 1)[0]}/feed/, with --kind feed)"
+            ) from None
+        # A listing page that could not be read even after retries: keep what was read,
+        # keep the cursor (the next sync asks again from there), mark nothing deleted.
+        result.problems.append(exc.message)
+        result.complete = False
+    archive.state["unreadable"] = sorted(unreadable)
+    prefix = site.record_id("")
+    held = sum(1 for i, r in archive.records.items() if i.startswith(prefix) and "deleted" not in r)
+    # Posts not asked for again are unchanged, as far as WordPress's modification dates say.
+    result.unchanged = max(0, held - result.added - result.updated)
+    if result.complete and newest:
+        archive.state["cursor"] = newest

@@ -1,0 +1,109 @@
+"""Fix requests: one short letter per republisher, naming each article and what is missing.
+
+Written for a person to send: the newswire's name and terms, each failing article with the
+original it copies, each missing attribution with the clause it comes from and how to fix it.
+File names come from page data (domains), so they are reduced to a safe set of characters and
+checked to stay inside the chosen directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from compliance.audit.report import AuditReport
+from compliance.audit.store import PageRecord
+from compliance.common.files import write_atomic
+from compliance.errors import UserError
+
+_UNSAFE = re.compile(r"[^a-z0-9.-]+")
+
+
+def safe_name(domain: str) -> str:
+    """A file name for a republisher: lower-case letters, digits, dots and dashes only."""
+    name = _UNSAFE.sub("_", domain.lower()).strip("._-")[:100]
+    return name or "republisher"
+
+
+def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
+    """The fix request for one republisher's failing pages: each article and what it lacks,
+    then, once per requirement, what the terms say and how to fix it."""
+    rules = report.rules_by_id()
+    # Findings that fail only because our rules changed since the last audit: the letter
+    # says so rather than asking the partner to fix what they did not change.
+    ours = {v.fingerprint for v in report.new if v.rules_changed}
+    by_newswire: dict[str, list[PageRecord]] = defaultdict(list)
+    for page in pages:
+        by_newswire[page.ruleset or ""].append(page)
+    names = [rules.get(r, {}).get("name", r) for r in sorted(by_newswire)]
+    count = len(pages)
+    lines = [
+        f"To: the editors of {domain}",
+        f"Subject: attribution needed on {count} republished article{'s' * (count != 1)}"
+        f" from {' and '.join(names)}",
+        "",
+        "Hello,",
+        "",
+        f"Our check of republished articles found {count} on {domain} that do not yet carry"
+        " everything the republishing terms ask for.",
+    ]
+    for ruleset in sorted(by_newswire):
+        rule = rules.get(ruleset, {})
+        requirements: dict[str, dict[str, Any]] = {}
+        lines += ["", f"Articles from {rule.get('name', ruleset)}:", ""]
+        for number, page in enumerate(by_newswire[ruleset], start=1):
+            original = page.original_url or page.original_id
+            lines.append(f"{number}. {page.url}")
+            if original:
+                lines.append(f"   original: {original}")
+            for finding in page.violations:
+                note = (
+                    " (newly checked: our checks changed since the last audit; your page did not)"
+                    if finding["fingerprint"] in ours
+                    else ""
+                )
+                lines.append(f"   - {finding['message']}{note}")
+                requirements.setdefault(finding["rule"], finding)
+        lines += ["", "What the terms ask, and how to fix it:", ""]
+        for finding in requirements.values():
+            kind = "request" if finding.get("basis") == "request" else "licence condition"
+            clause = finding.get("clause") or finding["message"]
+            lines.append(f"- {finding['check']} ({kind}): {clause}")
+            if finding.get("fix"):
+                lines.append(f"  To fix: {finding['fix']}")
+        if rule.get("terms"):
+            lines += ["", f"The terms in full ({rule.get('terms_url', '')}):", f"  {rule['terms']}"]
+        if rule.get("contact"):
+            lines.append(f"Questions: {rule['contact']}")
+    lines += [
+        "",
+        "Thank you for republishing this journalism; please update these articles so that"
+        " they meet the terms.",
+        "",
+        f"(checked {report.run.started[:10]}, audit {report.run.id})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_fix_requests(report: AuditReport, directory: Path) -> list[Path]:
+    """One DOMAIN.txt per republisher with violations; returns the files written."""
+    failing: dict[str, list[PageRecord]] = defaultdict(list)
+    for page in report.pages:
+        if report.violations.get(page.url):
+            failing[page.domain].append(page)
+    root = directory.resolve()
+    written = []
+    used: set[str] = set()
+    for domain in sorted(failing):
+        name = safe_name(domain)
+        while name in used:  # two domains that reduce to one name
+            name += "_"
+        used.add(name)
+        path = (root / f"{name}.txt").resolve()
+        if not path.is_relative_to(root):
+            raise UserError(f"{domain}: refusing to write outside {directory}")
+        write_atomic(path, letter(report, domain, failing[domain]))
+        written.append(path)
+    return written

@@ -1,0 +1,395 @@
+"""What an audit report says, computed from the store: one run against the one before it.
+
+A finding is identified across runs by its fingerprint (rule, original, page URL, check), so
+"new", "persisting" and "resolved" survive reworded messages and moved lines. A failure
+resolves only when its page was checked again and the failure is gone; a page that vanished
+(no longer listed, or answering 404/410) is reported as disappeared instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from compliance.audit.store import PageRecord, Run, Store
+from compliance.errors import UserError
+from compliance.model import utc_timestamp
+
+SCHEMA = "compliance-audit-report/1"
+CHECKED = ("pass", "warn", "fail", "unmatched")
+STATUSES = ("pass", "warn", "fail", "unmatched", "unverifiable")
+GONE = (404, 410)
+TREND_RUNS = 8
+PAGE_CHANGED, RULES_CHANGED, ORIGINALS_CHANGED = (
+    "page-changed",
+    "rules-changed",
+    "originals-changed",
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A failed requirement on one page."""
+
+    url: str
+    domain: str
+    check: str
+    rule: str
+    severity: str
+    message: str
+    clause: str | None
+    fingerprint: str
+    # Why it is new or resolved: "page-changed" (the republisher's page), "rules-changed"
+    # (the same bytes judged under edited rules), "originals-changed" (the same bytes and
+    # rules, another archive or tool version). None for persisting findings.
+    cause: str | None = None
+
+    @property
+    def rules_changed(self) -> bool:
+        return self.cause == RULES_CHANGED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "domain": self.domain,
+            "check": self.check,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+            **({"cause": self.cause} if self.cause else {}),
+        }
+
+
+@dataclass(frozen=True)
+class Republisher:
+    domain: str
+    counts: dict[str, int]
+
+    @property
+    def pages(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def compliance_rate(self) -> float | None:
+        """(pass + warn) / (pass + warn + fail); None when no page was a checked copy."""
+        judged = self.counts["pass"] + self.counts["warn"] + self.counts["fail"]
+        if not judged:
+            return None
+        return round((self.counts["pass"] + self.counts["warn"]) / judged, 3)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "domain": self.domain,
+            "pages": self.pages,
+            **{status: self.counts[status] for status in STATUSES},
+            "compliance_rate": self.compliance_rate,
+        }
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run_id: str
+    started: str
+    pages: int
+    compliance_rate: float | None
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Everything every audit report format shows."""
+
+    run: Run
+    previous: Run | None
+    pages: list[PageRecord]
+    republishers: list[Republisher]
+    checks: list[tuple[str, int]]  # check type, failed pages; most failed first
+    new: list[Violation]
+    persisting: list[Violation]
+    resolved: list[Violation]
+    disappeared: list[PageRecord]  # pages of the previous run that are gone now
+    trend: list[TrendPoint]
+    violations: dict[str, list[Violation]] = field(default_factory=dict)  # by page URL
+    rules_changed: list[dict[str, str | None]] = field(default_factory=list)  # since previous
+    # Each republisher's compliance rate in the runs of `trend`, oldest first (None: no page
+    # of it was a checked copy in that run).
+    republisher_trend: dict[str, list[float | None]] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> Republisher:
+        counts = Counter({status: 0 for status in STATUSES})
+        for republisher in self.republishers:
+            counts.update(republisher.counts)
+        return Republisher("all", dict(counts))
+
+    def rules_by_id(self) -> dict[str, dict[str, str]]:
+        return {rule["id"]: rule for rule in self.run.rules}
+
+    def to_json(self) -> dict[str, Any]:
+        """The `compliance-audit-report/1` document of CONTRACT.md, with additions."""
+        run = self.run
+        return {
+            "schema": SCHEMA,
+            "run": {
+                "id": run.id,
+                "started": run.started,
+                "pages": len(self.pages),
+                "label": run.label,
+                "finished": run.finished,
+                "complete": run.complete,
+                "sources": run.sources,
+                "rules": [{k: r[k] for k in ("id", "path", "sha256")} for r in run.rules],
+                "options": run.options,
+                "problems": run.problems,
+            },
+            "previous_run": (
+                {"id": self.previous.id, "started": self.previous.started}
+                if self.previous
+                else None
+            ),
+            "summary": {k: v for k, v in self.totals.to_json().items() if k != "domain"},
+            "republishers": [r.to_json() for r in self.republishers],
+            "checks": [{"check": name, "failed": count} for name, count in self.checks],
+            "rules_changed": self.rules_changed,
+            "new": [v.to_json() for v in self.new],
+            "persisting": [v.to_json() for v in self.persisting],
+            "resolved": [v.to_json() for v in self.resolved],
+            "disappeared": [
+                {"url": p.url, "domain": p.domain, "last_status": p.status}
+                for p in self.disappeared
+            ],
+            "trend": [
+                {
+                    "run": t.run_id,
+                    "started": t.started,
+                    "pages": t.pages,
+                    "compliance_rate": t.compliance_rate,
+                }
+                for t in self.trend
+            ],
+            "pages": [page_to_json(p, self.violations.get(p.url, [])) for p in self.pages],
+        }
+
+
+def page_to_json(page: PageRecord, violations: list[Violation]) -> dict[str, Any]:
+    """One page: verdict, the checks it failed, and the evidence of what was judged."""
+    original = page.result.get("original") or {}
+    return {
+        "url": page.url,
+        "domain": page.domain,
+        "status": page.status,
+        "original": page.original_url or page.original_id,
+        "similarity": original.get("similarity"),
+        "coverage": original.get("coverage"),
+        "failed_checks": sorted({v.check for v in violations}),
+        "reason": page.reason,
+        "notes": page_notes(page),
+        "evidence": {
+            "final_url": page.final_url,
+            "http_status": page.http_status,
+            "fetched_at": page.fetched_at,
+            "content_hash": page.content_hash,
+            "not_modified": page.not_modified,
+        },
+    }
+
+
+def page_notes(page: PageRecord) -> list[str]:
+    """What a page's result notes besides its findings: a manifest's unknown original, a
+    canonical link pointing elsewhere."""
+    original = page.result.get("original") or {}
+    return [*page.result.get("notes", []), *original.get("contradictions", [])]
+
+
+def violations_of(page: PageRecord) -> list[Violation]:
+    """The page's failed requirements that count: errors and warnings, not waived."""
+    return [
+        Violation(
+            page.url,
+            page.domain,
+            f["check"],
+            f["rule"],
+            f["severity"],
+            f["message"],
+            f.get("clause"),
+            f["fingerprint"],
+        )
+        for f in page.violations
+    ]
+
+
+def _parse_moment(value: str, end_of_day: bool) -> str:
+    """An ISO date or date-time as the store's UTC timestamp text."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"{value!r}: give a date as YYYY-MM-DD or an ISO date-time") from None
+    if len(value) == 10 and end_of_day:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return utc_timestamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def choose_runs(
+    store: Store, since: str | None, until: str | None, run_id: str | None
+) -> tuple[Run, Run | None]:
+    """The run to report and the one to compare it with.
+
+    Default: the latest complete run against the complete run before it over the same
+    sources. `until` picks the latest run by then; `since` compares with the state at that
+    date (the last run before it).
+    """
+    runs = store.runs()
+    if not runs:
+        raise UserError(f"{store.path}: no audit has been recorded yet; run `compliance audit`")
+    if run_id is not None:
+        run = store.run(run_id)
+    else:
+        upper = _parse_moment(until, end_of_day=True) if until else None
+        eligible = [r for r in runs if upper is None or r.started <= upper]
+        if not eligible:
+            raise UserError(f"no audit run started by {until}")
+        complete = [r for r in eligible if r.complete]
+        run = (complete or eligible)[-1]
+    lower = _parse_moment(since, end_of_day=False) if since else run.started
+    earlier = [
+        r
+        for r in runs
+        if r.sources_key == run.sources_key and r.complete and r.id != run.id
+        and (r.started < lower if since else r.started <= run.started)
+    ]  # fmt: skip
+    return run, (earlier[-1] if earlier else None)
+
+
+def build_report(
+    store: Store, since: str | None = None, until: str | None = None, run_id: str | None = None
+) -> AuditReport:
+    """The audit report for a period, from the store."""
+    run, previous = choose_runs(store, since, until, run_id)
+    pages = store.pages(run.id)
+    violations = {page.url: violations_of(page) for page in pages}
+
+    counts: dict[str, Counter[str]] = defaultdict(lambda: Counter({s: 0 for s in STATUSES}))
+    failed_checks: Counter[str] = Counter()
+    for page in pages:
+        counts[page.domain][page.status] += 1
+        failed_checks.update({v.check for v in violations[page.url]})
+    republishers = [Republisher(domain, dict(counts[domain])) for domain in sorted(counts)]
+
+    new: list[Violation] = []
+    persisting: list[Violation] = []
+    resolved: list[Violation] = []
+    disappeared: list[PageRecord] = []
+    changed_rules: list[dict[str, str | None]] = []
+    if previous is not None:
+        before_pages = store.pages(previous.id)
+        before = {v.fingerprint: v for p in before_pages for v in violations_of(p)}
+        now = {v.fingerprint: v for vs in violations.values() for v in vs}
+        by_url = {page.url: page for page in pages}
+        was = {page.url: page for page in before_pages}
+        changed_rules = rules_changes(previous, run)
+        edited = {change["id"] for change in changed_rules}
+
+        def cause(violation: Violation) -> str:
+            return change_cause(was.get(violation.url), by_url.get(violation.url), violation,
+                                edited)  # fmt: skip
+
+        for fingerprint, violation in now.items():
+            if fingerprint in before:
+                persisting.append(violation)
+            else:
+                new.append(replace(violation, cause=cause(violation)))
+        for fingerprint, violation in before.items():
+            page = by_url.get(violation.url)
+            if fingerprint not in now and page is not None and page.status in CHECKED:
+                resolved.append(replace(violation, cause=cause(violation)))
+        for page in before_pages:
+            current = by_url.get(page.url)
+            if page.http_status not in GONE and (current is None or current.http_status in GONE):
+                disappeared.append(page)
+    order = _by_place
+    trend, republisher_trend = _trends(store, run, [r.domain for r in republishers])
+    return AuditReport(
+        run=run,
+        previous=previous,
+        pages=pages,
+        republishers=republishers,
+        checks=sorted(failed_checks.items(), key=lambda item: (-item[1], item[0])),
+        new=sorted(new, key=order),
+        persisting=sorted(persisting, key=order),
+        resolved=sorted(resolved, key=order),
+        disappeared=sorted(disappeared, key=lambda p: p.url),
+        trend=trend,
+        violations=violations,
+        rules_changed=changed_rules,
+        republisher_trend=republisher_trend,
+    )
+
+
+def rules_changes(previous: Run, run: Run) -> list[dict[str, str | None]]:
+    """The rule sets that differ between two runs (as applied, bases included): id, file,
+    and the digest of the rule set before and after (None where it was not in use)."""
+    before = {r["id"]: r for r in previous.rules}
+    after = {r["id"]: r for r in run.rules}
+    changes = []
+    for rid in sorted(set(before) | set(after)):
+        old, new = before.get(rid), after.get(rid)
+        digest_old = (old or {}).get("digest") or (old or {}).get("sha256")
+        digest_new = (new or {}).get("digest") or (new or {}).get("sha256")
+        if digest_old != digest_new:
+            changes.append(
+                {
+                    "id": rid,
+                    "path": (new or old or {}).get("path"),
+                    "before": digest_old,
+                    "after": digest_new,
+                }
+            )
+    return changes
+
+
+def change_cause(
+    before: PageRecord | None, now: PageRecord | None, violation: Violation, edited: set[str]
+) -> str:
+    """Why a finding is new or resolved: the page's bytes changed, or the same bytes were
+    judged under edited rules (or another archive or tool)."""
+    if before is None or now is None or not before.content_hash:
+        return PAGE_CHANGED
+    if before.content_hash != now.content_hash:
+        return PAGE_CHANGED
+    if violation.rule.split(".", 1)[0] in edited:
+        return RULES_CHANGED
+    return ORIGINALS_CHANGED if before.judged_with != now.judged_with else PAGE_CHANGED
+
+
+def _by_place(violation: Violation) -> tuple[str, str, str]:
+    return (violation.url, violation.check, violation.rule)
+
+
+def _trends(
+    store: Store, run: Run, domains: list[str]
+) -> tuple[list[TrendPoint], dict[str, list[float | None]]]:
+    """The compliance rate of the last runs over the same sources, oldest first: overall,
+    and for each republisher (None where none of its pages was a checked copy then)."""
+    series = [
+        r
+        for r in store.runs()
+        if r.sources_key == run.sources_key and (r.complete or r.id == run.id)
+        and r.started <= run.started
+    ][-TREND_RUNS:]  # fmt: skip
+    points: list[TrendPoint] = []
+    per_domain: dict[str, list[float | None]] = {domain: [] for domain in domains}
+    for r in series:
+        by_domain = store.domain_counts(r.id)
+        total: Counter[str] = Counter({s: 0 for s in STATUSES})
+        for counts in by_domain.values():
+            total.update(counts)
+        overall = Republisher("all", dict(total))
+        points.append(TrendPoint(r.id, r.started, overall.pages, overall.compliance_rate))
+        for domain, rates in per_domain.items():
+            counts = by_domain.get(domain, {})
+            rates.append(
+                Republisher(domain, {s: counts.get(s, 0) for s in STATUSES}).compliance_rate
+            )
+    return points, per_domain

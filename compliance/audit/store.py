@@ -1,0 +1,473 @@
+"""Audit history: every run, every page's result and evidence, in one SQLite file.
+
+Built to lose nothing: WAL journal, a busy timeout, `BEGIN IMMEDIATE` writes (a deferred
+transaction that later needs the write lock ignores the busy timeout), one transaction per
+page result, and the natural key (run, url) with `ON CONFLICT DO NOTHING`, so a resumed or
+repeated write never duplicates a page. Page bodies are kept once per content hash,
+compressed: they are the evidence, and what a 304 answer is re-checked from.
+
+Storage sits behind this one class; a server database would be another implementation of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance.audit.sources import Target
+from compliance.errors import UserError
+
+# 2: pages keep the content type and charset they were served with, and what judged them
+SCHEMA_VERSION = 2
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    label TEXT,
+    started TEXT NOT NULL,
+    finished TEXT,
+    state TEXT NOT NULL,            -- running | complete | empty (checked no page)
+    sources_key TEXT NOT NULL,      -- which runs are "over the same sources"
+    sources TEXT NOT NULL,          -- JSON list, as given
+    rules TEXT NOT NULL,            -- JSON list of {id, path, sha256}
+    options TEXT NOT NULL,          -- JSON object
+    problems TEXT NOT NULL,         -- JSON list: sources' lines and entries skipped
+    tool TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS targets (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    path TEXT,
+    original TEXT,
+    source TEXT NOT NULL,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    domain TEXT NOT NULL,
+    status TEXT NOT NULL,           -- pass | warn | fail | unmatched | unverifiable
+    reason TEXT,                    -- why unverifiable
+    ruleset TEXT,
+    original_id TEXT,
+    original_url TEXT,
+    final_url TEXT,
+    http_status INTEGER,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    not_modified INTEGER NOT NULL DEFAULT 0,
+    result TEXT NOT NULL,           -- the page's compliance-report/1 result
+    content_type TEXT,              -- as served: what a 304 re-check reads the body as
+    charset TEXT,
+    judged_with TEXT,               -- the rules, originals and tool the verdict came from
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    check_type TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    clause TEXT,
+    PRIMARY KEY (run_id, url, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS pages_by_url ON pages (url, fetched_at);
+CREATE INDEX IF NOT EXISTS pages_by_body ON pages (url, content_hash);
+CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, body BLOB NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: str
+    label: str | None
+    started: str
+    finished: str | None
+    state: str
+    sources_key: str
+    sources: list[str]
+    rules: list[dict[str, str]]
+    options: dict[str, Any]
+    problems: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+    @property
+    def originals(self) -> list[str]:
+        return list(self.options.get("originals", []))
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One audited page as stored: verdict, evidence and findings."""
+
+    url: str
+    position: int
+    domain: str
+    status: str
+    fetched_at: str
+    result: dict[str, Any]
+    reason: str | None = None
+    ruleset: str | None = None
+    original_id: str | None = None
+    original_url: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    content_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    body: bytes | None = field(default=None, repr=False)
+    content_type: str | None = None
+    charset: str | None = None
+    judged_with: str | None = None  # audit.judgement_key: equal keys, equal verdicts
+
+    @property
+    def violations(self) -> list[dict[str, Any]]:
+        """Failed findings that count: errors and warnings, not waived (info is advice)."""
+        return [
+            f
+            for f in self.result.get("findings", [])
+            if f["passed"] is False
+            and f["severity"] in ("error", "warning")
+            and not f.get("suppressed")
+        ]
+
+
+@dataclass(frozen=True)
+class Version:
+    """What the store knows of a URL's last fetched version, for a conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+    content_hash: str
+    content_type: str | None = None  # as served with the body: a 304 comes without one
+    charset: str | None = None
+
+
+def _row_to_page(row: sqlite3.Row) -> PageRecord:
+    return PageRecord(
+        url=row["url"],
+        position=row["position"],
+        domain=row["domain"],
+        status=row["status"],
+        fetched_at=row["fetched_at"],
+        result=json.loads(row["result"]),
+        reason=row["reason"],
+        ruleset=row["ruleset"],
+        original_id=row["original_id"],
+        original_url=row["original_url"],
+        final_url=row["final_url"],
+        http_status=row["http_status"],
+        content_hash=row["content_hash"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        not_modified=bool(row["not_modified"]),
+        content_type=row["content_type"],
+        charset=row["charset"],
+        judged_with=row["judged_with"],
+    )
+
+
+def _row_to_run(row: sqlite3.Row) -> Run:
+    return Run(
+        row["id"],
+        row["label"],
+        row["started"],
+        row["finished"],
+        row["state"],
+        row["sources_key"],
+        json.loads(row["sources"]),
+        json.loads(row["rules"]),
+        json.loads(row["options"]),
+        json.loads(row["problems"]),
+    )
+
+
+def store_path(db: str) -> Path:
+    """The SQLite file a --db value names (a path, or a sqlite:/// URL)."""
+    if db.startswith("sqlite:///"):
+        return Path(db.removeprefix("sqlite:///"))
+    if "://" in db:
+        scheme = db.split("://", 1)[0]
+        raise UserError(f"--db {db}: only SQLite files are supported so far, not {scheme}://")
+    return Path(db)
+
+
+class Store:
+    """An audit history in one SQLite file. Use from one thread; open one per process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            if path.parent != Path(""):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            self.db.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+            with self._write():
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('schema', ?) ON CONFLICT DO NOTHING",
+                    (str(SCHEMA_VERSION),),
+                )
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+            if int(version) < SCHEMA_VERSION:
+                version = self._upgrade(int(version))
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{path}: not a usable audit database: {exc}") from None
+        except OSError as exc:
+            raise UserError(f"{path}: cannot open it: {exc.strerror or exc}") from None
+        if int(version) > SCHEMA_VERSION:
+            raise UserError(
+                f"{path}: written by a newer compliance (store schema {version}); upgrade"
+            )
+
+    def _upgrade(self, version: int) -> str:
+        """Bring an older store to this schema in place; its history is kept."""
+        with self._write():
+            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(pages)")}
+            for column in ("content_type", "charset", "judged_with"):
+                if column not in columns:
+                    self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} TEXT")
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+        return str(SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Runs
+
+    def start_run(
+        self,
+        run_id: str,
+        started: str,
+        label: str | None,
+        sources: Sequence[str],
+        sources_key: str,
+        rules: list[dict[str, str]],
+        options: dict[str, Any],
+        targets: Sequence[Target],
+        problems: Sequence[str],
+        tool: str,
+    ) -> Run:
+        """Record a new run and the pages it will audit, in one transaction."""
+        with self._write():
+            self.db.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    label,
+                    started,
+                    sources_key,
+                    json.dumps(list(sources)),
+                    json.dumps(rules),
+                    json.dumps(options, sort_keys=True),
+                    json.dumps(list(problems)),
+                    tool,
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(run_id, n, t.url, t.path, t.original, t.source) for n, t in enumerate(targets)],
+            )
+        return self.run(run_id)
+
+    def finish_run(self, run_id: str, finished: str, state: str = "complete") -> None:
+        """Mark a run done: `complete`, or `empty` when it checked no page (every page
+        unverifiable), which no later run is ever compared with."""
+        with self._write():
+            self.db.execute(
+                "UPDATE runs SET state=?, finished=? WHERE id=?", (state, finished, run_id)
+            )
+
+    def run(self, run_id: str) -> Run:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            raise UserError(f"{self.path}: no run {run_id!r}")
+        return _row_to_run(row)
+
+    def runs(self) -> list[Run]:
+        """Every run, oldest first."""
+        rows = self.db.execute("SELECT * FROM runs ORDER BY started, id").fetchall()
+        return [_row_to_run(row) for row in rows]
+
+    def unfinished(self) -> Run | None:
+        """The latest run that was interrupted before it finished."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE state='running' ORDER BY started DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return _row_to_run(row) if row else None
+
+    def targets(self, run_id: str, pending_only: bool = False) -> list[tuple[int, Target]]:
+        """The run's pages in order, with their positions; only those with no result yet."""
+        query = "SELECT * FROM targets t WHERE run_id=?"
+        if pending_only:
+            query += (
+                " AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.run_id=t.run_id AND p.url=t.url)"
+            )
+        rows = self.db.execute(query + " ORDER BY position", (run_id,)).fetchall()
+        return [
+            (row["position"], Target(row["url"], row["path"], row["original"], row["source"]))
+            for row in rows
+        ]
+
+    # Pages
+
+    def record_page(self, run_id: str, page: PageRecord) -> bool:
+        """Store one page result with its findings and body; False if it was already stored."""
+        return self.record_pages(run_id, [page]) == 1
+
+    def record_pages(self, run_id: str, pages: Sequence[PageRecord]) -> int:
+        """Store page results in one transaction (all or none); how many were new."""
+        with self._write():
+            return sum(self._insert_page(run_id, page) for page in pages)
+
+    def _insert_page(self, run_id: str, page: PageRecord) -> bool:
+        # A 304's body came from this table: no need to compress it again.
+        if page.body is not None and page.content_hash and not page.not_modified:
+            self.db.execute(
+                "INSERT INTO bodies VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (page.content_hash, zlib.compress(page.body, 6)),
+            )
+        inserted = self.db.execute(
+            "INSERT INTO pages (run_id, url, position, domain, status, reason, ruleset,"
+            " original_id, original_url, final_url, http_status, fetched_at, content_hash,"
+            " etag, last_modified, not_modified, result, content_type, charset, judged_with)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (
+                run_id,
+                page.url,
+                page.position,
+                page.domain,
+                page.status,
+                page.reason,
+                page.ruleset,
+                page.original_id,
+                page.original_url,
+                page.final_url,
+                page.http_status,
+                page.fetched_at,
+                page.content_hash,
+                page.etag,
+                page.last_modified,
+                int(page.not_modified),
+                json.dumps(page.result, ensure_ascii=False),
+                page.content_type,
+                page.charset,
+                page.judged_with,
+            ),
+        ).rowcount
+        if inserted:
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        run_id,
+                        page.url,
+                        f["fingerprint"],
+                        f["rule"],
+                        f["check"],
+                        int(f["passed"]),
+                        f["severity"],
+                        f["message"],
+                        f.get("clause"),
+                    )
+                    for f in page.result.get("findings", [])
+                ],
+            )
+        return bool(inserted)
+
+    def pages(self, run_id: str, status: str | None = None) -> list[PageRecord]:
+        """The run's page results (only those of `status`, when given), in the order its
+        sources listed them."""
+        query = "SELECT * FROM pages WHERE run_id=?" + (" AND status=?" if status else "")
+        params = (run_id, status) if status else (run_id,)
+        rows = self.db.execute(query + " ORDER BY position", params).fetchall()
+        return [_row_to_page(row) for row in rows]
+
+    def judged(self, url: str, content_hash: str, judged_with: str) -> PageRecord | None:
+        """The latest verdict on these very bytes of `url` under the same rules, originals
+        and tool (judged_with), if a checked one is stored: it is this week's verdict too."""
+        row = self.db.execute(
+            "SELECT * FROM pages WHERE url=? AND content_hash=? AND judged_with=?"
+            " AND status != 'unverifiable' ORDER BY fetched_at DESC LIMIT 1",
+            (url, content_hash, judged_with),
+        ).fetchone()
+        return _row_to_page(row) if row else None
+
+    def status_counts(self, run_id: str) -> dict[str, int]:
+        """How many of the run's pages ended in each status."""
+        rows = self.db.execute(
+            "SELECT status, count(*) FROM pages WHERE run_id=? GROUP BY status", (run_id,)
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def domain_counts(self, run_id: str) -> dict[str, dict[str, int]]:
+        """How many of the run's pages ended in each status, per republisher domain."""
+        found: dict[str, dict[str, int]] = {}
+        rows = self.db.execute(
+            "SELECT domain, status, count(*) FROM pages WHERE run_id=? GROUP BY domain, status",
+            (run_id,),
+        ).fetchall()
+        for domain, status, count in rows:
+            found.setdefault(domain, {})[status] = count
+        return found
+
+    def count_pages(self, run_id: str) -> int:
+        return self.db.execute("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
+
+    def versions(self, urls: Sequence[str]) -> dict[str, Version]:
+        """The latest stored version of each URL whose body is kept."""
+        found: dict[str, Version] = {}
+        for url in urls:
+            row = self.db.execute(
+                "SELECT etag, last_modified, content_hash, content_type, charset FROM pages p"
+                " WHERE url=? AND content_hash IS NOT NULL"
+                " AND EXISTS (SELECT 1 FROM bodies b WHERE b.hash=p.content_hash)"
+                " ORDER BY fetched_at DESC LIMIT 1",
+                (url,),
+            ).fetchone()
+            if row and (row["etag"] or row["last_modified"]):
+                found[url] = Version(
+                    row["etag"],
+                    row["last_modified"],
+                    row["content_hash"],
+                    row["content_type"],
+                    row["charset"],
+                )
+        return found
+
+    def body(self, content_hash: str) -> bytes | None:
+        row = self.db.execute("SELECT body FROM bodies WHERE hash=?", (content_hash,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,238 @@
+"""The `compliance` application: its console, exit codes, shared options and helpers.
+
+Every command module registers itself on `app`; `compliance.cli.main` runs it. Exit codes
+(CONTRACT.md): 0 clean, 1 findings at or above --fail-on, 2 the command could not do its job
+(bad arguments, rule files or inputs), 3 a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from compliance import __version__
+from compliance.errors import UserError
+from compliance.report import REPORTERS
+
+if TYPE_CHECKING:
+    from compliance.archive.index_cache import Opened
+    from compliance.archive.sync.result import Progress
+    from compliance.web.fetch import FetchPolicy
+
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
+T = TypeVar("T")
+
+
+# The --format choices come from the reporter registry, so a new reporter needs no CLI change.
+ReportFormat = StrEnum("ReportFormat", {name: name for name in REPORTERS})
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+class InspectFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+app = typer.Typer(
+    name="compliance",
+    help="Check republished newswire articles against the newswire's syndication terms.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+state = {"debug": False}
+
+
+def stdout_console() -> Console:
+    """A console for stdout; when piped, wide enough that tables are not folded at 80 columns."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def fail(error: UserError) -> typer.Exit:
+    stderr.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+    for problem in error.problems:
+        stderr.print(f"  {problem}", markup=False)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    state["debug"] = debug
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        metavar="PATH",
+        help="A rule file or a directory of them; repeatable. Default: the bundled rules.",
+    ),
+]
+
+
+OriginalsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--originals",
+        metavar="PATH|URL",
+        help="The newswire's own articles: a .jsonl file, an RSS/Atom feed or WordPress"
+        " export (.xml), article files, or a directory of them; or the address of a feed,"
+        " sitemap or WordPress site, synced into the cache; repeatable.",
+    ),
+]
+
+
+IndexOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        metavar="DIR",
+        help="Where the originals' index is kept (reused while the originals are unchanged)."
+        " Default: a directory in the user's cache ($COMPLIANCE_CACHE_DIR,"
+        " else ~/.cache/compliance).",
+    ),
+]
+
+
+PageTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--page-timeout",
+        metavar="SECONDS",
+        help="Each page is checked in a worker process, stopped after this long (the page is"
+        " then unverifiable: timed out); 0 checks in this process, without a limit.",
+    ),
+]
+
+
+# How fetching behaves: shared by every command that fetches from other people's servers.
+DelayOption = Annotated[
+    float,
+    typer.Option(
+        "--delay",
+        metavar="SECONDS",
+        help="Least time between two requests to one host; robots.txt Crawl-delay raises it.",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout", metavar="SECONDS", help="Deadline for one request, redirects included."
+    ),
+]
+IgnoreRobotsOption = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-robots",
+        help="Fetch what robots.txt disallows (an audit records it in its report).",
+    ),
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch from private, loopback and link-local addresses (intranet audits).",
+    ),
+]
+AllowHostsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="HOST",
+        help="Fetch from this host even at a private address; repeatable.",
+    ),
+]
+
+
+def with_progress(label: str, work: Callable[[Progress], T]) -> T:
+    """Run `work`, showing its progress on a terminal (a bar once the total is known)."""
+    from compliance.archive.sync.result import no_progress
+
+    if not stderr.is_terminal:
+        return work(no_progress)
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=stderr, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(what: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"{label}: {what}", completed=done, total=total)
+
+        return work(update)
+
+
+def originals_as_paths(
+    given: tuple[str | Path, ...] | list[str], policy: Callable[[], FetchPolicy]
+) -> list[Path]:
+    """The originals as paths: each address among them synced into the cache first (fetched
+    under `policy()`, asked for only then: HTTP is loaded only for an address)."""
+    from compliance.read.sources import is_url
+
+    def warn(message: str) -> None:
+        stderr.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+    paths: list[Path] = []
+    for entry in given:
+        if not is_url(str(entry)):
+            paths.append(Path(entry))
+            continue
+        from compliance.archive.sync.cached import synced_originals
+
+        address = str(entry)
+        path, result = with_progress(
+            f"syncing {address}",
+            lambda progress, address=address: synced_originals(address, policy(), warn, progress),
+        )
+        if result is not None and (result.added or result.updated or result.deleted):
+            stderr.print(f"synced the originals from {address}: {result.summary()}")
+        for problem in result.problems if result else ():
+            warn(f"{problem} (skipped)")
+        paths.append(path)
+    return paths
+
+
+def open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:
+    """The originals' index, built (with a progress bar on a terminal) when not yet fresh."""
+    from compliance.archive.index_cache import open_index
+
+    if not stderr.is_terminal:
+        return open_index(paths, location)
+    with stderr.status("reading the originals…") as status:
+        return open_index(
+            paths, location, lambda n: status.update(f"indexing the originals: {n:,} read")
+        )

@@ -1,0 +1,403 @@
+"""The audit commands: `compliance audit` (crawl, check, store) and `compliance report`.
+
+Registered on the main app by `compliance.cli`; kept apart so the editor's `check` loads none
+of the crawling, storage or report-template code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from compliance.cli.app import (
+    EXIT_BUG,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    AllowHostsOption,
+    AllowPrivateOption,
+    DelayOption,
+    IgnoreRobotsOption,
+    IndexOption,
+    OriginalsOption,
+    PageTimeoutOption,
+    RulesOption,
+    TimeoutOption,
+    app,
+    fail,
+    open_index,
+    originals_as_paths,
+    stderr,
+    stdout_console,
+)
+from compliance.common.budget import PAGE_BUDGET
+from compliance.errors import UserError
+
+if TYPE_CHECKING:
+    from compliance.audit.runner import Audit
+    from compliance.audit.store import PageRecord, Run
+
+DEFAULT_DB = "compliance-audit.sqlite"
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The audit history: a SQLite file (audit creates it), or sqlite:///PATH.",
+    ),
+]
+
+
+class SourceType(StrEnum):
+    auto = "auto"
+    urls = "urls"
+    sitemap = "sitemap"
+    feed = "feed"
+    manifest = "manifest"
+    pages = "pages"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def audit(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[SOURCE]...",
+            help="What to audit: files of URLs (one a line, # comments), XML sitemaps,"
+            " RSS/Atom feeds, directories of saved pages, single pages, or CSV manifests"
+            " (a url column, and an original_id or original_url column); local or http(s).",
+            show_default=False,
+        ),
+    ] = None,
+    rules: RulesOption = None,
+    originals: OriginalsOption = None,
+    index_dir: IndexOption = None,
+    db: DbOption = DEFAULT_DB,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--label",
+            metavar="NAME",
+            help="Name this audit series; runs with one label are compared week over week"
+            " (default: runs over the same sources).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Finish the last interrupted run in --db, as it began."),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", metavar="N", help="Pages fetched at once.")
+    ] = 16,
+    per_host: Annotated[
+        int, typer.Option("--per-host", metavar="N", help="Requests in flight to one host.")
+    ] = 2,
+    delay: DelayOption = 1.0,
+    timeout: TimeoutOption = 30.0,
+    ignore_robots: IgnoreRobotsOption = False,
+    allow_private: AllowPrivateOption = False,
+    page_timeout: PageTimeoutOption = PAGE_BUDGET,
+    allow_hosts: AllowHostsOption = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", metavar="N", help="Processes checking pages; 0: every core."),
+    ] = 0,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Run on a Dask cluster (tcp://scheduler:8786), sharded by republisher."
+            " Needs the `dask` extra.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar or summary, only warnings and errors (cron)."
+        ),
+    ] = False,
+    source_type: Annotated[
+        SourceType,
+        typer.Option(
+            "--source-type",
+            help="What the sources are. auto: a .txt/.urls/.list file is a URL list, .csv a"
+            " manifest, .html/.md a saved page, a directory saved pages; other files and"
+            " fetched sources are recognised as sitemaps or feeds by their content.",
+            case_sensitive=False,
+        ),
+    ] = SourceType.auto,
+) -> None:
+    """Audit republished copies: fetch each page, check it, keep the results in --db.
+
+    Every page result is committed as it completes: after Ctrl-C or a crash, `--resume`
+    finishes the run. Pages that cannot be fetched or read are recorded as unverifiable,
+    with the reason. A page whose bytes, rules and originals are unchanged since a stored
+    verdict keeps that verdict without being checked again. Exit 1 when a page fails an
+    error-level requirement; exit 2 when the run could check no page at all (it is then
+    never the run a later one is compared with).
+    """
+    from compliance.audit.runner import Audit, AuditOptions, begin, changed_rules, now
+    from compliance.audit.sources import expand_sources
+    from compliance.audit.store import Store, store_path
+    from compliance.terms.loading import load_rulesets
+    from compliance.web.fetch import Fetcher
+    from compliance.web.politeness import PoliteFetcher
+
+    try:
+        if resume and sources:
+            raise UserError("--resume finishes the last run as it began: give no sources")
+        if not resume and not sources:
+            raise UserError("nothing to audit: give sources (files of URLs, sitemaps, feeds…)")
+        for name, value in (("--concurrency", concurrency), ("--per-host", per_host)):
+            if value < 1:
+                raise UserError(f"{name} {value}: give at least 1")
+        if delay < 0 or timeout <= 0 or page_timeout <= 0:
+            raise UserError("--delay must be 0 or more, --timeout and --page-timeout more than 0")
+        if cluster:
+            _need_dask()
+        store = Store(store_path(db))
+        if resume:
+            run = store.unfinished()
+            if run is None:
+                raise UserError(f"{db}: no interrupted audit to resume")
+            options = AuditOptions.from_json(run.options)
+            rulesets = load_rulesets([Path(r["path"]) for r in run.rules])
+            originals_paths = [Path(p) for p in run.originals]
+            for changed in changed_rules(run):
+                stderr.print(f"[yellow]warning:[/] {changed}", markup=True, highlight=False)
+        else:
+            options = AuditOptions(
+                concurrency=concurrency,
+                per_host=per_host,
+                interval=delay,
+                obey_robots=not ignore_robots,
+                allow_private=allow_private,
+                allow_hosts=tuple(allow_hosts or ()),
+                deadline=timeout,
+                page_timeout=page_timeout,
+            )
+            rulesets = load_rulesets(rules)
+            originals_paths = originals_as_paths(list(originals or []), options.policy)
+        index = open_index(originals_paths, index_dir).index if originals_paths else None
+        if not resume:
+            with Fetcher(options.policy()) as fetcher:
+                polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
+                expanded = expand_sources(list(sources or []), polite, str(source_type))
+            for problem in expanded.problems:
+                stderr.print(f"[yellow]warning:[/] {problem}", markup=True, highlight=False)
+            if not expanded.targets:
+                raise UserError("the sources list no pages to audit")
+            run = begin(
+                store,
+                list(sources or []),
+                expanded.targets,
+                expanded.problems,
+                rulesets,
+                options,
+                originals_paths,
+                label,
+                now,
+            )
+    except UserError as exc:
+        raise fail(exc) from None
+
+    matcher = None
+    if index is not None and len(index):
+        from compliance.archive.match import Matcher
+
+        matcher = Matcher(index)
+    from compliance.model import utc_timestamp
+
+    runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)
+    _execute(runner, run, quiet)
+    counts = store.status_counts(run.id)
+    checked = sum(counts.get(s, 0) for s in ("pass", "warn", "fail", "unmatched"))
+    store.finish_run(run.id, utc_timestamp(), "complete" if checked else "empty")
+    if not quiet or not checked:
+        _summarise(run, counts, db, runner, checked)
+    if runner.bugs:
+        raise typer.Exit(EXIT_BUG)
+    if not checked:
+        raise typer.Exit(EXIT_USER_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if counts.get("fail") else EXIT_OK)
+
+
+def _need_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UserError("--cluster needs Dask: pip install 'compliance[dask]'") from None
+
+
+def _execute(runner: Audit, run: Run, quiet: bool) -> None:
+    """Run the audit with a progress bar on a terminal; Ctrl-C keeps what is recorded."""
+    total = len(runner.store.targets(run.id))
+    done_before = runner.store.count_pages(run.id)
+    try:
+        if quiet or not stderr.is_terminal:
+            runner.execute(run)
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        progress = Progress(
+            TextColumn("auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f} pages/s"),
+            TextColumn("[red]{task.fields[failing]} failing[/]"),
+            TextColumn("{task.fields[unverifiable]} unverifiable"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+        )
+        counts = {"fail": 0, "unverifiable": 0}
+        with progress:
+            task = progress.add_task(
+                "audit", total=total, completed=done_before, rate=0.0, failing=0, unverifiable=0
+            )
+
+            def on_page(record: PageRecord) -> None:
+                counts[record.status] = counts.get(record.status, 0) + 1
+                elapsed = progress.tasks[0].elapsed or 1e-9
+                done = progress.tasks[0].completed - done_before + 1
+                progress.update(
+                    task,
+                    advance=1,
+                    rate=done / elapsed,
+                    failing=counts["fail"],
+                    unverifiable=counts["unverifiable"],
+                )
+
+            runner.execute(run, on_page)
+    except KeyboardInterrupt:
+        kept = runner.store.count_pages(run.id)
+        stderr.print(
+            f"interrupted: {kept:,} of {total:,} pages are recorded; finish the run with"
+            f" `compliance audit --resume --db {runner.store.path}`"
+        )
+        raise typer.Exit(130) from None
+
+
+def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked: int) -> None:
+    """One line of what the run did, the unverifiable pages' reasons counted, and what next."""
+    parts = ", ".join(
+        f"{counts.get(status, 0):,} {status}"
+        for status in ("pass", "warn", "fail", "unmatched", "unverifiable")
+    )
+    pages = sum(counts.values())
+    line = f"audit {run.id}: {pages:,} page{'s' * (pages != 1)}: {parts}"
+    if runner.reused:
+        line += f" ({runner.reused:,} unchanged, verdict kept)"
+    unverifiable = runner.store.pages(run.id, "unverifiable")
+    if unverifiable:
+        codes = Counter(p.result.get("reason") or "unreadable" for p in unverifiable)
+        line += "; unverifiable: " + ", ".join(f"{n:,} {code}" for code, n in codes.most_common())
+    stderr.print(line, highlight=False)
+    if not checked:
+        reasons = Counter(p.reason or "no reason recorded" for p in unverifiable)
+        reason, count = reasons.most_common(1)[0] if reasons else ("no page was listed", 0)
+        stderr.print(
+            f"error: no page could be checked, so this run is not a week of the audit (it will"
+            f" not be compared with the next). Most common reason ({count:,} of {pages:,}):"
+            f" {reason}",
+            highlight=False,
+        )
+        return
+    stderr.print(
+        f"report: compliance report --db {db} --format html --output audit.html",
+        highlight=False,
+    )
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Compare with the last run before DATE (YYYY-MM-DD)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Report the last run started by DATE."),
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run", metavar="ID", help="Report this run.")
+    ] = None,
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, markdown, json or csv. [default: from --output, else markdown]",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report here.")
+    ] = None,
+    fix_requests: Annotated[
+        Path | None,
+        typer.Option(
+            "--fix-requests",
+            metavar="DIR",
+            help="Also write one fix request per republisher with failing pages: DOMAIN.txt,"
+            " naming each article, what is missing and the newswire's terms.",
+        ),
+    ] = None,
+) -> None:
+    """Report an audit from the store: per republisher, what is new, what was fixed.
+
+    By default the latest complete run is compared with the run before it over the same
+    sources (or label).
+    """
+    from compliance.audit.fix_requests import write_fix_requests
+    from compliance.audit.formats import AUDIT_FORMATS
+    from compliance.audit.report import build_report
+    from compliance.audit.store import Store, store_path
+    from compliance.common.files import write_atomic
+
+    chosen = output_format.value if output_format else None
+    if chosen is None and output is not None:
+        chosen = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(
+            output.suffix.lower(), "markdown"
+        )
+    chosen = chosen or "markdown"
+    try:
+        path = store_path(db)
+        if not path.exists():
+            raise UserError(f"{db}: no such audit database; run `compliance audit --db {db}` first")
+        store = Store(path)
+        audit_report = build_report(store, since, until, run_id)
+        text = AUDIT_FORMATS[chosen](audit_report)
+        if output is not None:
+            write_atomic(output, text)
+        else:
+            stdout_console().file.write(text)
+        if fix_requests is not None:
+            written = write_fix_requests(audit_report, fix_requests)
+            stderr.print(f"{len(written)} fix requests written to {fix_requests}", highlight=False)
+    except UserError as exc:
+        raise fail(exc) from None
