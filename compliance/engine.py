@@ -30,13 +30,11 @@ from compliance.model import (
     fingerprint,
     status_from_findings,
 )
-from compliance.read.extract import extract
-from compliance.read.sources import InputRef, load_page
-from compliance.terms.detection import detect
 from compliance.terms.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from compliance.archive.match import Matcher  # numpy and the index load only with --originals
+    from compliance.read.sources import InputRef
 
 # Below this many inputs, more than one worker process costs more than it saves.
 PARALLEL_FROM = 8
@@ -87,6 +85,8 @@ class Checker:
 
     def detect(self, article: Article) -> tuple[RuleSet, str] | None:
         """The rule set whose detection signals the page carries best, and the main signal."""
+        from compliance.terms.detection import detect
+
         found = detect(self.applicable, article)
         return (found.ruleset, found.reason) if found else None
 
@@ -126,6 +126,11 @@ class Checker:
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
         """Check one input; a page that cannot be read becomes an `error` result, not a crash."""
         try:
+            # Imported where pages are read: with worker processes, in the workers, while the
+            # parent readies the report (`run`'s `prepare`).
+            from compliance.read.extract import extract
+            from compliance.read.sources import load_page
+
             return self.check_article(extract(load_page(ref, stdin_data)))
         except InputError as exc:
             return Result(ref.label, Status.ERROR, error=exc.message, reason=exc.reason)
@@ -145,9 +150,15 @@ class Checker:
             )
 
     def _results(
-        self, refs: Sequence[InputRef], stdin_data: bytes | None, jobs: int
+        self,
+        refs: Sequence[InputRef],
+        stdin_data: bytes | None,
+        jobs: int,
+        prepare: Callable[[], None] | None,
     ) -> Iterator[Result]:
         if self.debug or self.page_budget <= 0:
+            if prepare:
+                prepare()
             for ref in refs:  # in this process: tracebacks show, nothing is killed
                 yield self.check_input(ref, stdin_data)
             return
@@ -156,6 +167,8 @@ class Checker:
             workers, self.page_budget, start_worker, (self.rulesets, self.matcher, self.terms)
         ) as pool:
             futures = [pool.submit(_check_in_worker, ref, stdin_data) for ref in refs]
+            if prepare:  # while the workers check
+                prepare()
             for ref, future in zip(refs, futures, strict=True):
                 result, bugs = budgeted_result(future, ref.label, self.page_budget)
                 self.bugs += bugs
@@ -167,13 +180,16 @@ class Checker:
         stdin_data: bytes | None = None,
         progress: Callable[[Result], None] | None = None,
         jobs: int = 1,
+        prepare: Callable[[], None] | None = None,
     ) -> RunResult:
         """Check every input, in `jobs` processes, calling `progress` after each.
 
-        Results come back in input order whatever the number of processes.
+        Results come back in input order whatever the number of processes. `prepare` is
+        called once the workers have their pages, to ready what follows (the report) while
+        they check.
         """
         results = []
-        for result in self._results(refs, stdin_data, jobs):
+        for result in self._results(refs, stdin_data, jobs, prepare):
             results.append(result)
             if progress:
                 progress(result)

@@ -11,16 +11,17 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from compliance import __version__
 from compliance.errors import UserError
 from compliance.report import REPORTERS
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from compliance.archive.index_cache import Opened
     from compliance.archive.sync.result import Progress
     from compliance.web.fetch import FetchPolicy
@@ -55,7 +56,22 @@ app = typer.Typer(
 )
 
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+class _Stderr:
+    """The console for messages on standard error, made on first use: a check that has
+    nothing to say there loads Rich's console only for its report, while its pages are
+    being checked in worker processes."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+stderr: Console = _Stderr()  # type: ignore[assignment]
 
 
 state = {"debug": False}
@@ -63,6 +79,8 @@ state = {"debug": False}
 
 def stdout_console() -> Console:
     """A console for stdout; when piped, wide enough that tables are not folded at 80 columns."""
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from compliance.common.budget import PAGE_BUDGET
 from compliance.errors import UserError
@@ -37,6 +36,7 @@ from compliance.cli.app import (
     originals_as_paths,
     state,
     stderr,
+    stdout_console,
 )
 
 
@@ -255,7 +255,7 @@ def _run_check(
             task = progress.add_task("check", total=len(refs))
             run = checker.run(refs, stdin_data, lambda _r: progress.advance(task), jobs)
     else:
-        run = checker.run(refs, stdin_data, jobs=jobs)
+        run = checker.run(refs, stdin_data, jobs=jobs, prepare=lambda: _ready_reports(request))
     run = suppressions.apply(run)
     hint = suppressions.unused_baseline(run)
     if hint:
@@ -277,6 +277,15 @@ def _run_check(
     return code
 
 
+def _ready_reports(request: CheckRequest) -> None:
+    """Load what writing the reports takes (Rich's console, the formats' modules)."""
+    from compliance.report import load
+
+    load({request.format, *(name for name, _ in request.outputs)})
+    if not request.stdout_taken and sys.stdout.isatty():
+        stdout_console()
+
+
 def _write_reports(request: CheckRequest, run: RunResult) -> None:
     from compliance.common.files import append_text, write_atomic
     from compliance.report import RenderOptions
@@ -291,7 +300,7 @@ def _write_reports(request: CheckRequest, run: RunResult) -> None:
         to_terminal = sys.stdout.isatty()
         options = RenderOptions(
             color=to_terminal and request.format == "terminal",
-            width=Console().width if to_terminal else 100,
+            width=stdout_console().width if to_terminal else 100,
         )
         sys.stdout.write(REPORTERS[request.format](run, options))
         sys.stdout.flush()

@@ -33,16 +33,20 @@ def lazy_render(module: str) -> Callable[..., str]:
     return render
 
 
-def _module(name: str) -> Reporter:
-    return lazy_render(f"compliance.report.{name}")
+def load(names: set[str]) -> None:
+    """Import the modules of the formats `names` now (while pages are checked elsewhere)."""
+    for name in names:
+        if name in _MODULES:
+            importlib.import_module(_MODULES[name])
 
 
-REPORTERS: dict[str, Reporter] = {
-    "terminal": _module("terminal"),
-    "json": _module("json_report"),
-    "sarif": _module("sarif"),
-    "junit": _module("junit"),
-    "github": _module("github"),
-    "gitlab": _module("gitlab"),
-    "markdown": _module("markdown"),
+_MODULES = {
+    "terminal": "compliance.report.terminal",
+    "json": "compliance.report.json_report",
+    "sarif": "compliance.report.sarif",
+    "junit": "compliance.report.junit",
+    "github": "compliance.report.github",
+    "gitlab": "compliance.report.gitlab",
+    "markdown": "compliance.report.markdown",
 }
+REPORTERS: dict[str, Reporter] = {name: lazy_render(module) for name, module in _MODULES.items()}
