@@ -185,3 +185,26 @@ def test_published_schema_is_current():
     """docs/rules.schema.json is what editors load; regenerate it with `compliance rules schema`."""
     published = json.loads((ROOT / "docs" / "rules.schema.json").read_text(encoding="utf-8"))
     assert published == json_schema()
+
+
+def test_the_rule_cache_serves_unchanged_files_and_revalidates_edited_ones(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    shutil.copy(bundled_rules_dir() / "dcnf.yaml", rules / "dcnf.yaml")
+    first = load_rulesets([rules])
+    assert list((tmp_path / "cache" / "rules").iterdir()), "the validated rules were cached"
+    again = load_rulesets([rules])
+    assert [r.spec.to_json() for r in again] == [r.spec.to_json() for r in first]
+    assert again[0].path == rules / "dcnf.yaml"
+
+    text = (rules / "dcnf.yaml").read_text(encoding="utf-8")
+    (rules / "dcnf.yaml").write_text(text.replace("severity: warning", "severity: info"), "utf-8")
+    edited = load_rulesets([rules])[0]
+    assert any(c.severity.value == "info" for c in edited.checks)
+
+    (rules / "dcnf.yaml").write_text(text.replace("type: logo", "type: logoo"), "utf-8")
+    with pytest.raises(UserError, match="problem"):
+        load_rulesets([rules])
