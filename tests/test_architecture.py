@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 PACKAGE = ROOT / "compliance"
@@ -113,9 +115,11 @@ def test_every_stage_says_what_it_owns_and_may_import() -> None:
                 assert "import" in text.split('"""')[1], f"{init} says not what it may import"
 
 
-def test_an_editors_check_loads_only_what_it_uses(tmp_path) -> None:
-    """The start-up budget's guard: with the rule cache warm, a one-page check imports no
-    other command's module, no pydantic, no YAML parser and no HTTP client."""
+@pytest.mark.parametrize("configured", [False, True], ids=["no-configuration", "configured"])
+def test_an_editors_check_loads_only_what_it_uses(tmp_path, configured) -> None:
+    """The start-up budget's guard: with the rules (and the project's configuration)
+    validated before, a one-page check imports no other command's module, no pydantic, no
+    YAML parser and no HTTP client."""
     import json
     import os
     import subprocess
@@ -129,9 +133,17 @@ def test_an_editors_check_loads_only_what_it_uses(tmp_path) -> None:
         "print(__import__('json').dumps({n: n in sys.modules for n in names}), file=sys.stderr)\n"
     )
     page = ROOT / "examples" / "copies" / "compliant.html"
-    env = {**os.environ, "COMPLIANCE_CACHE_DIR": str(tmp_path)}
+    env = {**os.environ, "COMPLIANCE_CACHE_DIR": str(tmp_path / "cache")}
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)  # the configuration is searched up to here
+    if configured:
+        (project / ".compliance.yaml").write_text(
+            "fail_on: error\nwaivers:\n  - rule: dcnf.logo\n    paths: ['partner/*']\n"
+            "    reason: A partner agreement.\n    expires: 2099-12-31\n",
+            encoding="utf-8",
+        )
     runs = [
-        subprocess.run([sys.executable, "-c", probe, str(page)], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "-c", probe, str(page)], env=env, cwd=project,
                        capture_output=True, text=True, check=False)
         for _ in range(2)
     ]  # fmt: skip

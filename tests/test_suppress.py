@@ -83,3 +83,21 @@ def test_bad_baseline_is_a_user_error(tmp_path, content):
     with pytest.raises(UserError) as caught:
         load_baseline(report)
     assert str(report) in caught.value.message
+
+
+def test_a_validated_configuration_is_reused_until_its_file_changes(tmp_path, monkeypatch):
+    from compliance.ci.config import load_config
+    from compliance.errors import UserError
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / ".compliance.yaml"
+    path.write_text("fail_on: warning\nterms: dcnf\n", encoding="utf-8")
+    first = load_config(path)
+    assert list((tmp_path / "cache" / "config").iterdir()), "the validated settings were kept"
+    assert load_config(path).spec == first.spec
+    path.write_text("fail_on: never\nterms: dcnf\n", encoding="utf-8")
+    assert load_config(path).spec.fail_on == "never"
+    path.write_text("fail_on: nevr\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_config(path)
+    assert "did you mean 'never'?" in "\n".join(caught.value.problems)

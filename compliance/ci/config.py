@@ -159,7 +159,24 @@ def _load_toml(path: Path) -> tuple[Any, Any]:
 
 
 def load_config(path: Path) -> ProjectConfig:
-    """Read and validate one configuration file. Raises UserError listing every problem."""
+    """Read and validate one configuration file (or take what validating these very bytes
+    gave before, from the cache). Raises UserError listing every problem."""
+    from compliance.common.validated import ValidatedCache, file_bytes
+
+    cache = ValidatedCache.keyed(
+        "config",
+        # The path as given too: waivers' places are written with it.
+        (file_bytes(Path(__file__)), f"{path}\n{path.resolve()}".encode(), file_bytes(path)),
+    )
+    cached = cache.load()
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Config):
+        return ProjectConfig(cached[0], path, cached[1])
+    config = _validated_config(path)
+    cache.store((config.spec, config.waiver_places))
+    return config
+
+
+def _validated_config(path: Path) -> ProjectConfig:
     from compliance.common.yamlsafe import YamlProblem, key_node_at, load_yaml, node_at
 
     is_toml = path.name == "pyproject.toml"

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from compliance.errors import UserError
-from compliance.terms.cache import RuleCache
+from compliance.terms.cache import rule_cache
 from compliance.terms.files import bundled_rules_dir, rule_files
 from compliance.terms.ruleset import RuleSet
 
@@ -29,9 +29,9 @@ def load_rulesets(paths: Iterable[Path] | None = None) -> list[RuleSet]:
     files = rule_files(list(paths) if paths else [bundled_rules_dir()])
     if not files:
         raise UserError("no rule files found (rule files end in .yaml or .yml)")
-    cache = RuleCache.for_files(files)
+    cache = rule_cache(files)
     cached = cache.load()
-    if cached is not None:
+    if isinstance(cached, list):
         return cached
     from compliance.terms.reading import validate_rulesets  # pydantic, only when validating
 
