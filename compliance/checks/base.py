@@ -1,4 +1,4 @@
-"""What every check shares: its options' common fields, what it is given, what it returns."""
+"""What every check is given and what it returns (its options: `compliance.terms.check_options`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 These pydantic models are read only when a rule file has to be validated (its compiled form
 is cached), when a schema is printed, or when the documentation is written; a check itself
-receives its options as plain attributes (`compliance.compiled`). Adding a check type: its
+receives its options as plain attributes (`compliance.terms.plain`). Adding a check type: its
 options here (one class, one line in OPTIONS), its `run` in `compliance/checks/`.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from compliance.archive.sync.archive_file import SyncedArchive
 from compliance.archive.sync.client import SyncClient, SyncError
@@ -15,7 +16,6 @@ from compliance.errors import InputError
 from compliance.model import utc_timestamp
 from compliance.web.fetch import API_TYPES, LIST_TYPES, Fetched, FetchPolicy
 
-SOURCE_KINDS = ("auto", "wordpress", "feed", "sitemap")
 _FEED_LINK = re.compile(
     r"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
 )
@@ -40,8 +40,6 @@ def detect(source: str, client: SyncClient) -> tuple[str, str, Fetched | None]:
     if link:
         href = re.search(r"href=[\"']([^\"']+)", link.group(0))
         if href:
-            from urllib.parse import urljoin
-
             return "feed", urljoin(got.final_url or source, href.group(1)), None
     raise SyncError(
         f"{source}: not a WordPress site, an RSS/Atom feed or a sitemap (it answered"

@@ -1,0 +1,52 @@
+"""What an archive of originals holds: `compliance archive info`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from compliance.archive.index_cache import default_location, staleness
+from compliance.archive.originals import iter_originals
+from compliance.archive.sync.archive_file import state_path
+
+
+def describe_archive(archive: Path) -> dict[str, Any]:
+    """What `archive info` says of an archive, as JSON-ready data."""
+    problems: list[str] = []
+    articles = deleted = undated = 0
+    first = last = None
+    authors: Counter[str] = Counter()
+    terms: Counter[str] = Counter()
+    for original in iter_originals([archive], problems):
+        articles += 1
+        deleted += "deleted" in original.extra
+        authors.update(original.authors)
+        terms[original.source or "(none)"] += 1
+        day = (original.published or "")[:10]
+        if not day:
+            undated += 1
+            continue
+        first = day if first is None or day < first else first
+        last = day if last is None or day > last else last
+    sync_state: dict[str, Any] = {}
+    if archive.is_file() and state_path(archive).exists():
+        try:
+            sync_state = json.loads(state_path(archive).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            problems.append(f"{state_path(archive)}: the sync state cannot be read")
+    location = default_location([archive])
+    reason = staleness(location, [archive])
+    return {
+        "archive": str(archive),
+        "articles": articles,
+        "deleted": deleted,
+        "published": {"first": first, "last": last, "undated": undated},
+        "author_count": len(authors),
+        "authors": [{"name": n, "articles": c} for n, c in authors.most_common(20)],
+        "terms": dict(terms.most_common()),
+        "sync": {k: sync_state[k] for k in ("source", "kind", "synced", "last") if k in sync_state},
+        "index": {"location": str(location), "current": reason is None, "stale_because": reason},
+        "problems": problems,
+    }
