@@ -6,6 +6,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from compliance.checks import check_module, phase
@@ -35,6 +36,7 @@ from compliance.terms.ruleset import RuleSet
 if TYPE_CHECKING:
     from compliance.archive.match import Matcher  # numpy and the index load only with --originals
     from compliance.read.sources import InputRef
+    from compliance.terms.governance import Governance
 
 # Below this many inputs, more than one worker process costs more than it saves.
 PARALLEL_FROM = 8
@@ -90,21 +92,35 @@ class Checker:
         found = detect(self.applicable, article)
         return (found.ruleset, found.reason) if found else None
 
-    def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | None:
+    @cached_property
+    def governance(self) -> Governance:
+        """Whose terms govern each original (its source, its archive's terms, domains)."""
+        from compliance.terms.governance import Governance
+
+        return Governance(self.rulesets, self.matcher.declared if self.matcher else None)
+
+    def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | str | None:
+        """The rule set that judges the page and why; when a matched original has no
+        governing terms and the page carries no newswire's marks, why none does (a str)."""
         if self.terms is not None:
             given = next(r for r in self.applicable if r.id == self.terms)
             return given, f"the terms were given (--terms {given.id}), not detected"
         if match is not None:
-            source = match.original.source
-            by_id = {r.id: r for r in self.applicable}
-            if source in by_id:
-                return by_id[source], f"it copies original {match.original.id}"
+            governed = self.governance.of(match.original)
+            if governed.ruleset is not None:
+                said = f"it copies original {match.original.id}"
+                if not governed.reason.startswith("its source is"):
+                    said += f" ({governed.reason})"
+                return governed.ruleset, said
         detected = self.detect(article)
         if detected:
             return detected
-        if match is not None and len(self.applicable) == 1:
-            # An original with no `source` is governed by the only rule set in use.
-            return self.applicable[0], f"it copies original {match.original.id}"
+        if match is not None:
+            return (
+                f"not judged: it carries the text of original {match.original.id}"
+                f" (coverage {match.coverage:.0%}), but no rule set governs that original:"
+                f" {governed.reason}"
+            )
         return None
 
     def check_article(self, article: Article, known: str | None = None) -> Result:
@@ -116,10 +132,9 @@ class Checker:
         # A manifest naming an original the archive lacks is said even when nothing matched.
         notes = tuple(self.matcher.manifest_notes(known)) if self.matcher and not match else ()
         governing = self._governing(article, match)
-        if governing is None:
-            return Result(
-                article.source, Status.UNMATCHED, match=match, notes=(*notes, self._unmatched())
-            )
+        if governing is None or isinstance(governing, str):
+            why = governing if isinstance(governing, str) else self._unmatched()
+            return Result(article.source, Status.UNMATCHED, match=match, notes=(*notes, why))
         ruleset, reason = governing
         return replace(evaluate(article, ruleset, match, reason), notes=notes)
 

@@ -87,6 +87,7 @@ class Image:
     alt: str
     location: Location
     title: str = ""
+    region: str = "page"  # regions.py: a logo in the sidebar or footer is the site's
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,13 @@ class Article:
         """The article's own text, paragraph by paragraph, without the page's chrome."""
         return self.read_paragraphs()
 
+    @cached_property
+    def story_span(self) -> tuple[int, int] | None:
+        """The first and last blocks of the page's marked article region (regions.py), or
+        None when the page marks none."""
+        inside = [i for i, b in enumerate(self.blocks) if b.region == "article"]
+        return (inside[0], inside[-1]) if inside else None
+
     @property
     def bylines(self) -> tuple[Byline, ...]:
         """The article's own bylines, best first: people, never organisations or site
@@ -171,6 +179,9 @@ class Original:
     source: str | None = None  # the id of the rule set that governs it
     origin: str = ""  # the file (and line) it was read from
     extra: dict[str, Any] = field(default_factory=dict)
+    # The archive file it was read from, resolved: the terms an archive was declared with
+    # (`--originals ID=PATH`, `archive sync --terms`) govern the originals it holds.
+    file: str = ""
 
 
 @dataclass(frozen=True)

@@ -203,13 +203,16 @@ def test_a_page_that_only_mentions_a_newsroom_is_not_its_copy(text):
     assert _detected(html) is None
 
 
-def test_two_weak_signals_are_enough():
+def test_citations_of_the_newswire_are_never_a_copy_signal():
+    # A local story citing a DCNF story, in DCNF's own "(RELATED: ...)" style: citations.
     html = (
         "<p>By Jane Roe, staff</p><p>The plan stalled. (RELATED: Senate passes budget)</p>"
         '<p>Read more at <a href="https://dailycallernewsfoundation.org/2026/01/02/plan/">the'
         " source</a>.</p>"
     )
-    assert _detected(html) == "dcnf"
+    assert _detected(html) is None
+    # With the newswire's own mark in the article, they only add to its evidence.
+    assert _detected(html + "<p>From the Daily Caller News Foundation</p>") == "dcnf"
 
 
 def test_odrl_export_maps_duties_prohibitions_and_constraints(runner, tmp_path):

@@ -36,7 +36,9 @@ import numpy as np
 from compliance.model import Original
 from compliance.read.joins import normalize_url
 
-FORMAT = 4  # 3: originals are also found by id; 4: paragraphs many originals share
+# 3: originals are also found by id; 4: paragraphs many originals share; 5: each original's
+# archive file, and which terms the originals name (for the warnings of ungoverned ones)
+FORMAT = 5
 DOC_BITS = 24
 DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
@@ -88,6 +90,7 @@ def record_of(original: Original) -> bytes:
             "source": original.source,
             "origin": original.origin,
             "extra": original.extra,
+            "file": original.file,
         },
     ).encode("ascii")
 
@@ -104,6 +107,7 @@ def _original_of(record: bytes) -> Original:
         source=data["source"],
         origin=data["origin"],
         extra=data["extra"],
+        file=data["file"],
     )
 
 

@@ -36,6 +36,8 @@ from compliance.archive.index import (
 )
 from compliance.archive.originals import archive_files, iter_originals
 from compliance.errors import UserError
+from compliance.model import Original
+from compliance.read.joins import host_of
 
 BATCH = 256
 PARALLEL_AFTER_BATCHES = 8  # archives under about 2,000 originals are indexed in-process
@@ -72,6 +74,26 @@ class _Common:
     def finish(self) -> np.ndarray:
         common = sorted(k for k, n in self.seen.items() if n >= COMMON_DF)
         return np.array(common, dtype=np.uint64)
+
+
+class _Naming:
+    """What the originals say of their terms, grouped by (file, `source`, host when no
+    `source`): how many, and where the first is. A run warns from this of originals no rule
+    set governs without reading the archive again."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, str | None, str | None], list[Any]] = {}
+
+    def add(self, original: Original) -> None:
+        host = host_of(original.url) if original.url else None
+        group = self.groups.setdefault((original.file, original.source, host), [0, original.origin])
+        group[0] += 1
+
+    def finish(self) -> list[dict[str, Any]]:
+        return [
+            {"file": file, "source": source, "host": host, "count": count, "first": first}
+            for (file, source, host), (count, first) in self.groups.items()
+        ]
 
 
 def file_digest(path: Path) -> str:
@@ -204,6 +226,7 @@ def build_index(
     building.mkdir(parents=True)
     postings = _Postings()
     common = _Common()
+    naming = _Naming()
     try:
         offsets = [0]
         keys: list[int] = []
@@ -220,6 +243,7 @@ def build_index(
                     key_docs.append(number)
                 postings.add(fold_bytes(" ".join(original.body)))
                 common.add(original.body)
+                naming.add(original)
                 if progress and number % BATCH == 0:
                     progress(number)
         count = len(offsets) - 1
@@ -245,6 +269,7 @@ def build_index(
             "postings": len(packed),
             "common_paragraphs": len(arrays["common"]),
             "sources": sources,
+            "naming": naming.finish(),
             "problems": problems,
         }
         (building / "manifest.json").write_text(

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from compliance.archive.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
+from compliance.archive.declared import Declared
 from compliance.archive.fingerprints import fingerprints
 from compliance.archive.index import ArchiveIndex
 from compliance.model import Alternative, Article, Match, Original
@@ -43,9 +44,15 @@ PREPARED_CACHE = 2048  # originals kept normalised: popular stories are copied m
 class Matcher:
     """Matches copies against one archive index."""
 
-    def __init__(self, index: ArchiveIndex, boilerplate: Sequence[str] = BOILERPLATE) -> None:
+    def __init__(
+        self,
+        index: ArchiveIndex,
+        boilerplate: Sequence[str] = BOILERPLATE,
+        declared: Declared | None = None,
+    ) -> None:
         self.index = index
         self.boilerplate = tuple(boilerplate)
+        self.declared = declared or Declared()  # the terms its archives were declared with
         self._prepared: dict[int, Prepared] = {}
 
     def _original(self, number: int) -> Prepared:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +189,9 @@ def iter_originals(paths: Iterable[Path], problems: list[str]) -> Iterator[Origi
     """Every original under `paths`, each id once; what could not be read goes to `problems`."""
     seen: dict[str, str] = {}
     for file, root in archive_files(paths):
+        resolved = str(file.resolve())
         for original in _read_file(file, root, problems):
+            original = replace(original, file=resolved)
             if original.id in seen:
                 problems.append(
                     f"{original.origin}: id '{original.id}' was already used"

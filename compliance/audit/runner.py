@@ -52,6 +52,7 @@ from compliance.web.fetch import Fetched, Fetcher, FetchPolicy
 from compliance.web.politeness import PoliteFetcher, origin_of
 
 if TYPE_CHECKING:
+    from compliance.archive.declared import Declared
     from compliance.archive.match import Matcher
 
 UNVERIFIABLE = "unverifiable"
@@ -70,6 +71,7 @@ class AuditOptions:
     deadline: float = 30.0  # seconds for one request, redirects included
     page_timeout: float = PAGE_BUDGET  # seconds to check one page before its worker is killed
     max_bytes: int = MAX_INPUT_BYTES
+    terms: str | None = None  # a rule set applied to every page (--terms), not fetching
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy(
@@ -220,7 +222,9 @@ def ruleset_digest(ruleset: RuleSet) -> str:
     return hashlib.sha256(spec.encode("utf-8")).hexdigest()
 
 
-def judgement_key(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> str:
+def judgement_key(
+    rulesets: Sequence[RuleSet], matcher: Matcher | None, terms: str | None = None
+) -> str:
     """What a verdict depends on besides the page's bytes: every rule set as merged with the
     bases it extends, the originals' index (its source files and parameters) and the tool's
     version. Two runs with the same key give the same bytes the same verdict."""
@@ -230,7 +234,12 @@ def judgement_key(rulesets: Sequence[RuleSet], matcher: Matcher | None) -> str:
         if matcher is not None
         else None
     )
-    payload = json.dumps([__version__, rules, originals], sort_keys=True, default=str)
+    declared = matcher.declared.roots if matcher is not None else ()
+    payload = json.dumps(
+        [__version__, rules, originals, *([[list(declared), terms]] if declared or terms else [])],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -340,7 +349,10 @@ def _shard_pool(context: ShardContext) -> BudgetedPool:
     pool = _pools.get(context.key)
     if pool is None:
         pool = _pools[context.key] = BudgetedPool(
-            1, context.options.page_timeout, start_worker, (context.rulesets, context.matcher)
+            1,
+            context.options.page_timeout,
+            start_worker,
+            (context.rulesets, context.matcher, context.options.terms),
         )
     return pool
 
@@ -427,7 +439,7 @@ class Audit:
     @cached_property
     def key(self) -> str:
         """The judgement key of this audit's verdicts (judgement_key)."""
-        return judgement_key(self.rulesets, self.matcher)
+        return judgement_key(self.rulesets, self.matcher, self.options.terms)
 
     def _reusable(self, job: Job, loaded: Loaded) -> PageRecord | None:
         """The stored verdict on the very bytes just loaded, under the same judgement. A 304
@@ -512,7 +524,7 @@ class Audit:
                 self.jobs if len(jobs) >= PARALLEL_FROM else 1,
                 options.page_timeout,
                 start_worker,
-                (self.rulesets, self.matcher),
+                (self.rulesets, self.matcher, options.terms),
             ) as processes,
         ):
             polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
@@ -559,7 +571,7 @@ class Audit:
     def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
         from distributed import Client, as_completed
 
-        checker = Checker(self.rulesets, self.matcher)
+        checker = Checker(self.rulesets, self.matcher, terms=self.options.terms)
         versions = {job[1].url: job for job in jobs}
         context = ShardContext(tuple(self.rulesets), self.matcher, self.options, self.key)
         with Client(self.cluster) as client:
@@ -608,6 +620,7 @@ def begin(
     originals: Sequence[Path],
     label: str | None,
     clock: Callable[[], datetime],
+    declared: Declared | None = None,
 ) -> Run:
     """Record a new run with the pages it is to audit, and what it audits them against."""
     started = clock()
@@ -618,7 +631,9 @@ def begin(
         sources,
         sources_key(sources, label),
         rules_record(rulesets),
-        options.to_json() | {"originals": [str(p.resolve()) for p in originals]},
+        options.to_json()
+        | {"originals": [str(p.resolve()) for p in originals]}
+        | ({"declared": [list(d) for d in declared.roots]} if declared and declared.roots else {}),
         targets,
         problems,
         f"compliance {__version__}",

@@ -111,6 +111,11 @@ class Run:
     def originals(self) -> list[str]:
         return list(self.options.get("originals", []))
 
+    @property
+    def declared(self) -> list[tuple[str, str, str]]:
+        """(resolved path, rule set id, how) of the originals declared with terms."""
+        return [tuple(d) for d in self.options.get("declared", [])]  # type: ignore[misc]
+
 
 @dataclass(frozen=True)
 class PageRecord:

@@ -1,7 +1,9 @@
 """logo: the newswire's logo image is on the page.
 
 What it checks: an image whose alt text (or title) reads like one of `alt`, or whose address
-matches one of the `src` patterns. In a plain-text copy, where images are gone, a line that
+matches one of the `src` patterns, standing with the article: in its region, at its head or
+closing it (read/placement.py). The same logo in the site's sidebar, partner box or footer
+is the site's and does not count. In a plain-text copy, where images are gone, a line that
 is the logo's alt text stands for the image. Images hidden with CSS do not count.
 
 Why: newswires ask for their logo so readers see where the story comes from, and scrapers
@@ -21,6 +23,7 @@ from rapidfuzz import fuzz
 from compliance.checks.base import CheckContext, Outcome
 from compliance.common.textmatch import contains_phrase, glob_match, normalize
 from compliance.model import Image
+from compliance.read.placement import image_with_story, where_shown
 
 if TYPE_CHECKING:
     from compliance.terms.check_options import LogoOptions as Options
@@ -53,9 +56,12 @@ def _image_matches(image: Image, options: Options) -> bool:
 def run(options: Options, ctx: CheckContext) -> Outcome:
     """Pass on the first image (or, in text, the alt-text line) that is the logo."""
     article = ctx.article
+    elsewhere = None
     for image in article.images:
         if _image_matches(image, options):
-            return Outcome(True, "logo image found", _describe(image), image.location)
+            if image_with_story(article, image):
+                return Outcome(True, "logo image found", _describe(image), image.location)
+            elsewhere = elsewhere or image
     if article.kind == "text":
         # A whole line must read as the alt text: the newswire's bare name on a line is an
         # affiliation, not the logo, so the bar is higher than for an image's alt attribute.
@@ -82,6 +88,15 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             f"{', on it or a parent' if where else ''}){f', {where}' if where else ''}",
             _describe(hidden),
             hidden.location,
+        )
+    if elsewhere is not None:
+        where = elsewhere.location.describe()
+        return Outcome(
+            False,
+            f"the {ctx.ruleset.name} logo is shown only in {where_shown(elsewhere.region)}"
+            f"{f' ({where})' if where else ''}, not with the article",
+            _describe(elsewhere),
+            elsewhere.location,
         )
     wanted = [f"alt text '{options.alt[0]}'"] if options.alt else []
     wanted += [f"a file name like '{options.src[0]}'"] if options.src else []

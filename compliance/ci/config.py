@@ -38,13 +38,25 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class OriginalsEntry:
+    """An archive of originals and the rule set that governs the originals in it."""
+
+    __pydantic_config__ = _FORBID_EXTRA
+
+    path: str  # a file, directory or address, as `--originals` takes it
+    terms: str  # the id of the rule set its originals are governed by
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings a project keeps beside its pages."""
 
     __pydantic_config__ = _FORBID_EXTRA
 
     rules: list[str] = field(default_factory=list)  # rule files or directories
-    originals: list[str] = field(default_factory=list)  # the newswire's articles
+    # The newswire's articles: paths or addresses ("ID=PATH" declares their terms), or
+    # {path, terms} entries.
+    originals: list[str | OriginalsEntry] = field(default_factory=list)
     include: list[str] = field(default_factory=list)  # pages to check when none are named
     exclude: list[str] = field(default_factory=list)  # pages to skip
     fail_on: Literal["error", "warning", "never"] | None = None

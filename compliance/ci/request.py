@@ -100,9 +100,9 @@ def build_request(
     return CheckRequest(
         inputs=tuple(inputs or ()),
         rules=tuple(rules) if rules else tuple(config.resolve(r) for r in spec.rules),
-        originals=tuple(o if is_url(o) else Path(o) for o in originals)
+        originals=tuple(_given(o) for o in originals)
         if originals
-        else tuple(o if is_url(o) else config.resolve(o) for o in spec.originals),
+        else tuple(_configured_originals(config)),
         format=chosen_format,
         outputs=tuple(parsed),
         fail_on=fail_on or spec.fail_on or "error",
@@ -113,6 +113,31 @@ def build_request(
         terms=terms or spec.terms,
         fail_on_unmatched=fail_on_unmatched or spec.fail_on_unmatched,
     )
+
+
+def _given(entry: str) -> Path | str:
+    """An `--originals` value: an address or an `ID=...` declaration as written, else a path."""
+    from compliance.archive.declared import split_declared
+
+    return entry if is_url(entry) or split_declared(entry)[0] else Path(entry)
+
+
+def _configured_originals(config: ProjectConfig) -> list[Path | str]:
+    """The configuration's originals, paths resolved against its directory; an entry with
+    `terms` is written as `ID=PATH`, as on the command line."""
+    from compliance.archive.declared import split_declared
+    from compliance.ci.config import OriginalsEntry
+
+    found: list[Path | str] = []
+    for entry in config.spec.originals:
+        terms, where = (
+            (entry.terms, entry.path)
+            if isinstance(entry, OriginalsEntry)
+            else split_declared(entry)
+        )
+        place: Path | str = where if is_url(where) else config.resolve(where)
+        found.append(f"{terms}={place}" if terms else place)
+    return found
 
 
 def select_inputs(request: CheckRequest) -> list[InputRef]:

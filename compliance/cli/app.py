@@ -22,8 +22,11 @@ from compliance.report import REPORTERS
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from compliance.archive.declared import Declared
+    from compliance.archive.index import ArchiveIndex
     from compliance.archive.index_cache import Opened
     from compliance.archive.sync.result import Progress
+    from compliance.engine import Checker
     from compliance.web.fetch import FetchPolicy
 
 
@@ -215,23 +218,29 @@ def with_progress(label: str, work: Callable[[Progress], T]) -> T:
 
 
 def originals_as_paths(
-    given: tuple[str | Path, ...] | list[str], policy: Callable[[], FetchPolicy]
-) -> list[Path]:
-    """The originals as paths: each address among them synced into the cache first (fetched
-    under `policy()`, asked for only then: HTTP is loaded only for an address)."""
+    given: tuple[str | Path, ...] | list[str] | list[str | Path], policy: Callable[[], FetchPolicy]
+) -> tuple[list[Path], Declared]:
+    """The originals as paths, and the terms each was declared with (`ID=PATH`): each
+    address among them synced into the cache first (fetched under `policy()`, asked for only
+    then: HTTP is loaded only for an address)."""
+    from compliance.archive.declared import Declared, split_declared
     from compliance.read.sources import is_url
 
     def warn(message: str) -> None:
         stderr.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
 
     paths: list[Path] = []
+    declared: list[tuple[Path, str | None, str]] = []
     for entry in given:
-        if not is_url(str(entry)):
-            paths.append(Path(entry))
+        terms, where = split_declared(str(entry)) if isinstance(entry, str) else (None, entry)
+        how = f"--originals {terms}={where}"
+        if not is_url(str(where)):
+            paths.append(Path(where))
+            declared.append((Path(where), terms, how))
             continue
         from compliance.archive.sync.cached import synced_originals
 
-        address = str(entry)
+        address = str(where)
         path, result = with_progress(
             f"syncing {address}",
             lambda progress, address=address: synced_originals(address, policy(), warn, progress),
@@ -241,7 +250,23 @@ def originals_as_paths(
         for problem in result.problems if result else ():
             warn(f"{problem} (skipped)")
         paths.append(path)
-    return paths
+        declared.append((path, terms, how))
+    return paths, Declared.of(declared)
+
+
+def warn_ungoverned(checker: Checker, index: ArchiveIndex | None) -> None:
+    """Check the archives' declared terms (UserError for an id no rule set has) and warn,
+    once a run, of originals that no rule set governs. With --terms every page is judged
+    under the terms given, so nothing is left ungoverned."""
+    if checker.matcher is None:
+        return
+    checker.governance.check_declared()
+    if index is None or checker.terms is not None:
+        return
+    from rich.text import Text
+
+    for warning in checker.governance.warnings(index.manifest.get("naming", [])):
+        stderr.print(Text.assemble(("warning:", "yellow"), f" {warning}"), highlight=False)
 
 
 def open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:

@@ -34,6 +34,7 @@ from compliance.cli.app import (
     originals_as_paths,
     stderr,
     stdout_console,
+    warn_ungoverned,
 )
 from compliance.common.budget import PAGE_BUDGET
 from compliance.errors import UserError
@@ -129,6 +130,15 @@ def audit(
             "--quiet", "-q", help="No progress bar or summary, only warnings and errors (cron)."
         ),
     ] = False,
+    terms: Annotated[
+        str | None,
+        typer.Option(
+            "--terms",
+            metavar="ID",
+            help="Judge every page under the rule set with this id, whatever detection says"
+            " (an audit of one newswire's partners).",
+        ),
+    ] = None,
     source_type: Annotated[
         SourceType,
         typer.Option(
@@ -149,9 +159,11 @@ def audit(
     error-level requirement; exit 2 when the run could check no page at all (it is then
     never the run a later one is compared with).
     """
+    from compliance.archive.declared import Declared
     from compliance.audit.runner import Audit, AuditOptions, begin, changed_rules, now
     from compliance.audit.sources import expand_sources
     from compliance.audit.store import Store, store_path
+    from compliance.engine import Checker
     from compliance.terms.loading import load_rulesets
     from compliance.web.fetch import Fetcher
     from compliance.web.politeness import PoliteFetcher
@@ -176,6 +188,7 @@ def audit(
             options = AuditOptions.from_json(run.options)
             rulesets = load_rulesets([Path(r["path"]) for r in run.rules])
             originals_paths = [Path(p) for p in run.originals]
+            declared = Declared(tuple(run.declared))
             for changed in changed_rules(run):
                 stderr.print(f"[yellow]warning:[/] {changed}", markup=True, highlight=False)
         else:
@@ -188,10 +201,20 @@ def audit(
                 allow_hosts=tuple(allow_hosts or ()),
                 deadline=timeout,
                 page_timeout=page_timeout,
+                terms=terms,
             )
             rulesets = load_rulesets(rules)
-            originals_paths = originals_as_paths(list(originals or []), options.policy)
+            originals_paths, declared = originals_as_paths(list(originals or []), options.policy)
         index = open_index(originals_paths, index_dir).index if originals_paths else None
+        matcher = None
+        if index is not None and len(index):
+            from compliance.archive.match import Matcher
+
+            matcher = Matcher(index, declared=declared)
+        terms_checker = Checker(rulesets, matcher)
+        if options.terms is not None:
+            terms_checker.terms = terms_checker.given_terms(options.terms)
+        warn_ungoverned(terms_checker, index)
         if not resume:
             with Fetcher(options.policy()) as fetcher:
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
@@ -210,15 +233,11 @@ def audit(
                 originals_paths,
                 label,
                 now,
+                declared,
             )
     except UserError as exc:
         raise fail(exc) from None
 
-    matcher = None
-    if index is not None and len(index):
-        from compliance.archive.match import Matcher
-
-        matcher = Matcher(index)
     from compliance.model import utc_timestamp
 
     runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)

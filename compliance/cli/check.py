@@ -37,6 +37,7 @@ from compliance.cli.app import (
     state,
     stderr,
     stdout_console,
+    warn_ungoverned,
 )
 
 
@@ -207,7 +208,7 @@ def _run_check(
 
     try:
         rulesets = load_rulesets(request.rules or None)
-        originals = originals_as_paths(request.originals, policy)
+        originals, declared = originals_as_paths(request.originals, policy)
         index = open_index(originals, index_dir).index if originals else None
         suppressions = Suppressions(
             request.config, load_baseline(request.baseline) if request.baseline else frozenset()
@@ -226,13 +227,14 @@ def _run_check(
             Matcher,
         )  # numpy and the index only when there are originals
 
-        matcher = Matcher(index)
+        matcher = Matcher(index, declared=declared)
     checker = Checker(rulesets, matcher, debug=state["debug"], page_budget=page_timeout)
-    if request.terms is not None:
-        try:
+    try:
+        if request.terms is not None:
             checker.terms = checker.given_terms(request.terms)
-        except UserError as exc:
-            raise fail(exc) from None
+        warn_ungoverned(checker, index)
+    except UserError as exc:
+        raise fail(exc) from None
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None
     if len(refs) > 1 and stderr.is_terminal:
         from rich.progress import (

@@ -38,7 +38,7 @@ from compliance.read.metadata import (
 )
 from compliance.read.plaintext import paragraphs as text_paragraphs
 from compliance.read.plaintext import read_lines, rejoin_wrapped
-from compliance.read.regions import ARTICLE, CHROME, headline_path
+from compliance.read.regions import ARTICLE, CHROME, headline_path, region_of
 
 _NOTICE = re.compile(
     r"originally (?:published|appeared)|first (?:published|appeared)|republish|"
@@ -65,20 +65,24 @@ def extract(page: Page) -> Article:
     return _extract_text(page)
 
 
-def _images(root: Any, base: str | None) -> tuple[list[Image], list[Image]]:
-    """The page's images: those readers see, and those hidden with CSS or `hidden` (kept
-    so that a check can say the logo is there but hidden, rather than missing)."""
+def _images(
+    root: Any, base: str | None, story: frozenset[Any] = frozenset()
+) -> tuple[list[Image], list[Image]]:
+    """The page's images, each with its page region: those readers see, and those hidden
+    with CSS or `hidden` (kept so that a check can say the logo is there but hidden, rather
+    than missing)."""
     images: list[Image] = []
     hidden: list[Image] = []
     for el in root.iter("img", "svg", "amp-img"):
         found = images
         if any(is_hidden(a) for a in (el, *el.iterancestors())):
             found = hidden
+        region = region_of(el, story)
         if el.tag == "svg":
             title = el.find(".//title")
             label = el.get("aria-label") or (title.text_content() if title is not None else "")
             if label.strip():
-                found.append(Image("(inline svg)", label.strip(), location_of(el)))
+                found.append(Image("(inline svg)", label.strip(), location_of(el), "", region))
             continue
         src = el.get("src") or ""
         if not src or src.startswith("data:"):  # lazy loading keeps the real address aside
@@ -87,11 +91,8 @@ def _images(root: Any, base: str | None) -> tuple[list[Image], list[Image]]:
             src = el.get("srcset").split(",")[0].strip().split(" ")[0]
         if base and src and not src.startswith("data:"):
             src = urljoin(base, src)
-        found.append(
-            Image(
-                src, " ".join((el.get("alt") or "").split()), location_of(el), el.get("title") or ""
-            )
-        )
+        alt = " ".join((el.get("alt") or "").split())
+        found.append(Image(src, alt, location_of(el), el.get("title") or "", region))
     return images, hidden
 
 
@@ -99,15 +100,38 @@ _TRACKER = re.compile(r"pixel|republication|count\.gif|counter|tracker|beacon", 
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-srcset")
 
 
+# A republication plugin's own images (the licence badge of its "Republish" box) and the box
+# itself (often a hidden dialog holding the code to paste) are the newsroom's page furniture.
+_PLUGIN_ASSET = re.compile(
+    r"/plugins/[^/?#]+/(?:assets|images?|img)/[^?#]+\.(?:png|svg|jpe?g|gif|webp)$"
+)
+_REPUBLISH_BOX = re.compile(
+    r"\brepublish\b|republication-(?:modal|box|button|widget)|license-badge|licen[cs]e-button"
+)
+
+
+def _in_republish_box(el: Any) -> bool:
+    for node in (el, *el.iterancestors()):
+        if node.tag == "dialog":
+            return True
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if _REPUBLISH_BOX.search(marks):
+            return True
+    return False
+
+
 def _trackers(root: Any, base: str | None) -> list[dict[str, Any]]:
     """Tracking images and scripts as written, hidden or not: what republication pixels look
-    like on the page (a lazy-loading plugin that blanks `src` stops them counting)."""
+    like on the page (a lazy-loading plugin that blanks `src` stops them counting). A
+    newsroom's own republish box and its plugin's images are not pixels."""
     found = []
     for el in root.iter("img", "script"):
         src = el.get("src") or ""
         lazy = next((el.get(a) for a in _LAZY_SRC if el.get(a)), None)
         marks = " ".join((src, lazy or "", el.get("id") or "", el.get("class") or ""))
         if not _TRACKER.search(marks) or not (src or lazy):
+            continue
+        if _PLUGIN_ASSET.search((src or lazy or "").split("?")[0]) or _in_republish_box(el):
             continue
         address = src if src and not src.startswith("data:") else (lazy or src)
         found.append(
@@ -173,7 +197,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     found = markup_bylines(root, objects, front, base or canonical, story)
     found.extend(text_bylines(blocks, title))
     trackers = _trackers(root, base)
-    images, hidden_images = _images(root, base)
+    images, hidden_images = _images(root, base, story)
 
     return Article(
         source=page.source,

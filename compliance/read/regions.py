@@ -31,6 +31,7 @@ _ROLE_REGIONS = {
 }
 _TAG_REGIONS = {
     "nav": "navigation",
+    "dialog": "promo",  # a modal's template (a republish box), not the page's story
     "aside": "sidebar",
     "form": "form",
     "footer": "footer",
@@ -55,6 +56,9 @@ _WORD_REGIONS = {
     **dict.fromkeys("comment comments disqus replies respond discussion".split(), "comments"),
     # Not "modal" or "paywall": sites render or lock the article itself in those.
     **dict.fromkeys("newsletter subscribe signup".split(), "promo"),
+    # A newsroom's own "Republish this story" box (its licence badge, the code to paste) and
+    # a box of partner logos are the site's, never marks of a copy.
+    **dict.fromkeys("republish republication partners sponsors".split(), "promo"),
     **dict.fromkeys("footer".split(), "footer"),
     **dict.fromkeys("masthead".split(), "header"),
 }

@@ -109,6 +109,11 @@ class RuleFile(BaseModel):
         description="False when the terms were not confirmed on the newswire's own page.",
     )
     contact: str | None = Field(default=None, description="Where to ask about the terms.")
+    domains: list[str] = Field(
+        default_factory=list,
+        description="Hosts of the newswire's own site (a subdomain counts): an original whose"
+        " address is on one, and that names no `source`, is governed by this rule set.",
+    )
     extends: str | None = Field(
         default=None,
         description="The id of a rule set this one builds on (e.g. cc-by-nd-4.0): its checks"
