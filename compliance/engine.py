@@ -130,7 +130,9 @@ class Checker:
         """
         match = self.matcher.match(article, known) if self.matcher else None
         # A manifest naming an original the archive lacks is said even when nothing matched.
-        notes = tuple(self.matcher.manifest_notes(known)) if self.matcher and not match else ()
+        notes = (
+            tuple(self.matcher.manifest_notes(known, article)) if self.matcher and not match else ()
+        )
         governing = self._governing(article, match)
         if governing is None or isinstance(governing, str):
             why = governing if isinstance(governing, str) else self._unmatched()

@@ -88,6 +88,7 @@ class Image:
     location: Location
     title: str = ""
     region: str = "page"  # regions.py: a logo in the sidebar or footer is the site's
+    block: int | None = None  # the index of the text block it stands in or before
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,16 @@ class Byline:
         return self.block is not None or self.origin == "front-matter"
 
 
+# Where a page's story stands (Article.story_span); the region names are regions.py's.
+CHROME_REGIONS = frozenset(
+    {"navigation", "sidebar", "related", "comments", "header", "footer", "form", "promo"}
+)
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+STORY_WORDS = 20  # a paragraph of the story, not a caption, a credit or a teaser
+HEAD_BLOCKS = 3  # blocks before the headline that are still the story's head (a logo, a kicker)
+TAIL_BLOCKS = 3  # blocks after the last paragraph that still close it (a notice, a credit)
+
+
 @dataclass(frozen=True)
 class Article:
     """What was read from a page, before any rule is applied."""
@@ -148,11 +159,49 @@ class Article:
         return self.read_paragraphs()
 
     @cached_property
+    def story_paragraphs(self) -> tuple[int, int] | None:
+        """The first and last blocks that read as the story's paragraphs (STORY_WORDS or
+        more, outside the site's chrome; in a page that marks an article region, inside it)."""
+        blocks = self.blocks
+        marked = any(b.region == "article" for b in blocks)
+        story = [
+            i
+            for i, b in enumerate(blocks)
+            if b.region not in CHROME_REGIONS
+            and (b.region == "article" or not marked)
+            and b.tag not in _HEADINGS
+            and len(b.text.split()) >= STORY_WORDS
+        ]
+        return (story[0], story[-1]) if story else None
+
+    @cached_property
     def story_span(self) -> tuple[int, int] | None:
-        """The first and last blocks of the page's marked article region (regions.py), or
-        None when the page marks none."""
-        inside = [i for i, b in enumerate(self.blocks) if b.region == "article"]
-        return (inside[0], inside[-1]) if inside else None
+        """The blocks from the story's head to its end, or None when the page has no story
+        text (`story_paragraphs`).
+
+        The head is the headline (or the story's first paragraph) and HEAD_BLOCKS before it;
+        the end is its last paragraph and up to TAIL_BLOCKS after it, stopping at the first
+        heading or chrome there (a "Related" or "Our partners" box, the site's footer).
+        """
+        blocks = self.blocks
+        if self.story_paragraphs is None:
+            return None
+        first, last = self.story_paragraphs
+        title = " ".join(self.title.split()).casefold() if self.title else None
+        headline = next(
+            (
+                i
+                for i, b in enumerate(blocks[: first + 1])
+                if b.tag == "h1" or (title and " ".join(b.text.split()).casefold() == title)
+            ),
+            first,
+        )
+        end = last
+        for i in range(last + 1, min(len(blocks), last + 1 + TAIL_BLOCKS)):
+            if blocks[i].tag in _HEADINGS or blocks[i].region in CHROME_REGIONS:
+                break
+            end = i
+        return max(0, min(headline, first) - HEAD_BLOCKS), end
 
     @property
     def bylines(self) -> tuple[Byline, ...]:

@@ -142,6 +142,11 @@ class ArchiveIndex:
         """What could not be read when the index was built."""
         return list(self.manifest.get("problems", []))
 
+    @property
+    def notes(self) -> list[str]:
+        """How originals were read that their author should know (one line a file)."""
+        return list(self.manifest.get("notes", []))
+
     @classmethod
     def open(cls, path: Path) -> ArchiveIndex:
         """The index stored in directory `path`, memory-mapped."""

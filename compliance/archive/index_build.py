@@ -221,6 +221,7 @@ def build_index(
     started = time.perf_counter()
     sources = source_entries(paths, with_digest=True)
     problems: list[str] = []
+    notes: list[str] = []
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
@@ -232,7 +233,7 @@ def build_index(
         keys: list[int] = []
         key_docs: list[int] = []
         with (building / "records.bin").open("wb") as records:
-            for number, original in enumerate(iter_originals(paths, problems)):
+            for number, original in enumerate(iter_originals(paths, problems, notes)):
                 if number >= MAX_DOCS:
                     raise UserError(f"the archive holds more than {MAX_DOCS:,} originals")
                 record = record_of(original)
@@ -271,6 +272,7 @@ def build_index(
             "sources": sources,
             "naming": naming.finish(),
             "problems": problems,
+            "notes": notes,
         }
         (building / "manifest.json").write_text(
             json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8"

@@ -98,11 +98,21 @@ class Matcher:
                 return named, number
         return None
 
-    def manifest_notes(self, known: str | None) -> list[str]:
-        """What is wrong with the original a manifest names, if anything."""
+    def manifest_notes(self, known: str | None, article: Article | None = None) -> list[str]:
+        """What is wrong with the original a manifest names, if anything: no original has
+        it, or (given the unmatched `article`) the page does not carry its text."""
         listed = known_original(known) if known else None
-        if listed is not None and self.index.find(listed.kind, listed.value) is None:
+        if listed is None:
+            return []
+        number = self.index.find(listed.kind, listed.value)
+        if number is None:
             return [f"the manifest names {known} as the original; no original has it"]
+        if article is not None:
+            original = self.index.original(number)
+            return [
+                f"the manifest names {original.url or original.id}, but the page does not"
+                " carry its text"
+            ]
         return []
 
     def match(self, article: Article, known: str | None = None) -> Match | None:
@@ -143,10 +153,22 @@ class Matcher:
         chosen: _Aligned | None = None
         joined: _Aligned | None = None
         method = "text"
+        from_manifest = named is not None and named[0].signal == "manifest"
         if named is not None:
             joined = self._align(named[1], copy, furniture)
-            if joined.alignment.coverage >= JOIN_MIN_COVERAGE or not joined.alignment.copy:
+            carried = (
+                joined.alignment.accepted
+                if from_manifest
+                else joined.alignment.coverage >= JOIN_MIN_COVERAGE
+            )
+            if carried or not joined.alignment.copy:
                 chosen, method = joined, named[0].signal
+            elif from_manifest:
+                # A platform's manifest names a candidate; the text decides.
+                notes.append(
+                    f"the manifest names {joined.original.url or joined.original.id}, but the"
+                    " page does not carry its text"
+                )
             else:
                 notes.append(
                     f"the page names {joined.original.url or joined.original.id} as its original"
@@ -156,7 +178,7 @@ class Matcher:
         if chosen is None:
             if ranked:
                 chosen = ranked[0]
-            elif joined is not None and named is not None:
+            elif joined is not None and named is not None and not from_manifest:
                 # No text says otherwise: the page's own word stands, with the note.
                 chosen, method = joined, named[0].signal
             else:

@@ -47,13 +47,18 @@ def original_from_record(record: dict[str, Any], origin: str) -> Original:
         raise ValueError(
             f"missing required field{'s' if len(missing) > 1 else ''}: " + ", ".join(missing)
         )
-    for key in ("id", "title", "body"):
+    for key in ("id", "title"):
         if not isinstance(record[key], str | int):
             raise ValueError(f"'{key}' must be a string")
+    if not isinstance(record["body"], str):
+        raise ValueError(
+            f"'body' must be a string (paragraphs separated by a blank line), not"
+            f" {type(record['body']).__name__}"
+        )
     return Original(
         id=str(record["id"]),
         title=str(record["title"]),
-        body=split_paragraphs(str(record["body"])),
+        body=body_paragraphs(record["body"]),
         url=record.get("url") or None,
         authors=_authors(record.get("authors")),
         published=str(record["published"]) if record.get("published") else None,
@@ -63,16 +68,34 @@ def original_from_record(record: dict[str, Any], origin: str) -> Original:
     )
 
 
+def single_newlines(body: str) -> bool:
+    """Whether a body of several lines separates its paragraphs with single newlines only
+    (a common export): then each line is a paragraph."""
+    text = body.strip().replace("\r\n", "\n")
+    return "\n" in text and "\n\n" not in text.replace(" \n", "\n").replace("\n ", "\n")
+
+
+def body_paragraphs(body: str) -> tuple[str, ...]:
+    """The paragraphs of a JSON Lines `body`: separated by blank lines, or, when it has none,
+    by its single newlines."""
+    if single_newlines(body):
+        return tuple(line.strip() for line in body.splitlines() if line.strip())
+    return split_paragraphs(body)
+
+
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".wxr")
 ARCHIVE_SUFFIXES = frozenset((*PAGE_SUFFIXES, ".jsonl", *FEED_SUFFIXES))
 
 
-def _read_jsonl(path: Path, problems: list[str]) -> Iterator[Original]:
+def _read_jsonl(
+    path: Path, problems: list[str], notes: list[str] | None = None
+) -> Iterator[Original]:
     try:
         handle = path.open("r", encoding="utf-8-sig", errors="replace")
     except OSError as exc:
         problems.append(f"{path}: cannot read it: {exc.strerror or exc}")
         return
+    single: list[str] = []
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -82,11 +105,20 @@ def _read_jsonl(path: Path, problems: list[str]) -> Iterator[Original]:
                 record = json.loads(line)
                 if not isinstance(record, dict):
                     raise ValueError("each line must be one JSON object")
-                yield original_from_record(record, where)
+                original = original_from_record(record, where)
+                if single_newlines(record["body"]):
+                    single.append(where)
+                yield original
             except json.JSONDecodeError as exc:
                 problems.append(f"{where}:{exc.colno}: not valid JSON: {exc.msg}")
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
+    if single and notes is not None:
+        many = f"{len(single):,} originals" if len(single) > 1 else "1 original"
+        notes.append(
+            f"{single[0]}: paragraphs separated by single newlines in {many} of this file:"
+            " each line is read as a paragraph (separate paragraphs with a blank line)"
+        )
 
 
 def _read_article_file(path: Path, root: Path, problems: list[str]) -> Iterator[Original]:
@@ -143,10 +175,12 @@ def _xml_kind(path: Path) -> str | None:
     return None
 
 
-def _read_file(path: Path, root: Path, problems: list[str]) -> Iterator[Original]:
+def _read_file(
+    path: Path, root: Path, problems: list[str], notes: list[str] | None = None
+) -> Iterator[Original]:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, problems)
+        yield from _read_jsonl(path, problems, notes)
     elif suffix in FEED_SUFFIXES:
         kind = _xml_kind(path)
         if kind == "wxr":
@@ -185,12 +219,15 @@ def archive_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     return files
 
 
-def iter_originals(paths: Iterable[Path], problems: list[str]) -> Iterator[Original]:
-    """Every original under `paths`, each id once; what could not be read goes to `problems`."""
+def iter_originals(
+    paths: Iterable[Path], problems: list[str], notes: list[str] | None = None
+) -> Iterator[Original]:
+    """Every original under `paths`, each id once; what could not be read goes to `problems`,
+    how something was read that a user should know (`notes`), once a file, to `notes`."""
     seen: dict[str, str] = {}
     for file, root in archive_files(paths):
         resolved = str(file.resolve())
-        for original in _read_file(file, root, problems):
+        for original in _read_file(file, root, problems, notes):
             original = replace(original, file=resolved)
             if original.id in seen:
                 problems.append(

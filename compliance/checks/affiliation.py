@@ -34,6 +34,7 @@ from compliance.common.textmatch import (
     word_count,
 )
 from compliance.model import Article, Byline
+from compliance.read.bylines import reads_as_bio
 from compliance.read.names import LOOSE_TEXT
 from compliance.read.regions import CHROME
 
@@ -104,15 +105,7 @@ def _bio_beside(text: str, region: str, names: set[str]) -> bool:
     if region != "sidebar":
         return False
     key = normalize(text)
-    return any(n and n in key for n in names) and bool(_BIO.search(text))
-
-
-_BIO = re.compile(
-    r"\b(?:is|was|serves as|works as)\s+(?:a|an|the)\b[^.]{0,60}\b(?:reporter|writer|editor|"
-    r"correspondent|journalist|columnist|contributor|fellow)\b|\b(?:covers|reports on|writes"
-    r" (?:about|for))\b",
-    re.IGNORECASE,
-)
+    return any(n and n in key for n in names) and reads_as_bio(text)
 
 
 def _suggested(name: str, ctx: CheckContext, options: Options) -> str:
@@ -207,7 +200,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         if elsewhere:
             places = ", ".join(blocks[h.block].location.describe() for h in elsewhere[:3])
             message += f"; the name appears only elsewhere ({places})"
-        return Outcome(False, f"{message}; write \"{line}\"", *at)
+        return Outcome(False, f'{message}; write "{line}"', *at)
 
     hits = find_phrases(blocks, options.text, options.min_score, eligible)
     if hits:

@@ -2,7 +2,8 @@
 
 What it checks: the article's own visible byline ("By ...", byline markup, a name over the
 reporter's bio, Markdown `author`), never a name in the site's menus, sidebars, related
-stories or comments. With a matched original it must name the original's reporter(s),
+stories or comments, nor the reporter's bio or author box after the story (that counts for
+the affiliation only). With a matched original it must name the original's reporter(s),
 tolerating a short first name, a dropped middle initial and a small misspelling
 (`min_score`), and says where else the page names them if it does; without one, the
 article's byline must credit a person. Organisations and site accounts ("Staff", "Admin",
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from compliance.checks.base import CheckContext, Outcome
 from compliance.common.textmatch import excerpt, normalize, word_count
 from compliance.model import Article, Byline
+from compliance.read.bylines import reads_as_bio
 from compliance.read.names import ACCOUNT_REASONS, LOOSE_TEXT, name_score
 from compliance.read.regions import CHROME
 
@@ -34,7 +36,7 @@ def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], li
     credits. Without a matched original the article's own person bylines count; people named
     only in the page's menus, sidebars or comments never do.
     """
-    people = [b for b in ctx.article.bylines if b.visible]
+    people = [b for b in ctx.article.bylines if b.visible and not after_story_bio(ctx.article, b)]
     if not ctx.reporters:
         return people, []
     found: list[Byline] = []
@@ -56,18 +58,39 @@ def credited(ctx: CheckContext, min_score: float = 85) -> tuple[list[Byline], li
 _SHORT_LINE = 12  # words: a credit line, not running text that happens to name the reporter
 
 
+def after_story_bio(article: Article, byline: Byline) -> bool:
+    """Whether a byline candidate is the reporter's bio or author box after the story (its
+    line, or the line under a bare name, reads as a bio): the byline the terms ask for heads
+    the story; the bio counts for the affiliation only."""
+    story = article.story_paragraphs
+    at = byline.block
+    if story is None or at is None or at <= story[1]:
+        return False
+    lines = article.blocks[at : at + 2]
+    return any(reads_as_bio(b.text) for b in lines)
+
+
 def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
     """A short line of the article that shows the reporter's name in markup no byline rule
     recognised. Knowing whose name to look for, "Philip Lenczycki | April 28" is a byline;
-    the same name in a sidebar's teaser is not.
+    the same name in a sidebar's teaser, or in the reporter's bio after the story, is not.
     """
     key = normalize(reporter)
+    story = ctx.article.story_paragraphs
     for index, block in enumerate(ctx.article.blocks):
-        if block.region in CHROME:
+        if block.region in CHROME or (
+            story is not None
+            and index > story[1]
+            and (reads_as_bio(block.text) or reads_as_bio(_next_text(ctx.article, index)))
+        ):
             continue
         if word_count(block.text) <= _SHORT_LINE and key in normalize(block.text):
             return Byline(reporter, block.text, "text", block.location, True, index)
     return None
+
+
+def _next_text(article: Article, index: int) -> str:
+    return article.blocks[index + 1].text if index + 1 < len(article.blocks) else ""
 
 
 def _names(names: list[str]) -> str:

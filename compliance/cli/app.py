@@ -254,17 +254,20 @@ def originals_as_paths(
     return paths, Declared.of(declared)
 
 
-def warn_ungoverned(checker: Checker, index: ArchiveIndex | None) -> None:
+def warn_about_archive(checker: Checker, index: ArchiveIndex | None) -> None:
     """Check the archives' declared terms (UserError for an id no rule set has) and warn,
-    once a run, of originals that no rule set governs. With --terms every page is judged
-    under the terms given, so nothing is left ungoverned."""
+    once a run, of how originals were read (the index's notes) and of originals that no rule
+    set governs. With --terms every page is judged under the terms given, so nothing is
+    left ungoverned."""
     if checker.matcher is None:
         return
     checker.governance.check_declared()
-    if index is None or checker.terms is not None:
-        return
     from rich.text import Text
 
+    for note in index.notes if index is not None else ():
+        stderr.print(Text.assemble(("warning:", "yellow"), f" {note}"), highlight=False)
+    if index is None or checker.terms is not None:
+        return
     for warning in checker.governance.warnings(index.manifest.get("naming", [])):
         stderr.print(Text.assemble(("warning:", "yellow"), f" {warning}"), highlight=False)
 

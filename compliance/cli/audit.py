@@ -34,7 +34,7 @@ from compliance.cli.app import (
     originals_as_paths,
     stderr,
     stdout_console,
-    warn_ungoverned,
+    warn_about_archive,
 )
 from compliance.common.budget import PAGE_BUDGET
 from compliance.errors import UserError
@@ -214,7 +214,7 @@ def audit(
         terms_checker = Checker(rulesets, matcher)
         if options.terms is not None:
             terms_checker.terms = terms_checker.given_terms(options.terms)
-        warn_ungoverned(terms_checker, index)
+        warn_about_archive(terms_checker, index)
         if not resume:
             with Fetcher(options.policy()) as fetcher:
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)

@@ -37,7 +37,7 @@ from compliance.cli.app import (
     state,
     stderr,
     stdout_console,
-    warn_ungoverned,
+    warn_about_archive,
 )
 
 
@@ -232,7 +232,7 @@ def _run_check(
     try:
         if request.terms is not None:
             checker.terms = checker.given_terms(request.terms)
-        warn_ungoverned(checker, index)
+        warn_about_archive(checker, index)
     except UserError as exc:
         raise fail(exc) from None
     stdin_data = sys.stdin.buffer.read() if any(r.stdin for r in refs) else None

@@ -22,7 +22,7 @@ from typing import Any
 
 from compliance.common.textmatch import normalize, word_count
 from compliance.model import Byline, Location, TextBlock
-from compliance.read.htmltree import HEADING_TAGS, SKIP_TAGS, is_hidden, location_of
+from compliance.read.htmltree import BLOCK_TAGS, HEADING_TAGS, SKIP_TAGS, is_hidden, location_of
 from compliance.read.metadata import main_article_authors
 from compliance.read.names import (
     ACCOUNT_WORDS,
@@ -97,8 +97,30 @@ def _element_bylines(root: Any) -> Iterator[tuple[str, Any]]:
             if name_el is not None:
                 el = name_el
         text = " ".join(el.text_content().split())
+        if len(text) > _MAX_BYLINE_CHARS:
+            text = _leading_line(el)  # an element left open runs over the story
         if text and len(text) <= _MAX_BYLINE_CHARS:
             yield text, el
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[A-Z\"“])")
+
+
+def _leading_line(el: Any) -> str:
+    """The text a byline element starts with, up to its first line break, block or
+    sentence end: what a reader sees as the byline when the element was never closed."""
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in BLOCK_TAGS or tag == "br":
+            break
+        if tag and tag not in SKIP_TAGS:  # comments and processing instructions hold none
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    lines = [line for line in "".join(parts).split("\n") if line.strip()]
+    if not lines:
+        return ""
+    return " ".join(_SENTENCE_END.split(lines[0].strip())[0].split())
 
 
 def _as_names(value: Any) -> list[str]:
@@ -126,6 +148,19 @@ def _role_line_name(text: str) -> str | None:
 _BIO_WORDS = frozenset(
     "reporter writer editor journalist correspondent columnist contributor covers reports".split()
 )
+
+
+_BIO_SENTENCE = re.compile(
+    r"\b(?:is|was|serves as|works as)\s+(?:a|an|the)\b[^.]{0,60}\b(?:reporter|writer|"
+    r"editor|correspondent|journalist|columnist|contributor|fellow)\b|\b(?:covers|reports on|"
+    r"writes (?:about|for))\b|^about the author",
+    re.IGNORECASE,
+)
+
+
+def reads_as_bio(text: str) -> bool:
+    """Whether a line is an author's bio ("Lee Morgan is a reporter for ..."), not a byline."""
+    return bool(_BIO_SENTENCE.search(text))
 
 
 def _looks_like_bio(text: str) -> bool:

@@ -66,7 +66,10 @@ def extract(page: Page) -> Article:
 
 
 def _images(
-    root: Any, base: str | None, story: frozenset[Any] = frozenset()
+    root: Any,
+    base: str | None,
+    story: frozenset[Any] = frozenset(),
+    positions: dict[Any, int] | None = None,
 ) -> tuple[list[Image], list[Image]]:
     """The page's images, each with its page region: those readers see, and those hidden
     with CSS or `hidden` (kept so that a check can say the logo is there but hidden, rather
@@ -78,11 +81,14 @@ def _images(
         if any(is_hidden(a) for a in (el, *el.iterancestors())):
             found = hidden
         region = region_of(el, story)
+        block = (positions or {}).get(el)
         if el.tag == "svg":
             title = el.find(".//title")
             label = el.get("aria-label") or (title.text_content() if title is not None else "")
             if label.strip():
-                found.append(Image("(inline svg)", label.strip(), location_of(el), "", region))
+                found.append(
+                    Image("(inline svg)", label.strip(), location_of(el), "", region, block)
+                )
             continue
         src = el.get("src") or ""
         if not src or src.startswith("data:"):  # lazy loading keeps the real address aside
@@ -92,7 +98,7 @@ def _images(
         if base and src and not src.startswith("data:"):
             src = urljoin(base, src)
         alt = " ".join((el.get("alt") or "").split())
-        found.append(Image(src, alt, location_of(el), el.get("title") or "", region))
+        found.append(Image(src, alt, location_of(el), el.get("title") or "", region, block))
     return images, hidden
 
 
@@ -192,12 +198,13 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     title = title_of(root, meta, objects, _str(front.get("title")))
     canonical = canonical_of(root, meta, base) or _str(front.get("canonical"))
     story = headline_path(headline_element(root, title))
-    blocks = BlockCollector(story).collect(root)
+    collector = BlockCollector(story)
+    blocks = collector.collect(root)
 
     found = markup_bylines(root, objects, front, base or canonical, story)
     found.extend(text_bylines(blocks, title))
     trackers = _trackers(root, base)
-    images, hidden_images = _images(root, base, story)
+    images, hidden_images = _images(root, base, story, collector.image_blocks)
 
     return Article(
         source=page.source,

@@ -28,6 +28,8 @@ BLOCK_TAGS = frozenset(
 
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
+IMAGE_TAGS = frozenset(("img", "svg", "amp-img"))
+
 SKIP_TAGS = frozenset(
     """
     script style noscript template head svg iframe object embed select option textarea
@@ -161,6 +163,9 @@ class BlockCollector:
     def __init__(self, headline_path: frozenset[Any] = frozenset()) -> None:
         self.blocks: list[TextBlock] = []
         self.headline_path = headline_path
+        # Where each image stands among the blocks: the index of the block it is in or
+        # before (lines say nothing on a page written on one line).
+        self.image_blocks: dict[Any, int] = {}
         # A blank line on screen (`<br><br>`, an empty `<div>&nbsp;</div>`) was met since the
         # last block: pages that put each line in its own element separate paragraphs so.
         self._gap = False
@@ -203,6 +208,8 @@ class BlockCollector:
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else None
             seen[child.tag] += 1
+            if tag in IMAGE_TAGS:
+                self.image_blocks[child] = len(self.blocks)
             if tag is None or tag in SKIP_TAGS or is_hidden(child):
                 pass
             elif tag == "br":

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from compliance.model import CHROME_REGIONS
+
 ARTICLE = "article"
 PAGE = "page"  # not marked either way
 # Regions whose bylines and credits never belong to the article.
-CHROME = frozenset(
-    {"navigation", "sidebar", "related", "comments", "header", "footer", "form", "promo"}
-)
+CHROME = CHROME_REGIONS
 
 _ROLE_REGIONS = {
     "navigation": "navigation",
@@ -59,7 +59,7 @@ _WORD_REGIONS = {
     # A newsroom's own "Republish this story" box (its licence badge, the code to paste) and
     # a box of partner logos are the site's, never marks of a copy.
     **dict.fromkeys("republish republication partners sponsors".split(), "promo"),
-    **dict.fromkeys("footer".split(), "footer"),
+    **dict.fromkeys("footer colophon".split(), "footer"),
     **dict.fromkeys("masthead".split(), "header"),
 }
 # Words that make a container the article itself, or one of its parts ("post-footer" is the
