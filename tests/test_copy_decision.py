@@ -298,3 +298,67 @@ def test_originals_that_cannot_be_what_they_say(runner, tmp_path):
     result, stderr = _check(runner, page, str(lines))
     assert stderr.count("paragraphs separated by single newlines in 1 original") == 1
     assert result["original"]["paragraphs"]["verbatim"] >= len(STRIPPED)
+
+
+FAST = ["--allow-private", "--delay", "0", "--timeout", "5"]
+
+
+def _audit_and_fix_requests(runner, tmp_path: Path, urls: list[str], originals: str) -> tuple:
+    listing = tmp_path / "urls.txt"
+    listing.write_text("".join(u + "\n" for u in urls), encoding="utf-8")
+    db = tmp_path / "audit.sqlite"
+    run = runner.invoke(
+        app, ["audit", str(listing), "--db", str(db), "--originals", originals, *FAST]
+    )
+    assert run.exit_code in (0, 1), run.output
+    fixes = tmp_path / "fixes"
+    shown = runner.invoke(
+        app, ["report", "--db", str(db), "--format", "json", "--fix-requests", str(fixes)]
+    )
+    assert shown.exit_code == 0, shown.output
+    letters = "".join(p.read_text(encoding="utf-8") for p in sorted(fixes.glob("*")))
+    return json.loads(shown.stdout), letters
+
+
+def test_an_audit_of_a_partners_local_stories_accuses_none(runner, tmp_path):
+    from site_fixture import COMPLIANT, NO_BYLINE, Site
+
+    dcnf = next(r for r in APPLICABLE if r.id == "dcnf")
+    with Site() as site:
+        locals_ = [f"/local/{n}.html" for n in range(4)]
+        for n, path in enumerate(locals_):
+            site.pages[path] = local_story(dcnf, CHROME_SHAPES, seed=n).encode()
+        site.pages["/copy/ok.html"] = COMPLIANT
+        site.pages["/copy/bad.html"] = NO_BYLINE
+        urls = [site.url(p) for p in [*locals_, "/copy/ok.html", "/copy/bad.html"]]
+        report, letters = _audit_and_fix_requests(
+            runner, tmp_path, urls, str(EXAMPLES / "originals" / "dcnf-originals.jsonl")
+        )
+    statuses = {p["url"]: p["status"] for p in report["pages"]}
+    assert [statuses[site.url(p)] for p in locals_] == ["unmatched"] * 4
+    assert statuses[site.url("/copy/bad.html")] == "fail"
+    assert site.url("/copy/bad.html") in letters
+    assert not any(site.url(p) in letters for p in locals_)
+    assert "1 republished article" in letters
+
+
+def test_an_audit_finds_a_stripped_copy_in_a_synced_archive(runner, tmp_path):
+    from site_fixture import Site
+
+    dcnf = next(r for r in APPLICABLE if r.id == "dcnf")
+    with Newsroom(count=8) as room, Site() as partner:
+        synced = tmp_path / "newsroom.jsonl"
+        run = runner.invoke(
+            app, ["archive", "sync", room.base + "/", "--into", str(synced), "--allow-private",
+                  "--delay", "0", "--terms", "dcnf"],
+        )  # fmt: skip
+        assert run.exit_code == 0, run.output
+        post = room.posts[5]
+        partner.pages["/news/stripped.html"] = stripped_copy(post.title, post.paragraphs).encode()
+        partner.pages["/news/local.html"] = local_story(dcnf, CHROME_SHAPES, seed=9).encode()
+        urls = [partner.url("/news/stripped.html"), partner.url("/news/local.html")]
+        report, letters = _audit_and_fix_requests(runner, tmp_path, urls, str(synced))
+    statuses = {p["url"]: p["status"] for p in report["pages"]}
+    assert statuses == {urls[0]: "fail", urls[1]: "unmatched"}
+    assert urls[0] in letters and urls[1] not in letters
+    assert "Daily Caller News Foundation" in letters

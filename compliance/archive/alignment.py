@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from compliance.archive.folding import normalize_bytes
+from compliance.archive.interface_text import is_interface_text
 from compliance.common.textmatch import glob_set
 
 MIN_WORDS = 8
@@ -41,6 +42,7 @@ FURNITURE_SCORE = 85  # a copy paragraph this close to its headline or a credit 
 # six to a word): a newsletter plug and an event box two sibling pages share run to about
 # 45 words, and are not a copy.
 MIN_EVIDENCE = {"three paragraphs": 250, "two paragraphs": 600, "coverage of one": 0.5}
+SENTENCE_EVIDENCE = 4  # sentences a sentence alignment needs paired, with 600 characters
 
 # What newswires and sites put between paragraphs that is not the article's text.
 BOILERPLATE = (
@@ -99,6 +101,9 @@ class Alignment:
     carried_chars: int = field(default=0)  # of the original's normalised text
     explained_chars: int = field(default=0)  # of the copy's normalised text
     rewritten_chars: int = field(default=0)  # of carried_chars, in rewritten paragraphs
+    # Set when the texts were aligned sentence by sentence (align_sentences): the sentences
+    # paired verbatim or nearly, not rewritten. The pairs are then regrouped paragraphs.
+    sentence_pairs: int | None = None
 
     @property
     def accepted(self) -> bool:
@@ -107,13 +112,18 @@ class Alignment:
 
         Three carried paragraphs (an excerpt), two that together run to about a hundred
         words, or at least half of a short original. Only paragraphs of MIN_WORDS words or
-        more take part, and none the archive's originals share (index_build.py).
+        more take part, and none the archive's originals share (index_build.py). Aligned
+        by sentences, SENTENCE_EVIDENCE sentences that together run to a hundred words.
         """
         # Rewritten paragraphs are paired only once the copy is known to be one: they are
         # never evidence that it is.
-        pairs = len(self.pairs) - len(self.rewritten)
         chars = self.carried_chars - self.rewritten_chars
         share = chars / self.carried_chars * self.coverage if self.carried_chars else 0.0
+        if self.sentence_pairs is not None:
+            return (
+                self.sentence_pairs >= SENTENCE_EVIDENCE and chars >= MIN_EVIDENCE["two paragraphs"]
+            ) or (self.sentence_pairs >= 1 and share >= MIN_EVIDENCE["coverage of one"])
+        pairs = len(self.pairs) - len(self.rewritten)
         return (
             (pairs >= 3 and chars >= MIN_EVIDENCE["three paragraphs"])
             or (pairs >= 2 and chars >= MIN_EVIDENCE["two paragraphs"])
@@ -253,7 +263,8 @@ def prepare(
     """Normalise the paragraphs that take part in alignment (done once per text).
 
     `common`: keys (paragraph_key) of paragraphs many originals of the archive share, such
-    as a newsletter plug or a standing notice: they are no one story's text.
+    as a newsletter plug or a standing notice: they are no one story's text. Neither is a
+    site's interface or legal boilerplate (interface_text), left out wherever it stands.
     """
     kept = []
     skip = glob_set(tuple(boilerplate))
@@ -261,6 +272,8 @@ def prepare(
         words = text.count(" ") + 1  # paragraphs come with their spaces collapsed
         # Boilerplate is a line or a caption; a long paragraph is the article's own text.
         if words < MIN_WORDS or (words <= BOILERPLATE_WORDS and skip.matches(text)):
+            continue
+        if is_interface_text(text):  # consent, disclaimers, plugs, bios: no one story's
             continue
         normalised = normalize_bytes(text)
         if normalised and (not common or paragraph_key(normalised) not in common):
@@ -522,4 +535,95 @@ def align_prepared(original: Prepared, copy: Prepared, furniture: Sequence[str] 
         carried_chars=carried_chars,
         explained_chars=explained_chars,
         rewritten_chars=rewritten_chars,
+    )
+
+
+# A sentence ends at . ! ? or … (after any closing quote or bracket) before a capital, a
+# digit or an opening quote: "Mr." and "U.S." before a lower-case word do not end one. Run
+# together with no space ("media.China's", paragraphs a page separates by styled empty
+# spans), a word's end and a capital still make the break.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-ZÀ-ÖØ-Þ0-9])"
+    r"|(?<=[a-zà-ÿ]{2}[.!?])(?=[“\"]?[A-ZÀ-ÖØ-Þ][a-zà-ÿ])"
+)
+
+
+def sentences_of(paragraphs: Sequence[tuple[int, str]]) -> tuple[list[str], list[int]]:
+    """The sentences of numbered paragraphs, and the paragraph each came from."""
+    found: list[str] = []
+    owners: list[int] = []
+    for number, text in paragraphs:
+        for sentence in _SENTENCE_END.split(text):
+            if sentence.strip():
+                found.append(sentence.strip())
+                owners.append(number)
+    return found, owners
+
+
+def align_sentences(
+    original: Prepared, copy: Prepared, boilerplate: Sequence[str] = BOILERPLATE,
+    furniture: Sequence[str] = (),
+) -> Alignment:  # fmt: skip
+    """The copy aligned with its original sentence by sentence, then regrouped into their
+    paragraphs: for texts whose paragraph breaks do not line up (an original exported as
+    a few huge paragraphs, a page whose paragraphs are separated by styled empty spans).
+
+    Only the paragraphs that take part in paragraph alignment are cut (no boilerplate, none
+    the archive's originals share). Paragraphs joined by paired sentences become one pair,
+    so coverage and similarity are the sentences' and the report still speaks of paragraphs.
+    """
+    kept_original = [(n, original.paragraphs[n]) for n, _ in original.kept]
+    kept_copy = [(n, copy.paragraphs[n]) for n, _ in copy.kept]
+    source, source_owner = sentences_of(kept_original)
+    target, target_owner = sentences_of(kept_copy)
+    by_sentence = align_prepared(
+        prepare(source, boilerplate), prepare(target, boilerplate), furniture
+    )
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(node: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for pair in by_sentence.pairs:
+        nodes = [("o", source_owner[i]) for i in pair.original]
+        nodes += [("c", target_owner[j]) for j in pair.copy]
+        for node in nodes[1:]:
+            parent[root(node)] = root(nodes[0])
+    groups: dict[tuple[str, int], list[Pair]] = {}
+    for pair in by_sentence.pairs:
+        groups.setdefault(root(("o", source_owner[pair.original[0]])), []).append(pair)
+    lengths = [len(normalize_bytes(t)) for t in source]
+    pairs = []
+    for members in groups.values():
+        weights = [sum(lengths[i] for i in p.original) for p in members]
+        score = sum(p.score * w for p, w in zip(members, weights, strict=True)) / max(
+            1, sum(weights)
+        )
+        pairs.append(
+            Pair(
+                tuple(sorted({source_owner[i] for p in members for i in p.original})),
+                tuple(sorted({target_owner[j] for p in members for j in p.copy})),
+                round(score, 1),
+                moved=all(p.moved for p in members),
+                rewritten=all(p.rewritten for p in members),
+            )
+        )
+    pairs.sort(key=lambda p: p.copy[0])
+    carried = {n for p in pairs for n in p.original}
+    explained = {n for p in pairs for n in p.copy}
+    return Alignment(
+        furniture=tuple(furniture),
+        original=original.paragraphs,
+        copy=copy.paragraphs,
+        pairs=tuple(pairs),
+        dropped=tuple(n for n, _ in original.kept if n not in carried),
+        added=tuple(n for n, _ in copy.kept if n not in explained),
+        similarity=by_sentence.similarity,
+        coverage=by_sentence.coverage,
+        carried_chars=by_sentence.carried_chars,
+        explained_chars=by_sentence.explained_chars,
+        rewritten_chars=by_sentence.rewritten_chars,
+        sentence_pairs=len(by_sentence.pairs) - len(by_sentence.rewritten),
     )

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from compliance.archive.alignment import BOILERPLATE, Alignment, Prepared, align_prepared, prepare
+from compliance.archive.alignment import (
+    BOILERPLATE,
+    Alignment,
+    Prepared,
+    align_prepared,
+    align_sentences,
+    prepare,
+)
 from compliance.archive.declared import Declared
 from compliance.archive.fingerprints import fingerprints
 from compliance.archive.index import ArchiveIndex
@@ -24,6 +31,10 @@ from compliance.read.joins import Named, host_of, named_originals, normalize_url
 
 # An exact join whose text shares less than this with the page is checked against the text.
 JOIN_MIN_COVERAGE = 0.05
+# Below this coverage by paragraphs the texts are aligned by sentences too, and that reading
+# is kept when it carries this many times more of the original.
+SENTENCE_RETRY = 0.6
+SENTENCE_GAIN = 1.25
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,19 @@ class Matcher:
         return found
 
     def _align(self, number: int, copy: Prepared, furniture: Sequence[str]) -> _Aligned:
+        """The copy aligned with original `number` by paragraphs; when that carries little
+        of it, by sentences too, and the alignment that carries more is kept."""
         original = self.index.original(number)
-        return _Aligned(
-            original,
-            align_prepared(self._original(number), copy, (original.title, *furniture)),
-        )
+        prepared = self._original(number)
+        lines = (original.title, *furniture)
+        alignment = align_prepared(prepared, copy, lines)
+        if alignment.coverage < SENTENCE_RETRY and prepared.kept and copy.kept:
+            by_sentence = align_sentences(prepared, copy, self.boilerplate, lines)
+            if by_sentence.carried_chars > SENTENCE_GAIN * alignment.carried_chars and (
+                by_sentence.accepted or not alignment.accepted
+            ):
+                alignment = by_sentence
+        return _Aligned(original, alignment)
 
     def by_text(self, paragraphs: Sequence[str], furniture: Sequence[str] = ()) -> list[_Aligned]:
         """Originals the paragraphs republish, best first (empty when none).
