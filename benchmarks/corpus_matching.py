@@ -9,7 +9,14 @@ A page whose text is in the archive (100+ words) must be matched to it; a page w
 not must match nothing: site boilerplate a sibling shares (newsletter plugs, event boxes,
 "leave a comment") is no evidence of a copy.
 
-Run: python benchmarks/corpus_matching.py [--verbose]
+Three archives of the same pages (`--archive`):
+- `texts`: the annotated article texts, a paragraph a line;
+- `merged`: the same texts exported without paragraph breaks, as at most two huge
+  paragraphs (paragraph alignment pairs nothing; alignment by sentences must find them);
+- `visible`: each page's whole visible text, a block a paragraph, menus, cookie notices
+  and footers included (a sibling page's boilerplate is in the archive as its "story").
+
+Run: python benchmarks/corpus_matching.py [--archive texts|merged|visible|all] [--verbose]
 """
 
 from __future__ import annotations
@@ -23,27 +30,37 @@ from pathlib import Path
 
 from compliance.archive.index_cache import open_index
 from compliance.archive.match import Matcher
-from compliance.model import Page
+from compliance.model import Article, Page
 from compliance.read.extract import extract
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/article-extraction-benchmark"
+ARCHIVES = ("texts", "merged", "visible")
 
 
-def _archive(folder: Path, ids: list[str], truth: dict) -> Matcher:
+def _body(kind: str, text: str, page: Article) -> str:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if kind == "merged":
+        half = (len(lines) + 1) // 2
+        return " ".join(lines[:half]) + "\n\n" + " ".join(lines[half:])
+    if kind == "visible":
+        return "\n\n".join(b.text for b in page.blocks)
+    return "\n\n".join(lines)
+
+
+def _archive(folder: Path, ids: list[str], truth: dict, kind: str, pages: dict) -> Matcher:
     path = folder / "archive.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for page_id in ids:
-            body = truth[page_id]["articleBody"]
-            title = body.strip().split("\n")[0][:80]
-            record = {"id": page_id, "title": title, "body": body.replace("\n", "\n\n")}
-            out.write(json.dumps(record) + "\n")
+            text = truth[page_id]["articleBody"]
+            title = text.strip().split("\n")[0][:80]
+            body = _body(kind, text, pages[page_id])
+            out.write(json.dumps({"id": page_id, "title": title, "body": body}) + "\n")
     return Matcher(open_index([path], folder / "index").index)
 
 
-def measure(corpus: Path, verbose: bool = False) -> dict[str, str]:
+def read_pages(corpus: Path) -> tuple[dict, dict[str, Article]]:
+    """The ground truth and every page, read once."""
     truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth)
-    halves = (ids[0::2], ids[1::2])
     pages = {
         page_id: extract(
             Page(
@@ -54,13 +71,20 @@ def measure(corpus: Path, verbose: bool = False) -> dict[str, str]:
                 ),
             )
         )
-        for page_id in ids
+        for page_id in sorted(truth)
     }
+    return truth, pages
+
+
+def measure(truth: dict, pages: dict, kind: str, verbose: bool = False) -> dict[str, str]:
+    ids = sorted(truth)
+    halves = (ids[0::2], ids[1::2])
     found = matched = missed_small = stray = 0
+    coverages: list[float] = []
     start = time.perf_counter()
     for archived in halves:
         with tempfile.TemporaryDirectory() as tmp:
-            matcher = _archive(Path(tmp), archived, truth)
+            matcher = _archive(Path(tmp), archived, truth, kind, pages)
             members = set(archived)
             for page_id in ids:
                 match = matcher.match(pages[page_id])
@@ -71,6 +95,8 @@ def measure(corpus: Path, verbose: bool = False) -> dict[str, str]:
                         continue
                     found += 1
                     matched += got == page_id
+                    if match is not None and got == page_id:
+                        coverages.append(match.coverage)
                     if got != page_id and verbose:
                         print(f"missed {page_id[:12]}: got {got and got[:12]}")
                 elif got is not None:
@@ -84,6 +110,7 @@ def measure(corpus: Path, verbose: bool = False) -> dict[str, str]:
         "pages in the archive (100+ words) matched to their text": f"{matched}/{found}",
         "pages not in the archive matched to something": f"{stray}/{len(ids)}",
         "short pages in the archive not matched": str(missed_small),
+        "matched pages whose coverage is under 0.8": str(sum(c < 0.8 for c in coverages)),
         "matching time": f"{time.perf_counter() - start:.1f} s for {2 * len(ids)} pages",
     }
 
@@ -92,9 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--archive", choices=[*ARCHIVES, "all"], default="all")
     args = parser.parse_args()
-    for key, value in measure(args.corpus, args.verbose).items():
-        print(f"{key:>56}: {value}")
+    truth, pages = read_pages(args.corpus)
+    for kind in ARCHIVES if args.archive == "all" else (args.archive,):
+        print(f"archive of {kind}:")
+        for key, value in measure(truth, pages, kind, args.verbose).items():
+            print(f"{key:>56}: {value}")
 
 
 if __name__ == "__main__":

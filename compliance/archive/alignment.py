@@ -63,6 +63,18 @@ BOILERPLATE = (
 )
 
 
+PROSE_WORDS = 12  # a sentence of the story, not a teaser headline or a menu entry
+PROSE_ANY_END = 20  # this long, a paragraph is prose however it ends
+_SENTENCE_CLOSE = re.compile(r"[.!?…:;][\"”’»)\]]*\s*$")
+
+
+def is_prose(text: str) -> bool:
+    """Whether a paragraph reads as a story's prose: a sentence of PROSE_WORDS words or more
+    that ends as sentences do, or any paragraph of PROSE_ANY_END words."""
+    words = text.count(" ") + 1
+    return words >= PROSE_ANY_END or (words >= PROSE_WORDS and bool(_SENTENCE_CLOSE.search(text)))
+
+
 @dataclass(frozen=True)
 class Pair:
     """Paragraphs of the original and of the copy that carry the same text."""
@@ -110,10 +122,11 @@ class Alignment:
         """Whether the copy republishes the original, rather than sharing a quote or a
         site's boilerplate with it: the least evidence a match needs (MIN_EVIDENCE).
 
-        Three carried paragraphs (an excerpt), two that together run to about a hundred
-        words, or at least half of a short original. Only paragraphs of MIN_WORDS words or
-        more take part, and none the archive's originals share (index_build.py). Aligned
-        by sentences, SENTENCE_EVIDENCE sentences that together run to a hundred words.
+        At least half of a short original, or three carried paragraphs of prose (is_prose:
+        an excerpt), or two that together run to about a hundred words. Only paragraphs of
+        MIN_WORDS words or more take part, and none the archive's originals share
+        (index_build.py). Aligned by sentences, SENTENCE_EVIDENCE sentences that together
+        run to a hundred words.
         """
         # Rewritten paragraphs are paired only once the copy is known to be one: they are
         # never evidence that it is.
@@ -123,11 +136,21 @@ class Alignment:
             return (
                 self.sentence_pairs >= SENTENCE_EVIDENCE and chars >= MIN_EVIDENCE["two paragraphs"]
             ) or (self.sentence_pairs >= 1 and share >= MIN_EVIDENCE["coverage of one"])
-        pairs = len(self.pairs) - len(self.rewritten)
-        return (
-            (pairs >= 3 and chars >= MIN_EVIDENCE["three paragraphs"])
-            or (pairs >= 2 and chars >= MIN_EVIDENCE["two paragraphs"])
-            or (pairs >= 1 and share >= MIN_EVIDENCE["coverage of one"])
+        if len(self.pairs) - len(self.rewritten) >= 1 and share >= MIN_EVIDENCE["coverage of one"]:
+            return True
+        # Only the story's prose is evidence: a list of teaser headlines, menu entries or a
+        # site's interface lines that a sibling page shares is no copy of it.
+        prose = [
+            len(normalize_bytes(text))
+            for text in (
+                " ".join(self.original[i] for i in p.original)
+                for p in self.pairs
+                if not p.rewritten
+            )
+            if is_prose(text)
+        ]
+        return (len(prose) >= 3 and sum(prose) >= MIN_EVIDENCE["three paragraphs"]) or (
+            len(prose) >= 2 and sum(prose) >= MIN_EVIDENCE["two paragraphs"]
         )
 
     @property
@@ -625,5 +648,10 @@ def align_sentences(
         carried_chars=by_sentence.carried_chars,
         explained_chars=by_sentence.explained_chars,
         rewritten_chars=by_sentence.rewritten_chars,
-        sentence_pairs=len(by_sentence.pairs) - len(by_sentence.rewritten),
+        # Evidence, as for paragraphs, is the story's prose: no teaser or interface line.
+        sentence_pairs=sum(
+            1
+            for p in by_sentence.pairs
+            if not p.rewritten and is_prose(" ".join(source[i] for i in p.original))
+        ),
     )

@@ -25,6 +25,10 @@ _INTERFACE = re.compile(
             r"\bby (?:continuing|clicking|using) (?:to (?:browse|use) )?(?:this|our) (?:web)?site",
             r"\b(?:cookie|privacy) (?:policy|settings|notice)\b.{0,80}\b(?:consent|agree|accept)",
             r"\bconsent to (?:the use of |our use of )?cookies\b",
+            r"\b(?:necessary|essential|functional|analytics|performance|advertising|"
+            r"third[- ]party|tracking|non-necessary) cookies\b",
+            r"\bcookies (?:are|help|allow|enable|collect|store|may)\b[^.]{0,80}\b(?:website|"
+            r"site|browser|browsing)\b",
             # disclaimers
             r"\b(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in this|here|by)",
             r"\bfor (?:general )?informational purposes only\b",
@@ -35,14 +39,23 @@ _INTERFACE = re.compile(
             r"\bwe may (?:earn|receive|get) (?:a )?(?:small )?(?:commission|compensation|"
             r"share of sales)",
             r"\baffiliate (?:links?|commissions?|partnerships?)\b",
+            r"\b(?:affiliate|referral)(?: and/or (?:affiliate|referral))? links?\b",
             r"\bas an amazon associate\b",
             # newsletter and subscription plugs
             r"\bsign up (?:for|to) (?:our|the|my) [^.]{0,60}newsletter",
-            r"\b(?:delivered|straight) to your inbox\b",
+            r"\b(?:delivered|sent|straight)(?: straight| right)? (?:to|through|into) your"
+            r" (?:inbox|letterbox|mailbox|door)\b",
+            r"\b\d+ issues for\b",
+            # comment calls and plugs, in the languages the corpora hold most
+            r"\b(?:leave|post|share|add) (?:a|your) (?:comment|reply|thoughts below)\b",
+            r"\bdeixe (?:o )?(?:seu|sua|suas|seus) (?:coment|dúvidas|opini)",
+            r"\breceba (?:em|no) (?:seu )?e-?mail\b|\binscreva-se\b|\bsuscr[íi]bete\b",
+            r"\babonnez-vous\b|\bnewsletter (?:abonnieren|bestellen)\b",
             r"\bsubscribe (?:now |today )?(?:to|for) (?:our|the) [^.]{0,40}"
             r"(?:newsletter|updates|digital|subscription)",
             r"\bsupport (?:our|independent|local) journalism\b.{0,80}\b(?:donat|subscri|member)",
             # author bios
+            r"\bmy name is [A-Z][\w'’-]+ and I\b|\bthank(?:s| you) for stopping by\b",
             r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was) (?:a|an|the) [^.]{0,60}"
             r"\b(?:reporter|writer|editor|correspondent|journalist|columnist|contributor)\b",
         )

@@ -31,8 +31,9 @@ from compliance.read.joins import Named, host_of, named_originals, normalize_url
 
 # An exact join whose text shares less than this with the page is checked against the text.
 JOIN_MIN_COVERAGE = 0.05
-# Below this coverage by paragraphs the texts are aligned by sentences too, and that reading
-# is kept when it carries this many times more of the original.
+# Below this coverage by paragraphs (or when the paragraphs are not evidence enough) the texts
+# are aligned by sentences too; that reading is kept when it is evidence and the paragraphs'
+# is not, or when it carries this many times more of the original.
 SENTENCE_RETRY = 0.6
 SENTENCE_GAIN = 1.25
 
@@ -83,9 +84,12 @@ class Matcher:
         prepared = self._original(number)
         lines = (original.title, *furniture)
         alignment = align_prepared(prepared, copy, lines)
-        if alignment.coverage < SENTENCE_RETRY and prepared.kept and copy.kept:
+        weak = alignment.coverage < SENTENCE_RETRY or not alignment.accepted
+        if weak and prepared.kept and copy.kept:
             by_sentence = align_sentences(prepared, copy, self.boilerplate, lines)
-            if by_sentence.carried_chars > SENTENCE_GAIN * alignment.carried_chars and (
+            if by_sentence.accepted and not alignment.accepted:
+                alignment = by_sentence  # the sentences carry what the paragraphs could not
+            elif by_sentence.carried_chars > SENTENCE_GAIN * alignment.carried_chars and (
                 by_sentence.accepted or not alignment.accepted
             ):
                 alignment = by_sentence
