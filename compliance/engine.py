@@ -123,12 +123,15 @@ class Checker:
             )
         return None
 
-    def check_article(self, article: Article, known: str | None = None) -> Result:
+    def check_article(
+        self, article: Article, known: str | None = None, site: frozenset[int] = frozenset()
+    ) -> Result:
         """Match the article, pick the rule set that governs it, and run its checks.
 
-        `known`: the original's id or URL when a manifest names it.
+        `known`: the original's id or URL when a manifest names it; `site`: the paragraphs
+        its site repeats (Matcher.match).
         """
-        match = self.matcher.match(article, known) if self.matcher else None
+        match = self.matcher.match(article, known, site) if self.matcher else None
         # A manifest naming an original the archive lacks is said even when nothing matched.
         notes = (
             tuple(self.matcher.manifest_notes(known, article)) if self.matcher and not match else ()

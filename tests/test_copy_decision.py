@@ -362,3 +362,39 @@ def test_an_audit_finds_a_stripped_copy_in_a_synced_archive(runner, tmp_path):
     assert statuses == {urls[0]: "fail", urls[1]: "unmatched"}
     assert urls[0] in letters and urls[1] not in letters
     assert "Daily Caller News Foundation" in letters
+
+
+def test_an_audit_never_takes_what_a_site_repeats_for_evidence(runner, tmp_path):
+    """An archive holding a sibling page's whole visible text matches the site's other pages
+    on the standing paragraphs they all carry; those recur on 3+ pages, so they are the
+    site's boilerplate, and only real copies stay copies."""
+    import random
+
+    from partner_pages import local_text
+    from site_fixture import NO_BYLINE, Site
+
+    standing = local_text(random.Random(99), 3)  # the site's own standing paragraphs
+
+    def page(seed: int) -> bytes:
+        story = local_text(random.Random(seed), 5)
+        body = "".join(f"<p>{p}</p>" for p in [*story, *standing])
+        return (
+            f"<html><head><title>Local story {seed}</title></head><body><article>"
+            f"<h1>Local story {seed}</h1><p>By Dana Whitfield</p>{body}</article></body></html>"
+        ).encode()
+
+    sibling = local_text(random.Random(1), 5) + standing
+    archive = write_jsonl(
+        tmp_path / "archive.jsonl",
+        [DCNF, {"id": "sibling", "title": "Local story 1", "source": "dcnf",
+                "body": "\n\n".join(sibling)}],
+    )  # fmt: skip
+    with Site() as site:
+        for seed in range(2, 6):
+            site.pages[f"/local/{seed}.html"] = page(seed)
+        site.pages["/copy.html"] = NO_BYLINE
+        urls = [site.url(f"/local/{n}.html") for n in range(2, 6)] + [site.url("/copy.html")]
+        report, letters = _audit_and_fix_requests(runner, tmp_path, urls, str(archive))
+    statuses = {p["url"]: p["status"] for p in report["pages"]}
+    assert [statuses[u] for u in urls] == ["unmatched"] * 4 + ["fail"]
+    assert urls[-1] in letters and not any(u in letters for u in urls[:4])

@@ -278,6 +278,15 @@ def paragraph_key(normalised: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(normalised, digest_size=8).digest(), "big") >> 1
 
 
+def paragraph_keys(paragraphs: Sequence[str]) -> frozenset[int]:
+    """The keys of the paragraphs that could take part in alignment (MIN_WORDS or more)."""
+    return frozenset(
+        paragraph_key(normalize_bytes(text))
+        for text in paragraphs
+        if text.count(" ") + 1 >= MIN_WORDS
+    )
+
+
 def prepare(
     paragraphs: Sequence[str],
     boilerplate: Sequence[str] = BOILERPLATE,

@@ -138,11 +138,15 @@ class Matcher:
             ]
         return []
 
-    def match(self, article: Article, known: str | None = None) -> Match | None:
+    def match(
+        self, article: Article, known: str | None = None, site: frozenset[int] = frozenset()
+    ) -> Match | None:
         """The original `article` copies, or None when it copies none of them.
 
         `known`: the id or URL of the original a syndication platform's manifest names for
-        this copy; it is tried first, like an original the page itself names.
+        this copy; it is tried first, like an original the page itself names. `site`: keys
+        (alignment.paragraph_key) of the paragraphs the page's site repeats on its pages (an
+        audit finds them): like the archive's common paragraphs, never evidence.
 
         The article extractor's reading is tried first; unless it carries the whole original
         word for word, the page's own visible blocks are read too (a story in a layout
@@ -151,13 +155,14 @@ class Matcher:
         because of its layout.
         """
         furniture = _furniture(article)
-        found = self._match_reading(article, article.paragraphs, furniture, known)
+        common = self.index.common_paragraphs | site if site else self.index.common_paragraphs
+        found = self._match_reading(article, article.paragraphs, furniture, known, common)
         if found is not None and found.coverage >= 1.0 and found.similarity >= 1.0:
             return found
         visible = block_reading(article.blocks, article.title)
         if visible == article.paragraphs:
             return found
-        fallback = self._match_reading(article, visible, furniture, known)
+        fallback = self._match_reading(article, visible, furniture, known, common)
         if fallback is None or (found is not None and _rank(found) >= _rank(fallback)):
             return found
         return _within_span(fallback)
@@ -168,8 +173,9 @@ class Matcher:
         paragraphs: Sequence[str],
         furniture: list[str],
         known: str | None,
+        common: frozenset[int],
     ) -> Match | None:
-        copy = prepare(paragraphs, self.boilerplate, self.index.common_paragraphs)
+        copy = prepare(paragraphs, self.boilerplate, common)
         notes = self.manifest_notes(known)
         listed = known_original(known) if known else None
         named = self._named(article, listed)

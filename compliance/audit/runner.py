@@ -23,7 +23,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, cached_property
 from itertools import zip_longest
@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
+from compliance.archive.alignment import paragraph_keys
+from compliance.audit.site_boilerplate import SiteBoilerplate
 from compliance.audit.sources import Target
 from compliance.audit.store import PageRecord, Run, Store, Version
 from compliance.common.budget import PAGE_BUDGET, BudgetedPool, near_memory_cap
@@ -194,12 +196,26 @@ def load_target(target: Target, fetcher: PoliteFetcher, version: Version | None)
 
 
 def check_body(
-    checker: Checker, target: Target, body: bytes, kind: str | None, fetched: Fetched
+    checker: Checker,
+    target: Target,
+    body: bytes,
+    kind: str | None,
+    fetched: Fetched,
+    site: frozenset[int] = frozenset(),
 ) -> Result:
-    """The verdict on one page's bytes; an unreadable page is an `error` result."""
+    """The verdict on one page's bytes; an unreadable page is an `error` result. With an
+    archive, the result carries the page's paragraph keys (site_boilerplate); `site` holds
+    the paragraphs its site repeats, left out of matching."""
     try:
         page = page_from_bytes(target.url, body, kind, fetched.charset, fetched.final_url)
-        return checker.check_article(extract(page), target.original)
+        article = extract(page)
+        result = checker.check_article(article, target.original, site)
+        if checker.matcher is None:
+            return result
+        texts = [b.text for b in article.blocks]
+        if result.match is not None:
+            texts.extend(article.paragraphs)  # read already: matching needed them
+        return replace(result, paragraph_keys=paragraph_keys(texts))
     except InputError as exc:
         return Result(target.url, Status.ERROR, error=exc.message, reason=exc.reason)
     except MemoryError:
@@ -435,6 +451,8 @@ class Audit:
     cluster: str | None = None  # a Dask scheduler address
     bugs: int = 0
     reused: int = 0  # verdicts taken from the store: same bytes, same judgement key
+    # The paragraphs each site repeats over this run's checked pages, and its copies.
+    site_paragraphs: SiteBoilerplate = field(default_factory=SiteBoilerplate)
 
     @cached_property
     def key(self) -> str:
@@ -486,7 +504,29 @@ class Audit:
         finally:
             if waiting:
                 recorded += self.store.record_pages(run.id, waiting)
+        self._judge_without_site_boilerplate(run)
         return recorded
+
+    def _judge_without_site_boilerplate(self, run: Run) -> None:
+        """Judge again the copies whose paragraphs include what their site repeats on its
+        pages (site_boilerplate), with those paragraphs left out, and store the new verdicts.
+        These are copies, a few pages of a run; they are checked here, as bodies a worker
+        already read within the page budget."""
+        found = self.site_paragraphs.to_recheck()
+        if not found or self.matcher is None:
+            return
+        checker = Checker(self.rulesets, self.matcher, terms=self.options.terms)
+        records = []
+        for suspect, shared in found:
+            job, loaded = suspect.job, suspect.loaded
+            got = loaded.fetched
+            result = check_body(checker, job[1], got.body, loaded.kind, got, shared)
+            digest = hashlib.sha256(repr(sorted(shared)).encode()).hexdigest()[:16]
+            key = f"{_page_key(self.key, job[1])}:site-{digest}"
+            records.append(make_record(job[0], job[1], got, result, got.body, key))
+        self.store.replace_pages(run.id, records)
+        self.bugs += checker.bugs
+        self.site_paragraphs = SiteBoilerplate()
 
     def _records(self, jobs: list[Job]) -> Iterator[PageRecord]:
         if not jobs:
@@ -565,7 +605,9 @@ class Audit:
                         self.bugs += bugs
                         got = loaded.fetched
                         key = _page_key(self.key, job[1])
-                        yield make_record(job[0], job[1], got, result, got.body, key)
+                        record = make_record(job[0], job[1], got, result, got.body, key)
+                        self.site_paragraphs.add(record.domain, result, job, loaded)
+                        yield record
                 top_up()
 
     def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
@@ -598,7 +640,10 @@ class Audit:
                         # A 304 in the shard: the body the store kept is checked here.
                         result = check_body(checker, target, got.body, loaded.kind, got)
                     key = _page_key(self.key, target)
-                    yield make_record(position, target, got, result, got.body, key)
+                    record = make_record(position, target, got, result, got.body, key)
+                    if result is not None:
+                        self.site_paragraphs.add(record.domain, result, job, loaded)
+                    yield record
         self.bugs += checker.bugs
 
 

@@ -355,6 +355,17 @@ class Store:
         with self._write():
             return sum(self._insert_page(run_id, page) for page in pages)
 
+    def replace_pages(self, run_id: str, pages: Sequence[PageRecord]) -> None:
+        """Store new verdicts in place of the run's first ones on the same pages (a page
+        judged again once the run knew its site's boilerplate), in one transaction."""
+        with self._write():
+            for page in pages:
+                for table in ("findings", "pages"):
+                    self.db.execute(
+                        f"DELETE FROM {table} WHERE run_id=? AND url=?", (run_id, page.url)
+                    )
+                self._insert_page(run_id, page)
+
     def _insert_page(self, run_id: str, page: PageRecord) -> bool:
         # A 304's body came from this table: no need to compress it again.
         if page.body is not None and page.content_hash and not page.not_modified:
