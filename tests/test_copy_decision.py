@@ -398,3 +398,22 @@ def test_an_audit_never_takes_what_a_site_repeats_for_evidence(runner, tmp_path)
     statuses = {p["url"]: p["status"] for p in report["pages"]}
     assert [statuses[u] for u in urls] == ["unmatched"] * 4 + ["fail"]
     assert urls[-1] in letters and not any(u in letters for u in urls[:4])
+
+
+def test_a_link_back_to_an_original_without_an_address_says_so(tmp_path):
+    from compliance.archive.index_build import build_index as build
+
+    voices = next(r for r in APPLICABLE if r.id == "global-voices")  # links to the article
+    lines = (EXAMPLES / "rulesets" / "originals.jsonl").read_text().splitlines()
+    record = next(json.loads(line) for line in lines if '"global-voices"' in line)
+    archive = write_jsonl(tmp_path / "pp.jsonl", [{k: v for k, v in record.items() if k != "url"}])
+    matcher = Matcher(build([archive], tmp_path / "index"))
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in record["body"].split("\n\n"))
+    page = f"<html><body><article><h1>{html.escape(record['title'])}</h1>{body}</article></body></html>"
+    result = Checker([voices], matcher, page_budget=0).check_article(
+        extract(Page("copy.html", "html", page))
+    )
+    link = next(f for f in result.findings if f.check == "link_back")
+    assert (
+        not link.judged and "has no address" in link.message and "--originals" not in link.message
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from compliance.checks.base import CheckContext, Outcome
+from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.checks.common import links_to, needs_original, original_url
 from compliance.read.joins import normalize_url
 
@@ -45,6 +45,11 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     """Pass on the first link to the original (or the newsroom); then check kept links."""
     url = original_url(ctx) if options.to != "domain" else None
     if url is None and (options.to == "article" or not options.domains):
+        if ctx.match is not None:  # matched, but the archive gives the original no address
+            return not_judged(
+                f"the matched original {ctx.match.original.id} has no address (`url`) in the"
+                " archive to look for a link to"
+            )
         return needs_original("a link to the original article")
     domains = options.domains if options.to != "article" else []
     link = links_to(ctx.article, url, domains)
