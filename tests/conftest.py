@@ -10,8 +10,14 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "dcnf-china-iran-article.txt"
+# The project's shared folder (real-page corpora, schemas) beside the checkout; a fresh
+# clone has none, and only the tests over the corpora skip then. COMPLIANCE_SHARED_DIR
+# points elsewhere (a test collects the suite with it pointing nowhere).
+SHARED = Path(os.environ.get("COMPLIANCE_SHARED_DIR") or ROOT.parent / "shared")
+# The seed article the project started from, kept with the tests (test_seed.py checks that
+# it is the shared folder's, when there is one).
+SEED = ROOT / "tests" / "seed" / "dcnf-china-iran-article.txt"
+SHARED_SEED = SHARED / "seed" / "dcnf-china-iran-article.txt"
 CORPUS = SHARED / "corpus"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
@@ -35,8 +41,6 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip("the seed article is not available")
     return SEED.read_text(encoding="utf-8")
 
 

@@ -113,7 +113,6 @@ def _declare_story(page, title: str) -> None:
 
 
 @needs_shared(READABILITY)
-@needs_shared(SEED)
 def test_site_chrome_does_not_change_the_verdict():
     """A DCNF copy placed in each real page's chrome (their bylines, images and notices around
     it) passes; without its logo it fails on the logo alone, with or without the original.

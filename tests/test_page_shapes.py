@@ -17,9 +17,7 @@ from compliance.engine import evaluate
 from compliance.model import Page
 from compliance.read.extract import extract
 from compliance.terms.loading import load_rulesets
-from conftest import SEED, needs_shared
-
-pytestmark = needs_shared(SEED)
+from conftest import SEED
 
 LOGO = '<img src="/uploads/dcnf-logo.png" alt="Daily Caller News Foundation logo">'
 BYLINE = "By Philip Lenczycki, Daily Caller News Foundation"

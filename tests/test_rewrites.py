@@ -15,9 +15,7 @@ from compliance.engine import evaluate
 from compliance.model import Match, Original, Page, Severity
 from compliance.read.extract import extract
 from compliance.terms.loading import load_rulesets
-from conftest import SEED, needs_shared
-
-pytestmark = needs_shared(SEED)
+from conftest import SEED
 
 SYNONYMS = {
     "agreed": "consented",

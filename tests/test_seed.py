@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from compliance.cli.main import app
+from conftest import SEED, SHARED_SEED, needs_shared
 
 
 def _check(runner, path: Path) -> tuple[int, dict]:
@@ -74,3 +75,8 @@ def test_seed_matched_to_its_original_confirms_the_reporter(runner, seed_text, t
     assert entry["original"]["coverage"] > 0.95
     byline = next(f for f in entry["findings"] if f["check"] == "byline")
     assert "original's reporter" in byline["message"]
+
+
+@needs_shared(SHARED_SEED)
+def test_the_tests_seed_is_the_shared_seed():
+    assert SEED.read_bytes() == SHARED_SEED.read_bytes()

@@ -11,7 +11,7 @@ import yaml
 from compliance.cli.main import app
 from compliance.terms.files import bundled_rules_dir
 from compliance.terms.loading import load_rulesets
-from conftest import SEED, needs_shared
+from conftest import SEED
 
 
 @pytest.fixture
@@ -25,7 +25,6 @@ def stripped(tmp_path):
     return page
 
 
-@needs_shared(SEED)
 def test_the_editors_terms_judge_a_stripped_copy(runner, stripped):
     result = runner.invoke(app, ["check", str(stripped), "--terms", "dcnf", "--format", "json"])
     assert result.exit_code == 1
@@ -36,7 +35,6 @@ def test_the_editors_terms_judge_a_stripped_copy(runner, stripped):
     assert {"logo", "affiliation"} <= failed
 
 
-@needs_shared(SEED)
 def test_an_unrecognised_page_says_what_was_tried_and_can_fail_ci(runner, stripped, tmp_path):
     plain = runner.invoke(app, ["check", str(stripped), "--format", "json"])
     assert plain.exit_code == 0  # the contract: unmatched alone is not a failure
