@@ -242,8 +242,8 @@ def budgeted_result(future: Future[Any], label: str, budget: float) -> tuple[Res
         return future.result()
     except PageTimeout:
         message = (
-            f"{label}: not checked within the {budget:g} s budget for a page (its worker was"
-            " stopped); the page is too complex to check safely"
+            f"{label}: not judged: checking it took longer than the page budget of"
+            f" {budget:g} s, so its worker was stopped (--page-timeout sets the budget)"
         )
         return Result(label, Status.ERROR, error=message, reason="timed-out"), 0
     except WorkerDied:

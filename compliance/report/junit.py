@@ -45,6 +45,11 @@ def _cases_for(result: Result) -> list[ET.Element]:
         case = _case(result, finding.rule)
         if finding.suppressed and not finding.passed:
             ET.SubElement(case, "skipped", message=_clean(finding.suppressed))
+        elif not finding.judged:  # never a pass: the check could not judge
+            message = finding.message
+            if not message.startswith("not judged"):
+                message = f"not judged: {message}"
+            ET.SubElement(case, "skipped", message=_clean(message))
         elif not finding.passed:
             where = finding.location.describe() if finding.location else ""
             detail = "\n".join(

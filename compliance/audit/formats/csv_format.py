@@ -36,8 +36,15 @@ def render(report: AuditReport) -> str:
         for f in findings:
             row = (
                 *base, original, f["check"], f["rule"], f["severity"],
-                "yes" if f["passed"] else "no", f["message"], f["fingerprint"],
+                passed_cell(f), f["message"], f["fingerprint"],
                 change.get(f["fingerprint"], ""),
             )  # fmt: skip
             writer.writerow([_cell(v) for v in row])
     return out.getvalue()
+
+
+def passed_cell(finding: dict) -> str:
+    """yes, no, or "not judged" (never a pass: the check could not judge)."""
+    if not finding.get("judged", True):
+        return "not judged"
+    return "yes" if finding["passed"] else "no"

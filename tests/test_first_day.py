@@ -1,0 +1,42 @@
+"""A newcomer's first day (issue 22), as real processes: outputs that once said something
+untrue, each kept true by a test that failed on the code before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_first_hour import compliance
+
+from conftest import ROOT
+
+COPIES = ROOT / "examples" / "copies"
+
+
+def test_junit_shows_not_judged_as_skipped_never_as_passed(tmp_path):
+    # Without originals, integrity cannot judge the copy.
+    done = compliance("check", str(COPIES / "compliant.html"), "--format", "junit", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    case = done.stdout.split('name="dcnf.integrity"', 1)[1].split("</testcase>", 1)[0]
+    assert '<skipped message="not judged: ' in case
+
+
+def test_csv_says_not_judged_never_passed_yes(tmp_path):
+    saved = tmp_path / "saved" / "example-news.com"
+    saved.mkdir(parents=True)
+    shutil.copy(COPIES / "compliant.html", saved / "story.html")
+    db = tmp_path / "audit.sqlite"
+    done = compliance("audit", str(tmp_path / "saved"), "--db", str(db), cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    report = compliance("report", "--db", str(db), "--format", "csv", cwd=tmp_path)
+    row = next(line for line in report.stdout.splitlines() if ",dcnf.integrity," in line)
+    assert ",not judged," in row
+
+
+def test_a_timeout_says_what_happened(tmp_path: Path):
+    hang = ("<p " + " ".join(f'a{i}="1"' for i in range(4_900)) + ">x</p>") * 200
+    page = tmp_path / "slow.html"
+    page.write_text(f"<html><body>{hang}</body></html>", encoding="utf-8")
+    done = compliance("check", str(page), "--page-timeout", "1", "--format", "json", cwd=tmp_path)
+    assert "took longer than the page budget of 1 s" in done.stderr + done.stdout
+    assert "too complex" not in done.stderr + done.stdout
