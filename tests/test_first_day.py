@@ -40,3 +40,26 @@ def test_a_timeout_says_what_happened(tmp_path: Path):
     done = compliance("check", str(page), "--page-timeout", "1", "--format", "json", cwd=tmp_path)
     assert "took longer than the page budget of 1 s" in done.stderr + done.stdout
     assert "too complex" not in done.stderr + done.stdout
+
+
+def test_an_output_file_named_for_another_format_is_refused(tmp_path):
+    page = str(COPIES / "compliant.html")
+    done = compliance("check", page, "-o", "report.sarif", "--format", "markdown", cwd=tmp_path)
+    assert done.returncode == 2 and "a .sarif file holds a sarif report" in done.stderr
+    assert not (tmp_path / "report.sarif").exists()
+    done = compliance("check", page, "-o", "report.pdf", "--format", "markdown", cwd=tmp_path)
+    assert done.returncode == 0 and "'.pdf' is the extension of no report format" in done.stderr
+    done = compliance("check", page, "-o", "quality.json", "--format", "gitlab", cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == ""  # GitLab's report is JSON
+
+    saved = tmp_path / "saved" / "example-news.com"
+    saved.mkdir(parents=True)
+    shutil.copy(COPIES / "compliant.html", saved / "story.html")
+    db = tmp_path / "audit.sqlite"
+    compliance("audit", str(tmp_path / "saved"), "--db", str(db), cwd=tmp_path)
+    done = compliance(
+        "report", "--db", str(db), "--output", "x.csv", "--format", "html", cwd=tmp_path
+    )
+    assert done.returncode == 2 and "a .csv file holds a csv report" in done.stderr
+    done = compliance("report", "--db", str(db), "--output", "x.pdf", cwd=tmp_path)
+    assert done.returncode == 0 and "'.pdf' is the extension of no report format" in done.stderr

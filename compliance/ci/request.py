@@ -7,6 +7,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from compliance.ci.config import ProjectConfig
+from compliance.common.files import format_for_file
 from compliance.errors import UserError
 from compliance.read.sources import PAGE_SUFFIXES, InputRef, expand_inputs, is_url
 
@@ -27,16 +28,17 @@ class CheckRequest:
     stdout_taken: bool = False
     terms: str | None = None  # a rule set applied to every input (--terms, `terms:`)
     fail_on_unmatched: bool = False
+    warnings: tuple[str, ...] = ()  # what the request means that the user should hear
 
 
 # A bare --output FILE's report, by the file's extension, when --format does not say.
-REPORT_SUFFIXES = {
-    ".json": "json",
-    ".sarif": "sarif",
-    ".xml": "junit",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "terminal",
+REPORT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    ".json": ("json", "gitlab"),  # GitLab's Code Quality report is JSON too
+    ".sarif": ("sarif",),
+    ".xml": ("junit",),
+    ".md": ("markdown",),
+    ".markdown": ("markdown",),
+    ".txt": ("terminal", "github"),
 }
 
 
@@ -58,7 +60,7 @@ def parse_output(
         )
     path = Path(spec)
     if by_suffix:
-        return REPORT_SUFFIXES.get(path.suffix.lower(), default_format), path
+        return format_for_file(path, None, REPORT_SUFFIXES, default_format)[0], path
     return default_format, path
 
 
@@ -85,10 +87,16 @@ def build_request(
     """Flags win; settings the flags leave out come from the configuration file."""
     spec = config.spec
     bare = [o for o in outputs or [] if _bare(o)]
+    warnings: list[str] = []
     if output_format is None and len(bare) == 1:
         # `--output report.json` alone: the file's extension names the report.
         output_format = parse_output(bare[0], spec.format or "terminal", by_suffix=True)[0]
     chosen_format = output_format or spec.format or "terminal"
+    for spec_text in bare:
+        # A bare file gets the --format report: its extension must be able to hold it.
+        warning = format_for_file(Path(spec_text), chosen_format, REPORT_SUFFIXES, chosen_format)[1]
+        if warning:
+            warnings.append(warning)
     if outputs:
         parsed = [parse_output(o, chosen_format) for o in outputs]
     else:  # paths written in the configuration are relative to it
@@ -112,6 +120,7 @@ def build_request(
         stdout_taken=bool(bare),
         terms=terms or spec.terms,
         fail_on_unmatched=fail_on_unmatched or spec.fail_on_unmatched,
+        warnings=tuple(warnings),
     )
 
 

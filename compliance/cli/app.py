@@ -87,6 +87,13 @@ def stdout_console() -> Console:
     return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
+def warn(message: str) -> None:
+    """A warning on standard error; the message is shown as written, never as markup."""
+    from rich.text import Text
+
+    stderr.print(Text.assemble(("warning:", "yellow"), f" {message}"), highlight=False)
+
+
 def fail(error: UserError) -> typer.Exit:
     stderr.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
     for problem in error.problems:
@@ -262,14 +269,12 @@ def warn_about_archive(checker: Checker, index: ArchiveIndex | None) -> None:
     if checker.matcher is None:
         return
     checker.governance.check_declared()
-    from rich.text import Text
-
     for note in index.notes if index is not None else ():
-        stderr.print(Text.assemble(("warning:", "yellow"), f" {note}"), highlight=False)
+        warn(note)
     if index is None or checker.terms is not None:
         return
     for warning in checker.governance.warnings(index.manifest.get("naming", [])):
-        stderr.print(Text.assemble(("warning:", "yellow"), f" {warning}"), highlight=False)
+        warn(warning)
 
 
 def open_index(paths: tuple[Path, ...] | list[Path], location: Path | None) -> Opened:

@@ -34,6 +34,7 @@ from compliance.cli.app import (
     originals_as_paths,
     stderr,
     stdout_console,
+    warn,
     warn_about_archive,
 )
 from compliance.common.budget import PAGE_BUDGET
@@ -44,6 +45,11 @@ if TYPE_CHECKING:
     from compliance.audit.store import PageRecord, Run
 
 DEFAULT_DB = "compliance-audit.sqlite"
+# The audit report's formats by the extension of --output.
+_REPORT_SUFFIXES = {
+    ".html": ("html",), ".htm": ("html",), ".json": ("json",), ".csv": ("csv",),
+    ".md": ("markdown",), ".markdown": ("markdown",),
+}  # fmt: skip
 DbOption = Annotated[
     str,
     typer.Option(
@@ -396,15 +402,15 @@ def report(
     from compliance.audit.formats import AUDIT_FORMATS
     from compliance.audit.report import build_report
     from compliance.audit.store import Store, store_path
-    from compliance.common.files import write_atomic
+    from compliance.common.files import format_for_file, write_atomic
 
     chosen = output_format.value if output_format else None
-    if chosen is None and output is not None:
-        chosen = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(
-            output.suffix.lower(), "markdown"
-        )
-    chosen = chosen or "markdown"
     try:
+        if output is not None:
+            chosen, warning = format_for_file(output, chosen, _REPORT_SUFFIXES, "markdown")
+            if warning:
+                warn(warning)
+        chosen = chosen or "markdown"
         path = store_path(db)
         if not path.exists():
             raise UserError(f"{db}: no such audit database; run `compliance audit --db {db}` first")

@@ -37,6 +37,7 @@ from compliance.cli.app import (
     state,
     stderr,
     stdout_console,
+    warn,
     warn_about_archive,
 )
 
@@ -172,6 +173,8 @@ def check(
         refs = select_inputs(request)
     except UserError as exc:
         raise fail(exc) from None
+    for warning in request.warnings:
+        warn(warning)
     if not refs:
         if request.inputs:  # e.g. a pre-commit hook given only pages the project excludes
             stderr.print(

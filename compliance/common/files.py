@@ -10,6 +10,41 @@ from pathlib import Path
 from compliance.errors import UserError
 
 
+def format_for_file(
+    path: Path,
+    chosen: str | None,
+    by_suffix: dict[str, tuple[str, ...]],
+    default: str,
+    where: str = "--output",
+) -> tuple[str, str | None]:
+    """The report format a file gets, and a warning to show, if any.
+
+    `by_suffix` maps an extension to the formats a file of that name may hold (the first
+    when no format is chosen). A known extension that cannot hold the chosen format is a
+    UserError: `report.sarif` written as Markdown would mislead whatever reads it. An
+    extension no format has gets the chosen (or default) format, with a warning.
+    """
+    suffix = path.suffix.lower()
+    allowed = by_suffix.get(suffix)
+    if allowed is None:
+        fmt = chosen or default
+        if not suffix:
+            return fmt, None
+        return fmt, (
+            f"{where} {path}: '{suffix}' is the extension of no report format; writing the"
+            f" {fmt} report to it"
+        )
+    if chosen is None:
+        return allowed[0], None
+    if chosen not in allowed:
+        raise UserError(
+            f"{where} {path}: a {suffix} file holds a {' or '.join(allowed)} report, not the"
+            f" {chosen} report asked for; name the file for its format, or write"
+            f" {chosen}={path} to mean it"
+        )
+    return chosen, None
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same directory and a rename.
 
