@@ -141,7 +141,8 @@ class Checker:
             why = governing if isinstance(governing, str) else self._unmatched()
             return Result(article.source, Status.UNMATCHED, match=match, notes=(*notes, why))
         ruleset, reason = governing
-        return replace(evaluate(article, ruleset, match, reason), notes=notes)
+        result = evaluate(article, ruleset, match, reason, archived=self.matcher is not None)
+        return replace(result, notes=notes)
 
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
         """Check one input; a page that cannot be read becomes an `error` result, not a crash."""
@@ -284,10 +285,15 @@ def _check_in_worker(ref: InputRef, stdin_data: bytes | None) -> tuple[Result, i
 
 
 def evaluate(
-    article: Article, ruleset: RuleSet, match: Match | None = None, reason: str | None = None
+    article: Article,
+    ruleset: RuleSet,
+    match: Match | None = None,
+    reason: str | None = None,
+    archived: bool = False,
 ) -> Result:
-    """Run every check of `ruleset` on `article`; findings come in the rule file's order."""
-    ctx = CheckContext(article, ruleset, match)
+    """Run every check of `ruleset` on `article`; findings come in the rule file's order.
+    `archived`: an archive of originals was given (checks say what they lacked)."""
+    ctx = CheckContext(article, ruleset, match, archived=archived)
     original_key = (match.original.url or match.original.id) if match else None
     for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
         ctx.outcomes[check.id] = check_module(check.type).run(check, ctx)  # type: ignore[attr-defined]

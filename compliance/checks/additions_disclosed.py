@@ -31,7 +31,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     """Sum the added paragraphs' words; look for a disclosure when they are enough."""
     alignment = ctx.match.alignment if ctx.match else None
     if alignment is None:
-        return needs_original("finding added text")
+        return needs_original("finding added text", ctx)
     added = [alignment.copy[i] for i in alignment.added]
     words = sum(word_count(p) for p in added)
     if words < options.min_words:

@@ -39,6 +39,7 @@ class CheckContext:
     ruleset: RuleSet
     match: Match | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # by check type, so far
+    archived: bool = False  # an archive of originals was given (so "none matched" is true)
 
     @property
     def reporters(self) -> tuple[str, ...]:

@@ -11,11 +11,16 @@ from compliance.model import Article, Link
 from compliance.read.joins import host_of, normalize_url
 
 
-def needs_original(what: str) -> Outcome:
-    """The verdict of a check that compares with an original when none was matched."""
+def needs_original(what: str, ctx: CheckContext) -> Outcome:
+    """The verdict of a check that compares with an original when none was matched: what
+    would give it one, said as it is (no archive given, or none of its originals)."""
+    if not ctx.archived:
+        return not_judged(
+            f"{what} needs the copy's original, and no archive of originals was given"
+            " (--originals ARCHIVE)"
+        )
     return not_judged(
-        f"{what} needs the copy's original, and none was matched"
-        " (give the newswire's archive with --originals)"
+        f"{what} needs the copy's original, and the archive given holds none it copies"
     )
 
 

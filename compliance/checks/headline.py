@@ -41,7 +41,7 @@ def _candidates(ctx: CheckContext) -> list[str]:
 def run(options: Options, ctx: CheckContext) -> Outcome:
     """Pass when any headline candidate reads as the original's title."""
     if ctx.match is None:
-        return needs_original("comparing headlines")
+        return needs_original("comparing headlines", ctx)
     wanted = normalize(ctx.match.original.title)
     scored = [(fuzz.ratio(normalize(c), wanted), c) for c in _candidates(ctx)]
     if not scored:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from compliance.checks.base import CheckContext, Outcome, not_judged
+from compliance.checks.base import CheckContext, Outcome
+from compliance.checks.common import needs_original
 from compliance.common.textmatch import excerpt, normalize
 from compliance.model import Location
 
@@ -63,10 +64,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     """Judge the alignment the matcher made (re-aligned when the rule adds ignore patterns)."""
     match = ctx.match
     if match is None or match.alignment is None:
-        return not_judged(
-            "the copy's original is not in the archive given (--originals),"
-            " so its text cannot be compared"
-        )
+        return needs_original("comparing its text", ctx)
     from compliance.archive.alignment import BOILERPLATE, align  # loaded by the matcher already
 
     alignment: Alignment = match.alignment

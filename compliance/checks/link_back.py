@@ -50,7 +50,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                 f"the matched original {ctx.match.original.id} has no address (`url`) in the"
                 " archive to look for a link to"
             )
-        return needs_original("a link to the original article")
+        return needs_original("a link to the original article", ctx)
     domains = options.domains if options.to != "article" else []
     link = links_to(ctx.article, url, domains)
     if link is None:

@@ -106,7 +106,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     """Classify every changed span; fail on the first substantive one, with the count."""
     alignment = ctx.match.alignment if ctx.match else None
     if alignment is None:
-        return needs_original("judging edits")
+        return needs_original("judging edits", ctx)
     edits = []
     for pair in alignment.changed:
         original = " ".join(alignment.original[i] for i in pair.original)

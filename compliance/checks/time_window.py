@@ -39,7 +39,7 @@ def parse_date(value: object) -> datetime | None:
 def run(options: Options, ctx: CheckContext) -> Outcome:
     """Compare the two dates; say which one is missing when either is."""
     if ctx.match is None:
-        return needs_original("the publication window")
+        return needs_original("the publication window", ctx)
     original = parse_date(ctx.match.original.published)
     copy = parse_date(ctx.article.metadata.get("published"))
     if original is None or copy is None:
