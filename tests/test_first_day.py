@@ -63,3 +63,21 @@ def test_an_output_file_named_for_another_format_is_refused(tmp_path):
     assert done.returncode == 2 and "a .csv file holds a csv report" in done.stderr
     done = compliance("report", "--db", str(db), "--output", "x.pdf", cwd=tmp_path)
     assert done.returncode == 0 and "'.pdf' is the extension of no report format" in done.stderr
+
+
+def test_a_check_without_its_original_says_whether_an_archive_was_given(tmp_path):
+    import json
+
+    page = str(COPIES / "unrelated.html")
+    without = compliance("check", page, "--terms", "dcnf", "-f", "json", cwd=tmp_path)
+    archive = str(ROOT / "examples" / "originals")
+    given = compliance("check", page, "--terms", "dcnf", "--originals", archive, "-f", "json",
+                       cwd=tmp_path)  # fmt: skip
+
+    def integrity(done) -> str:
+        findings = json.loads(done.stdout)["results"][0]["findings"]
+        return next(f["message"] for f in findings if f["check"] == "integrity")
+
+    assert "no archive of originals was given" in integrity(without)
+    assert "the archive given holds none it copies" in integrity(given)
+    assert "--originals" not in integrity(given)
