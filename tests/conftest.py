@@ -6,7 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+
+try:
+    from typer.testing import CliRunner
+except ImportError:  # pytest from another Python than the one the project is installed in
+    pytest.exit(
+        "the project is not installed in the Python running these tests: run"
+        " `python -m pip install '.[test]' && python -m pytest` from the repository root",
+        returncode=4,
+    )
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
