@@ -109,7 +109,7 @@ class Checker:
             governed = self.governance.of(match.original)
             if governed.ruleset is not None:
                 said = f"it copies original {match.original.id}"
-                if not governed.reason.startswith("its source is"):
+                if match.original.source != governed.ruleset.id:  # not by its own source
                     said += f" ({governed.reason})"
                 return governed.ruleset, said
         detected = self.detect(article)

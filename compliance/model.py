@@ -127,7 +127,7 @@ class Byline:
 CHROME_REGIONS = frozenset(
     {"navigation", "sidebar", "related", "comments", "header", "footer", "form", "promo"}
 )
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 STORY_WORDS = 20  # a paragraph of the story, not a caption, a credit or a teaser
 HEAD_BLOCKS = 3  # blocks before the headline that are still the story's head (a logo, a kicker)
 TAIL_BLOCKS = 3  # blocks after the last paragraph that still close it (a notice, a credit)
@@ -169,7 +169,7 @@ class Article:
             for i, b in enumerate(blocks)
             if b.region not in CHROME_REGIONS
             and (b.region == "article" or not marked)
-            and b.tag not in _HEADINGS
+            and b.tag not in HEADING_TAGS
             and len(b.text.split()) >= STORY_WORDS
         ]
         return (story[0], story[-1]) if story else None
@@ -198,7 +198,7 @@ class Article:
         )
         end = last
         for i in range(last + 1, min(len(blocks), last + 1 + TAIL_BLOCKS)):
-            if blocks[i].tag in _HEADINGS or blocks[i].region in CHROME_REGIONS:
+            if blocks[i].tag in HEADING_TAGS or blocks[i].region in CHROME_REGIONS:
                 break
             end = i
         return max(0, min(headline, first) - HEAD_BLOCKS), end

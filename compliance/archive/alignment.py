@@ -117,7 +117,7 @@ class Alignment:
     # paired verbatim or nearly, not rewritten. The pairs are then regrouped paragraphs.
     sentence_pairs: int | None = None
 
-    @property
+    @cached_property
     def accepted(self) -> bool:
         """Whether the copy republishes the original, rather than sharing a quote or a
         site's boilerplate with it: the least evidence a match needs (MIN_EVIDENCE).

@@ -77,8 +77,8 @@ class _Common:
 
 
 class _Naming:
-    """What the originals say of their terms, grouped by (file, `source`, host when no
-    `source`): how many, and where the first is. A run warns from this of originals no rule
+    """What the originals say of their terms, grouped by (file, `source`, host): how many,
+    and where the first is. A run warns from this of originals no rule
     set governs without reading the archive again."""
 
     def __init__(self) -> None:

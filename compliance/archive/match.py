@@ -131,11 +131,7 @@ class Matcher:
         if number is None:
             return [f"the manifest names {known} as the original; no original has it"]
         if article is not None:
-            original = self.index.original(number)
-            return [
-                f"the manifest names {original.url or original.id}, but the page does not"
-                " carry its text"
-            ]
+            return [_not_carried(self.index.original(number))]
         return []
 
     def match(
@@ -194,10 +190,7 @@ class Matcher:
                 chosen, method = joined, named[0].signal
             elif from_manifest:
                 # A platform's manifest names a candidate; the text decides.
-                notes.append(
-                    f"the manifest names {joined.original.url or joined.original.id}, but the"
-                    " page does not carry its text"
-                )
+                notes.append(_not_carried(joined.original))
             else:
                 notes.append(
                     f"the page names {joined.original.url or joined.original.id} as its original"
@@ -227,6 +220,10 @@ class Matcher:
             ),
             contradictions=tuple(notes),
         )
+
+
+def _not_carried(original: Original) -> str:
+    return f"the manifest names {original.url or original.id}, but the page does not carry its text"
 
 
 def _rank(match: Match) -> tuple[float, float]:

@@ -62,12 +62,16 @@ def after_story_bio(article: Article, byline: Byline) -> bool:
     """Whether a byline candidate is the reporter's bio or author box after the story (its
     line, or the line under a bare name, reads as a bio): the byline the terms ask for heads
     the story; the bio counts for the affiliation only."""
+    return byline.block is not None and _bio_after_story(article, byline.block)
+
+
+def _bio_after_story(article: Article, index: int) -> bool:
+    """Whether block `index` stands after the story's last paragraph and it, or the line
+    under it, reads as a bio."""
     story = article.story_paragraphs
-    at = byline.block
-    if story is None or at is None or at <= story[1]:
+    if story is None or index <= story[1]:
         return False
-    lines = article.blocks[at : at + 2]
-    return any(reads_as_bio(b.text) for b in lines)
+    return any(reads_as_bio(b.text) for b in article.blocks[index : index + 2])
 
 
 def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
@@ -76,21 +80,12 @@ def _shown_name(ctx: CheckContext, reporter: str) -> Byline | None:
     the same name in a sidebar's teaser, or in the reporter's bio after the story, is not.
     """
     key = normalize(reporter)
-    story = ctx.article.story_paragraphs
     for index, block in enumerate(ctx.article.blocks):
-        if block.region in CHROME or (
-            story is not None
-            and index > story[1]
-            and (reads_as_bio(block.text) or reads_as_bio(_next_text(ctx.article, index)))
-        ):
+        if block.region in CHROME or _bio_after_story(ctx.article, index):
             continue
         if word_count(block.text) <= _SHORT_LINE and key in normalize(block.text):
             return Byline(reporter, block.text, "text", block.location, True, index)
     return None
-
-
-def _next_text(article: Article, index: int) -> str:
-    return article.blocks[index + 1].text if index + 1 < len(article.blocks) else ""
 
 
 def _names(names: list[str]) -> str:

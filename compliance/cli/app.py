@@ -233,9 +233,6 @@ def originals_as_paths(
     from compliance.archive.declared import Declared, split_declared
     from compliance.read.sources import is_url
 
-    def warn(message: str) -> None:
-        stderr.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
-
     paths: list[Path] = []
     declared: list[tuple[Path, str | None, str]] = []
     for entry in given:
@@ -266,12 +263,12 @@ def warn_about_archive(checker: Checker, index: ArchiveIndex | None) -> None:
     once a run, of how originals were read (the index's notes) and of originals that no rule
     set governs. With --terms every page is judged under the terms given, so nothing is
     left ungoverned."""
-    if checker.matcher is None:
+    if checker.matcher is None or index is None:
         return
     checker.governance.check_declared()
-    for note in index.notes if index is not None else ():
+    for note in index.notes:
         warn(note)
-    if index is None or checker.terms is not None:
+    if checker.terms is not None:
         return
     for warning in checker.governance.warnings(index.manifest.get("naming", [])):
         warn(warning)

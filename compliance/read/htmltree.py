@@ -15,7 +15,7 @@ import lxml.html
 
 from compliance.common.textmatch import split_paragraphs
 from compliance.errors import InputError
-from compliance.model import Location, TextBlock
+from compliance.model import HEADING_TAGS, Location, TextBlock
 from compliance.read.regions import PAGE, child_region
 
 BLOCK_TAGS = frozenset(
@@ -26,7 +26,6 @@ BLOCK_TAGS = frozenset(
     """.split()
 )
 
-HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 IMAGE_TAGS = frozenset(("img", "svg", "amp-img"))
 
