@@ -81,3 +81,21 @@ def test_a_check_without_its_original_says_whether_an_archive_was_given(tmp_path
     assert "no archive of originals was given" in integrity(without)
     assert "the archive given holds none it copies" in integrity(given)
     assert "--originals" not in integrity(given)
+
+
+def test_the_distribution_has_its_own_name_everywhere(tmp_path):
+    # "compliance" on the package index is an unrelated project: installing it by that
+    # name, or sending SARIF readers to its page, points users at someone else's code.
+    import tomllib
+
+    from compliance import DISTRIBUTION
+
+    assert DISTRIBUTION != "compliance"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["name"] == DISTRIBUTION
+    for example in (ROOT / "examples" / "ci").glob("*.yml"):
+        text = example.read_text(encoding="utf-8")
+        assert f"pip install {DISTRIBUTION}" in text, example.name
+        assert "pip install compliance" not in text, example.name
+    done = compliance("check", str(COPIES / "compliant.html"), "--format", "sarif", cwd=tmp_path)
+    assert f'"informationUri": "https://pypi.org/project/{DISTRIBUTION}/"' in done.stdout

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from compliance import DISTRIBUTION
 from compliance.engine import Checker
 from compliance.read.sources import InputRef
 from compliance.terms.files import bundled_rules_dir
@@ -71,7 +72,7 @@ def checkout_rules(start: Path | None = None) -> Path | None:
         project = folder / "pyproject.toml"
         if (folder / "rules").is_dir() and project.is_file():
             text = project.read_text(encoding="utf-8", errors="replace")
-            if 'name = "compliance"' in text:
+            if f'name = "{DISTRIBUTION}"' in text:
                 return folder / "rules"
     return None
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from compliance import DISTRIBUTION
 from compliance.cli.app import (
     EXIT_BUG,
     EXIT_FINDINGS,
@@ -264,7 +265,7 @@ def _need_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise UserError("--cluster needs Dask: pip install 'compliance[dask]'") from None
+        raise UserError(f"--cluster needs Dask: pip install '{DISTRIBUTION}[dask]'") from None
 
 
 def _execute(runner: Audit, run: Run, quiet: bool) -> None:

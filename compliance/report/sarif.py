@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from compliance import __version__
+from compliance import DISTRIBUTION, __version__
 from compliance.model import Result, RunResult, Severity, Status
 from compliance.report.locate import finding_line
 
@@ -105,7 +105,7 @@ def _document(run: RunResult, results: list[dict[str, Any]], dropped: int) -> di
                     "driver": {
                         "name": "compliance",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/compliance/",
+                        "informationUri": f"https://pypi.org/project/{DISTRIBUTION}/",
                         "rules": _rules(run),
                     }
                 },
