@@ -139,10 +139,16 @@ class Checker:
         governing = self._governing(article, match)
         if governing is None or isinstance(governing, str):
             why = governing if isinstance(governing, str) else self._unmatched()
-            return Result(article.source, Status.UNMATCHED, match=match, notes=(*notes, why))
+            return Result(
+                article.source,
+                Status.UNMATCHED,
+                match=match,
+                notes=(*notes, why),
+                page_url=article.canonical,
+            )
         ruleset, reason = governing
         result = evaluate(article, ruleset, match, reason, archived=self.matcher is not None)
-        return replace(result, notes=notes)
+        return replace(result, notes=notes, page_url=article.canonical)
 
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
         """Check one input; a page that cannot be read becomes an `error` result, not a crash."""

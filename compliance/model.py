@@ -346,6 +346,9 @@ class Result:
     reason: str | None = None  # why an `error` input is unverifiable: errors.REASONS
     anchor: Location | None = None  # the top of the article: where a missing item belongs
     notes: tuple[str, ...] = ()  # what the reader should know that no finding says
+    # The address the page gives for itself (canonical link, og:url): an audit of saved pages
+    # names a page's republisher by it when the folder does not; not part of any report.
+    page_url: str | None = field(default=None, compare=False, repr=False)
     # Keys of the page's paragraphs (alignment.paragraph_key), for an audit to find what a
     # site repeats on its pages; not part of any report.
     paragraph_keys: frozenset[int] = field(default=frozenset(), compare=False, repr=False)

@@ -102,19 +102,49 @@ def _suffixes() -> Callable[[str], Any]:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def republisher(url: str, path: str | None = None) -> str:
+def republisher(url: str, path: str | None = None, source: str = "") -> str:
     """Who published a page: its registrable domain (www.news.example.co.uk: example.co.uk).
 
     An address or a single-label host is kept whole, with its port. A saved page belongs to
-    the directory it was saved in.
+    its site folder, the first level under the audited directory `source`; a page saved
+    directly in that directory, to the directory (see `saved_page_republisher`).
     """
     if path is not None:
-        return Path(path).parent.name or "."
+        try:
+            inside = Path(path).relative_to(source).parts if source else ()
+        except ValueError:
+            inside = ()
+        return inside[0] if len(inside) > 1 else Path(path).parent.name or "."
     parts = _suffixes()(url)
     registrable = parts.top_domain_under_public_suffix
     if registrable:
         return registrable
     return origin_of(url).split("://", 1)[1]
+
+
+def saved_page_republisher(target: Target, result: Result | None, before: str | None = None) -> str:
+    """The republisher of a saved page: its site folder; a page saved with no site folder,
+    the site of the address it gives for itself, unless that is its original's (a copy's
+    canonical link may rightly name the original); else the folder it is in.
+
+    `before`: the republisher named when these bytes were judged, for a verdict reused
+    without reading the page again."""
+    assert target.path is not None
+    folder = republisher(target.url, target.path, target.source)
+    try:
+        in_site_folder = len(Path(target.path).relative_to(target.source).parts) > 1
+    except ValueError:
+        in_site_folder = False
+    if in_site_folder:
+        return folder
+    if result is None:
+        return before or folder
+    declared = result.page_url
+    if not declared or not declared.startswith(("http://", "https://")):
+        return folder
+    own = republisher(declared)
+    original = result.match.original.url if result is not None and result.match else None
+    return folder if original and republisher(original) == own else own
 
 
 def sources_key(sources: Sequence[str], label: str | None) -> str:
@@ -267,6 +297,14 @@ def _page_key(key: str, target: Target) -> str:
     return hashlib.sha256(f"{key}\x1f{target.original}".encode()).hexdigest()
 
 
+def _domain(
+    target: Target, fetched: Fetched, result: Result | None, before: str | None = None
+) -> str:
+    if target.path is not None:
+        return saved_page_republisher(target, result, before)
+    return republisher(fetched.final_url or target.url)
+
+
 def make_record(
     position: int,
     target: Target,
@@ -285,7 +323,7 @@ def make_record(
         return replace(
             reused,
             position=position,
-            domain=republisher(fetched.final_url or target.url, target.path),
+            domain=_domain(target, fetched, None, reused.domain),
             fetched_at=fetched.fetched_at,
             final_url=fetched.final_url,
             http_status=fetched.status,
@@ -318,7 +356,7 @@ def make_record(
     return PageRecord(
         url=target.url,
         position=position,
-        domain=republisher(fetched.final_url or target.url, target.path),
+        domain=_domain(target, fetched, result),
         status=status,
         fetched_at=fetched.fetched_at,
         result=document,
@@ -419,7 +457,7 @@ def shards(jobs: Sequence[Job]) -> list[list[Job]]:
     """Jobs grouped by republisher domain: politeness never needs two shards to agree."""
     grouped: dict[str, list[Job]] = defaultdict(list)
     for job in jobs:
-        grouped[republisher(job[1].url, job[1].path)].append(job)
+        grouped[republisher(job[1].url, job[1].path, job[1].source)].append(job)
     return [grouped[domain] for domain in sorted(grouped)]
 
 

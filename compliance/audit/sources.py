@@ -82,7 +82,7 @@ def _expand(
         return
     path = Path(source)
     if path.is_dir():
-        for ref in expand_inputs([source]):
+        for ref in expand_inputs([source], problems):
             yield Target(str(ref.path), path=str(ref.path), source=source)
         return
     try:

@@ -149,15 +149,17 @@ def _configured_originals(config: ProjectConfig) -> list[Path | str]:
     return found
 
 
-def select_inputs(request: CheckRequest) -> list[InputRef]:
+def select_inputs(request: CheckRequest) -> tuple[list[InputRef], list[str]]:
     """The inputs named, or the configuration's `include` patterns; less its `exclude`.
+    With them, a line for each directory named saying what its walk left out.
 
-    Raises UserError when nothing is found; returns [] when everything found is excluded.
+    Raises UserError when nothing is found; returns no inputs when all found are excluded.
     """
     config = request.config
     spec, root = config.spec, config.root
+    skipped: list[str] = []
     if request.inputs:
-        refs = expand_inputs(request.inputs)
+        refs = expand_inputs(request.inputs, skipped)
     elif spec.include:
         found = sorted(
             {
@@ -186,4 +188,4 @@ def select_inputs(request: CheckRequest) -> list[InputRef]:
             if request.inputs
             else "no pages to check: the configuration's `include` patterns match none"
         )
-    return [ref for ref in refs if not excluded(ref)]
+    return [ref for ref in refs if not excluded(ref)], skipped

@@ -170,11 +170,13 @@ def check(
             terms,
             fail_on_unmatched,
         )
-        refs = select_inputs(request)
+        refs, skipped = select_inputs(request)
     except UserError as exc:
         raise fail(exc) from None
     for warning in request.warnings:
         warn(warning)
+    for line in skipped:
+        stderr.print(line, markup=False, highlight=False)
     if not refs:
         if request.inputs:  # e.g. a pre-commit hook given only pages the project excludes
             stderr.print(

@@ -13,6 +13,7 @@ from pathlib import Path
 from compliance.errors import InputError
 from compliance.model import Page
 from compliance.read.encoding import decode
+from compliance.read.walk import walk_pages
 
 PAGE_SUFFIXES = {
     ".html": "html",
@@ -41,8 +42,9 @@ def is_url(arg: str) -> bool:
     return arg.startswith(("http://", "https://"))
 
 
-def expand_inputs(args: Iterable[str]) -> list[InputRef]:
-    """Each argument as one or more inputs: directories are searched recursively, in order."""
+def expand_inputs(args: Iterable[str], skipped: list[str] | None = None) -> list[InputRef]:
+    """Each argument as one or more inputs: directories are walked for their pages, in
+    order (`read.walk`); what a walk leaves out is said in `skipped`, one line a directory."""
     refs: list[InputRef] = []
     for arg in args:
         if arg == "-":
@@ -52,10 +54,11 @@ def expand_inputs(args: Iterable[str]) -> list[InputRef]:
         else:
             path = Path(arg)
             if path.is_dir():
-                found = sorted(
-                    p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()
-                )
-                refs.extend(InputRef(str(p), path=p) for p in found)
+                walk = walk_pages(path, frozenset(PAGE_SUFFIXES))
+                refs.extend(InputRef(str(p), path=p) for p in walk.pages)
+                summary = walk.summary(arg)
+                if summary and skipped is not None:
+                    skipped.append(summary)
             else:
                 refs.append(InputRef(arg, path=path, missing=not path.exists()))
     return refs
