@@ -99,3 +99,94 @@ def test_the_distribution_has_its_own_name_everywhere(tmp_path):
         assert "pip install compliance" not in text, example.name
     done = compliance("check", str(COPIES / "compliant.html"), "--format", "sarif", cwd=tmp_path)
     assert f'"informationUri": "https://pypi.org/project/{DISTRIBUTION}/"' in done.stdout
+
+
+def test_saved_pages_belong_to_their_site_folder_and_robots_txt_is_no_page(tmp_path):
+    import json
+
+    sites = tmp_path / "sites"
+    for site in ("alpha-news.com", "beta-times.org", "gamma-post.net"):
+        year = sites / site / "2024"
+        year.mkdir(parents=True)
+        shutil.copy(COPIES / "compliant.html", year / "story.html")
+        (year / "robots.txt").write_text("User-agent: *\nDisallow: /private\n")
+    # A page saved with no site folder is named by the address it gives for itself.
+    page = (COPIES / "compliant.html").read_text(encoding="utf-8")
+    own = '<head><link rel="canonical" href="https://www.delta-daily.com/2024/story">'
+    (sites / "loose.html").write_text(page.replace("<head>", own, 1), encoding="utf-8")
+    db = tmp_path / "audit.sqlite"
+    done = compliance("audit", str(sites), "--db", str(db), cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(compliance("report", "--db", str(db), "-f", "json", cwd=tmp_path).stdout)
+    assert report["summary"]["pages"] == 4
+    named = {row["domain"] for row in report["republishers"]}
+    assert named == {"alpha-news.com", "beta-times.org", "gamma-post.net", "delta-daily.com"}
+    assert "3 site files (robots.txt)" in json.dumps(report)
+
+
+def test_check_of_a_project_folder_skips_tool_folders_and_what_gitignore_excludes(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("drafts/\n*.bak.html\n")
+    for folder in ("content", ".venv/lib", "node_modules/pkg", "drafts", "env"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    for page in ("content/story.html", ".venv/lib/x.html", "node_modules/pkg/README.md",
+                 "drafts/wip.html", "content/old.bak.html", "env/y.html"):  # fmt: skip
+        shutil.copy(COPIES / "compliant.html", tmp_path / page)
+    (tmp_path / "README.md").write_text("# The site\n")
+    done = compliance("check", ".", "-f", "json", cwd=tmp_path)
+    assert [r["input"] for r in __import__("json").loads(done.stdout)["results"]] == [
+        "content/story.html"
+    ]
+    assert "skipped 3 tool folders (.venv, env, node_modules)" in done.stderr
+    assert "2 paths .gitignore excludes" in done.stderr
+    assert "1 site file (README.md)" in done.stderr
+
+
+def test_the_second_week_says_what_changed_as_it_is(tmp_path):
+    """A copy replaced by a local story is no longer a copy (never resolved); a finding
+    whose severity an edited rule raised is a change; a page new this week is first seen."""
+    import json
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    site = tmp_path / "sites" / "news.example"
+    site.mkdir(parents=True)
+    shutil.copy(COPIES / "byline-is-site-account.html", site / "a.html")
+    shutil.copy(COPIES / "affiliation-missing.txt", site / "c.txt")
+    db = tmp_path / "audit.sqlite"
+    originals = str(ROOT / "examples" / "originals")
+
+    def audit() -> dict:
+        args = ("audit", str(tmp_path / "sites"), "--db", str(db), "--rules", str(rules),
+                "--originals", originals)  # fmt: skip
+        done = compliance(*args, cwd=tmp_path)
+        assert done.returncode in (0, 1), done.stderr
+        return json.loads(compliance("report", "--db", str(db), "-f", "json", cwd=tmp_path).stdout)
+
+    audit()
+    shutil.copy(COPIES / "unrelated.html", site / "a.html")  # now the partner's own story
+    shutil.copy(COPIES / "wrong-reporter.html", site / "b.html")
+    dcnf = rules / "dcnf.yaml"
+    text = dcnf.read_text(encoding="utf-8")
+    at = text.index("type: media_credits")
+    dcnf.write_text(text[:at] + text[at:].replace("severity: warning", "severity: error", 1))
+    report = audit()
+
+    assert not [v for v in report["resolved"] if v["url"].endswith("a.html")]
+    [gone] = report["no_longer_copies"]
+    assert gone["url"].endswith("a.html") and gone["last_status"] == "fail"
+    assert gone["status"] == "unmatched" and "no longer a copy" in gone["why"]
+    [raised] = report["changed"]
+    assert raised["url"].endswith("c.txt") and raised["check"] == "media_credits"
+    assert (raised["severity"], raised["previous_severity"]) == ("error", "warning")
+    assert raised["cause"] == "rules-changed"
+    fresh = [v for v in report["new"] if v["url"].endswith("b.html")]
+    assert fresh and {v["cause"] for v in fresh} == {"first-seen"}
+    markdown = compliance("report", "--db", str(db), cwd=tmp_path).stdout
+    assert "## Severity changed (1)" in markdown and "(was warning)" in markdown
+    assert "## No longer copies (1)" in markdown
+    assert "1 finding below changed because of it" in markdown
+    (site / "b.html").unlink()
+    [left] = audit()["disappeared"]
+    assert left["url"].endswith("b.html") and left["why"] == "no source lists it now"

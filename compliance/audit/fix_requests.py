@@ -33,7 +33,7 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
     rules = report.rules_by_id()
     # Findings that fail only because our rules changed since the last audit: the letter
     # says so rather than asking the partner to fix what they did not change.
-    ours = {v.fingerprint for v in report.new if v.rules_changed}
+    ours = {v.fingerprint for v in [*report.new, *report.changed] if v.rules_changed}
     by_newswire: dict[str, list[PageRecord]] = defaultdict(list)
     for page in pages:
         by_newswire[page.ruleset or ""].append(page)

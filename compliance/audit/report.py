@@ -19,13 +19,15 @@ from compliance.model import utc_timestamp
 
 SCHEMA = "compliance-audit-report/1"
 CHECKED = ("pass", "warn", "fail", "unmatched")
+JUDGED = ("pass", "warn", "fail")  # a copy checked against its terms
 STATUSES = ("pass", "warn", "fail", "unmatched", "unverifiable")
 GONE = (404, 410)
 TREND_RUNS = 8
-PAGE_CHANGED, RULES_CHANGED, ORIGINALS_CHANGED = (
+PAGE_CHANGED, RULES_CHANGED, ORIGINALS_CHANGED, FIRST_SEEN = (
     "page-changed",
     "rules-changed",
     "originals-changed",
+    "first-seen",
 )
 
 
@@ -43,8 +45,10 @@ class Violation:
     fingerprint: str
     # Why it is new or resolved: "page-changed" (the republisher's page), "rules-changed"
     # (the same bytes judged under edited rules), "originals-changed" (the same bytes and
-    # rules, another archive or tool version). None for persisting findings.
+    # rules, another archive or tool version), "first-seen" (a page not listed before). None
+    # for persisting findings.
     cause: str | None = None
+    previous_severity: str | None = None  # for a finding whose severity changed
 
     @property
     def rules_changed(self) -> bool:
@@ -60,6 +64,27 @@ class Violation:
             "message": self.message,
             "fingerprint": self.fingerprint,
             **({"cause": self.cause} if self.cause else {}),
+            **({"previous_severity": self.previous_severity} if self.previous_severity else {}),
+        }
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """A page of the previous run that is no longer the copy it was, and why."""
+
+    url: str
+    domain: str
+    was: str  # its status in the previous run
+    now: str | None  # its status in this run; None when no source lists it now
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "domain": self.domain,
+            "last_status": self.was,
+            "status": self.now,
+            "why": self.why,
         }
 
 
@@ -109,13 +134,17 @@ class AuditReport:
     new: list[Violation]
     persisting: list[Violation]
     resolved: list[Violation]
-    disappeared: list[PageRecord]  # pages of the previous run that are gone now
+    disappeared: list[PageChange]  # pages of the previous run that are gone now
     trend: list[TrendPoint]
     violations: dict[str, list[Violation]] = field(default_factory=dict)  # by page URL
     rules_changed: list[dict[str, str | None]] = field(default_factory=list)  # since previous
     # Each republisher's compliance rate in the runs of `trend`, oldest first (None: no page
     # of it was a checked copy in that run).
     republisher_trend: dict[str, list[float | None]] = field(default_factory=dict)
+    # Findings failing in both runs at another severity (an edited rule, most often).
+    changed: list[Violation] = field(default_factory=list)
+    # Copies judged before that this run judged as no copy, or under other terms.
+    no_longer_copies: list[PageChange] = field(default_factory=list)
 
     @property
     def totals(self) -> Republisher:
@@ -156,10 +185,9 @@ class AuditReport:
             "new": [v.to_json() for v in self.new],
             "persisting": [v.to_json() for v in self.persisting],
             "resolved": [v.to_json() for v in self.resolved],
-            "disappeared": [
-                {"url": p.url, "domain": p.domain, "last_status": p.status}
-                for p in self.disappeared
-            ],
+            "changed": [v.to_json() for v in self.changed],
+            "no_longer_copies": [p.to_json() for p in self.no_longer_copies],
+            "disappeared": [p.to_json() for p in self.disappeared],
             "trend": [
                 {
                     "run": t.run_id,
@@ -280,7 +308,9 @@ def build_report(
     new: list[Violation] = []
     persisting: list[Violation] = []
     resolved: list[Violation] = []
-    disappeared: list[PageRecord] = []
+    changed: list[Violation] = []
+    disappeared: list[PageChange] = []
+    no_longer: list[PageChange] = []
     changed_rules: list[dict[str, str | None]] = []
     if previous is not None:
         before_pages = store.pages(previous.id)
@@ -296,18 +326,27 @@ def build_report(
                                 edited)  # fmt: skip
 
         for fingerprint, violation in now.items():
-            if fingerprint in before:
-                persisting.append(violation)
-            else:
+            earlier = before.get(fingerprint)
+            if earlier is None:
                 new.append(replace(violation, cause=cause(violation)))
+            elif earlier.severity != violation.severity:
+                changed.append(
+                    replace(violation, cause=cause(violation), previous_severity=earlier.severity)
+                )
+            else:
+                persisting.append(violation)
+        for page in before_pages:
+            change = page_change(page, by_url.get(page.url))
+            if change is None:
+                continue
+            gone = change.now is None or change.why.startswith(("HTTP", "redirected"))
+            (disappeared if gone else no_longer).append(change)
+        elsewhere = {change.url for change in [*disappeared, *no_longer]}
         for fingerprint, violation in before.items():
             page = by_url.get(violation.url)
-            if fingerprint not in now and page is not None and page.status in CHECKED:
-                resolved.append(replace(violation, cause=cause(violation)))
-        for page in before_pages:
-            current = by_url.get(page.url)
-            if page.http_status not in GONE and (current is None or current.http_status in GONE):
-                disappeared.append(page)
+            if fingerprint not in now and page is not None and violation.url not in elsewhere:
+                if page.status in JUDGED:
+                    resolved.append(replace(violation, cause=cause(violation)))
     order = _by_place
     trend, republisher_trend = _trends(store, run, [r.domain for r in republishers])
     return AuditReport(
@@ -320,6 +359,8 @@ def build_report(
         persisting=sorted(persisting, key=order),
         resolved=sorted(resolved, key=order),
         disappeared=sorted(disappeared, key=lambda p: p.url),
+        changed=sorted(changed, key=order),
+        no_longer_copies=sorted(no_longer, key=lambda p: p.url),
         trend=trend,
         violations=violations,
         rules_changed=changed_rules,
@@ -349,12 +390,40 @@ def rules_changes(previous: Run, run: Run) -> list[dict[str, str | None]]:
     return changes
 
 
+def page_change(before: PageRecord, now: PageRecord | None) -> PageChange | None:
+    """How a page of the previous run stopped being the copy it was, if it did: no source
+    lists it, it is gone (HTTP 404 or 410), it redirects elsewhere, or it was judged a
+    copy and now is none, or a copy under other terms. None while it is the same copy."""
+    if before.http_status in GONE:
+        return None
+
+    def change(why: str) -> PageChange:
+        return PageChange(before.url, before.domain, before.status, now and now.status, why)
+
+    if now is None:
+        return change("no source lists it now")
+    if now.http_status in GONE:
+        return change(f"HTTP {now.http_status}")
+    if before.status not in JUDGED or now.status == "unverifiable":
+        return None
+    moved = (now.final_url or now.url) != (before.final_url or before.url)
+    if moved and now.status not in JUDGED:
+        return change(f"redirected to {now.final_url}")
+    if now.status not in JUDGED:
+        return change("no longer a copy: it matches no original the archive holds")
+    if now.ruleset != before.ruleset:
+        return change(f"judged under other terms ({before.ruleset} before, {now.ruleset} now)")
+    return None
+
+
 def change_cause(
     before: PageRecord | None, now: PageRecord | None, violation: Violation, edited: set[str]
 ) -> str:
     """Why a finding is new or resolved: the page's bytes changed, or the same bytes were
-    judged under edited rules (or another archive or tool)."""
-    if before is None or now is None or not before.content_hash:
+    judged under edited rules (or another archive or tool), or the page is new to the audit."""
+    if before is None:
+        return FIRST_SEEN
+    if now is None or not before.content_hash:
         return PAGE_CHANGED
     if before.content_hash != now.content_hash:
         return PAGE_CHANGED

@@ -23,8 +23,12 @@ def render(report: AuditReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    # "new (page-changed)", "new (rules-changed)"; persisting and passing rows say nothing.
+    # "new (page-changed)", "new (rules-changed)", "severity error (was warning)"; persisting
+    # and passing rows say nothing.
     change = {v.fingerprint: f"new ({v.cause})" for v in report.new}
+    change.update(
+        {v.fingerprint: f"severity {v.severity} (was {v.previous_severity})" for v in report.changed}
+    )
     for page in report.pages:
         base = [report.run.id, page.url, page.domain, page.status, page.ruleset]
         original = page.original_url or page.original_id

@@ -31,16 +31,17 @@ def _violations(title: str, items: list[Violation]) -> list[str]:
 
 def _why(violation: Violation) -> str:
     """What made a finding new or resolved when it was not the republisher's page."""
-    if violation.cause in (None, "page-changed"):
-        return ""
-    return f" ({violation.cause.replace('-', ' ')}: the page is unchanged)"
+    was = f" (was {violation.previous_severity})" if violation.previous_severity else ""
+    if violation.cause in (None, "page-changed", "first-seen"):
+        return was
+    return f"{was} ({violation.cause.replace('-', ' ')}: the page is unchanged)"
 
 
 def rules_changed_lines(report: AuditReport) -> list[str]:
     """The rule sets edited since the previous run, and what that made new."""
     if not report.rules_changed:
         return []
-    count = sum(1 for v in [*report.new, *report.resolved] if v.rules_changed)
+    count = sum(1 for v in [*report.new, *report.changed, *report.resolved] if v.rules_changed)
     lines = [f"## Rules changed since the previous run ({len(report.rules_changed)})", ""]
     for change in report.rules_changed:
         before, after = (change["before"] or "none")[:12], (change["after"] or "none")[:12]
@@ -94,9 +95,19 @@ def render(report: AuditReport) -> str:
     lines.append("")
     lines += rules_changed_lines(report)
     lines += _violations("New violations", report.new)
+    if report.changed:
+        lines += _violations("Severity changed", report.changed)
     lines += _violations("Resolved", report.resolved)
+    if report.no_longer_copies:
+        lines += [f"## No longer copies ({len(report.no_longer_copies)})", ""]
+        lines += [
+            f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.no_longer_copies
+        ]
+        lines.append("")
     lines += [f"## Disappeared copies ({len(report.disappeared)})", ""]
-    lines += [f"- {cell(p.url)} (was {p.status})" for p in report.disappeared] or ["None."]
+    lines += [
+        f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.disappeared
+    ] or ["None."]
     lines.append("")
     failing = [p for p in report.pages if report.violations.get(p.url)]
     lines += [f"## Pages with violations ({len(failing)})", ""]
