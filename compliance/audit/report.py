@@ -344,9 +344,10 @@ def build_report(
         elsewhere = {change.url for change in [*disappeared, *no_longer]}
         for fingerprint, violation in before.items():
             page = by_url.get(violation.url)
-            if fingerprint not in now and page is not None and violation.url not in elsewhere:
-                if page.status in JUDGED:
-                    resolved.append(replace(violation, cause=cause(violation)))
+            # Resolved only when the page was judged again under its terms and passed it.
+            kept = page is not None and page.status in JUDGED and violation.url not in elsewhere
+            if fingerprint not in now and kept:
+                resolved.append(replace(violation, cause=cause(violation)))
     order = _by_place
     trend, republisher_trend = _trends(store, run, [r.domain for r in republishers])
     return AuditReport(

@@ -26,9 +26,8 @@ def render(report: AuditReport) -> str:
     # "new (page-changed)", "new (rules-changed)", "severity error (was warning)"; persisting
     # and passing rows say nothing.
     change = {v.fingerprint: f"new ({v.cause})" for v in report.new}
-    change.update(
-        {v.fingerprint: f"severity {v.severity} (was {v.previous_severity})" for v in report.changed}
-    )
+    for v in report.changed:
+        change[v.fingerprint] = f"severity {v.severity} (was {v.previous_severity})"
     for page in report.pages:
         base = [report.run.id, page.url, page.domain, page.status, page.ruleset]
         original = page.original_url or page.original_id

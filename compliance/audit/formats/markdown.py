@@ -100,14 +100,12 @@ def render(report: AuditReport) -> str:
     lines += _violations("Resolved", report.resolved)
     if report.no_longer_copies:
         lines += [f"## No longer copies ({len(report.no_longer_copies)})", ""]
-        lines += [
-            f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.no_longer_copies
-        ]
+        lines += [f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.no_longer_copies]
         lines.append("")
     lines += [f"## Disappeared copies ({len(report.disappeared)})", ""]
-    lines += [
-        f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.disappeared
-    ] or ["None."]
+    lines += [f"- {cell(p.url)} (was {p.was}): {cell(p.why)}" for p in report.disappeared] or [
+        "None."
+    ]
     lines.append("")
     failing = [p for p in report.pages if report.violations.get(p.url)]
     lines += [f"## Pages with violations ({len(failing)})", ""]
