@@ -190,3 +190,17 @@ def test_the_second_week_says_what_changed_as_it_is(tmp_path):
     (site / "b.html").unlink()
     [left] = audit()["disappeared"]
     assert left["url"].endswith("b.html") and left["why"] == "no source lists it now"
+
+
+def test_the_html_chart_says_what_its_rate_is_of(tmp_path):
+    site = tmp_path / "sites" / "news.example"
+    site.mkdir(parents=True)
+    for name in ("compliant.html", "logo-missing.md", "unrelated.html"):
+        shutil.copy(COPIES / name, site / name)
+    db = tmp_path / "audit.sqlite"
+    originals = str(ROOT / "examples" / "originals")
+    compliance("audit", str(tmp_path / "sites"), "--db", str(db), "--originals", originals,
+               cwd=tmp_path)  # fmt: skip
+    html = compliance("report", "--db", str(db), "-f", "html", cwd=tmp_path).stdout
+    # One of the three pages is the partner's own story: the rate is of the two copies.
+    assert "news.example: 50% of 2 judged of 3 pages" in html

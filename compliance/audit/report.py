@@ -98,9 +98,14 @@ class Republisher:
         return sum(self.counts.values())
 
     @property
+    def judged(self) -> int:
+        """Pages judged as copies: the ones its compliance rate is of."""
+        return sum(self.counts[status] for status in JUDGED)
+
+    @property
     def compliance_rate(self) -> float | None:
         """(pass + warn) / (pass + warn + fail); None when no page was a checked copy."""
-        judged = self.counts["pass"] + self.counts["warn"] + self.counts["fail"]
+        judged = self.judged
         if not judged:
             return None
         return round((self.counts["pass"] + self.counts["warn"]) / judged, 3)
@@ -120,6 +125,7 @@ class TrendPoint:
     started: str
     pages: int
     compliance_rate: float | None
+    judged: int  # the pages the rate is of
 
 
 @dataclass(frozen=True)
@@ -456,7 +462,9 @@ def _trends(
         for counts in by_domain.values():
             total.update(counts)
         overall = Republisher("all", dict(total))
-        points.append(TrendPoint(r.id, r.started, overall.pages, overall.compliance_rate))
+        points.append(
+            TrendPoint(r.id, r.started, overall.pages, overall.compliance_rate, overall.judged)
+        )
         for domain, rates in per_domain.items():
             counts = by_domain.get(domain, {})
             rates.append(

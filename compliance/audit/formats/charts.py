@@ -50,6 +50,15 @@ def _pages(count: int) -> str:
     return f"{count:,} page{'s' * (count != 1)}"
 
 
+def _rate_of(rate: float | None, judged: int, pages: int) -> str:
+    """A rate with what it is of: the judged copies, and all pages when they differ."""
+    if judged == pages:
+        return f"{_pct(rate)} of {_pages(pages)}"
+    if not judged:
+        return f"no copy judged of {_pages(pages)}"
+    return f"{_pct(rate)} of {judged:,} judged of {_pages(pages)}"
+
+
 def republisher_rates(report: AuditReport, limit: int = 40) -> Chart:
     """Compliance rate per republisher, worst first."""
     rows = sorted(
@@ -64,7 +73,7 @@ def republisher_rates(report: AuditReport, limit: int = 40) -> Chart:
             span * (r.compliance_rate or 0.0),
             ROW - 6,
             r.domain,
-            f"{_pct(r.compliance_rate)} of {_pages(r.pages)}",
+            _rate_of(r.compliance_rate, r.judged, r.pages),
             tone(r.compliance_rate),
         )
         for i, r in enumerate(rows)
@@ -103,7 +112,7 @@ def trend(report: AuditReport) -> Chart:
                 step * 0.7,
                 h,
                 point.started[5:16].replace("T", " ") if repeated else point.started[:10],
-                f"{_pct(rate)} of {_pages(point.pages)}",
+                _rate_of(rate, point.judged, point.pages),
                 tone(rate),
             )
         )
