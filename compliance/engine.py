@@ -52,6 +52,11 @@ class Checker:
     bugs: int = 0  # inputs that hit an internal error; the CLI exits 3 when there are any
     page_budget: float = PAGE_BUDGET  # seconds per page in a worker process; 0: no workers
     terms: str | None = None  # the id of a rule set applied to every input (--terms)
+    # Where `terms` was given: "--terms", or the configuration file whose `terms:` it is.
+    terms_origin: str = "--terms"
+
+    def _given_as(self, terms: str, origin: str) -> str:
+        return f"--terms {terms}" if origin == "--terms" else f"`terms: {terms}` in {origin}"
 
     def _unmatched(self) -> str:
         """What was tried on a page no rule set applies to, and what would decide it."""
@@ -67,16 +72,26 @@ class Checker:
             " given; --terms ID applies a newswire's terms to it"
         )
 
-    def given_terms(self, terms: str) -> str:
-        """The id of the rule set `--terms` names; UserError, with a did-you-mean, when no
-        rule set in use has it."""
+    def apply_terms(self, terms: str, origin: str = "--terms") -> None:
+        """Judge every input by the rule set `terms` names, given at `origin` (`--terms`, or
+        the configuration's `terms:`). UserError, with a did-you-mean, when no rule set in
+        use has it, naming the rule sets that extend it when it is an abstract base."""
         from compliance.common.validation import suggest
 
         ids = [r.id for r in self.applicable]
         if terms in ids:
-            return terms
+            self.terms, self.terms_origin = terms, origin
+            return
+        base = next((r for r in self.rulesets if r.id == terms and r.spec.abstract), None)
+        if base is not None:
+            heirs = [r.id for r in self.applicable if terms in r.extends]
+            use = f"give one of those that do: {', '.join(heirs)}" if heirs else "none here does"
+            raise UserError(
+                f"{self._given_as(terms, origin)}: {terms} is a base other rule sets extend, not a newswire's"
+                f" terms of its own; {use}"
+            )
         raise UserError(
-            f"--terms {terms}: no rule set has this id{suggest(terms, ids)};"
+            f"{self._given_as(terms, origin)}: no rule set has this id{suggest(terms, ids)};"
             f" the ids: {', '.join(ids)}"
         )
 
@@ -104,7 +119,8 @@ class Checker:
         governing terms and the page carries no newswire's marks, why none does (a str)."""
         if self.terms is not None:
             given = next(r for r in self.applicable if r.id == self.terms)
-            return given, f"the terms were given (--terms {given.id}), not detected"
+            given_as = self._given_as(given.id, self.terms_origin)
+            return given, f"the terms were given ({given_as}), not detected"
         if match is not None:
             governed = self.governance.of(match.original)
             if governed.ruleset is not None:
@@ -191,7 +207,10 @@ class Checker:
             return
         workers = jobs if len(refs) >= PARALLEL_FROM else 1
         with BudgetedPool(
-            workers, self.page_budget, start_worker, (self.rulesets, self.matcher, self.terms)
+            workers,
+            self.page_budget,
+            start_worker,
+            (self.rulesets, self.matcher, self.terms, self.terms_origin),
         ) as pool:
             futures = [pool.submit(_check_in_worker, ref, stdin_data) for ref in refs]
             if prepare:  # while the workers check
@@ -265,7 +284,10 @@ _worker: Checker | None = None
 
 
 def start_worker(
-    rulesets: Sequence[RuleSet], matcher: Matcher | None, terms: str | None = None
+    rulesets: Sequence[RuleSet],
+    matcher: Matcher | None,
+    terms: str | None = None,
+    terms_origin: str = "--terms",
 ) -> None:
     """Initialise a checking process of a pool.
 
@@ -274,7 +296,7 @@ def start_worker(
     """
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Checker(rulesets, matcher, terms=terms)
+    _worker = Checker(rulesets, matcher, terms=terms, terms_origin=terms_origin)
 
 
 def worker_checker() -> Checker:

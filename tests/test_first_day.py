@@ -204,3 +204,31 @@ def test_the_html_chart_says_what_its_rate_is_of(tmp_path):
     html = compliance("report", "--db", str(db), "-f", "html", cwd=tmp_path).stdout
     # One of the three pages is the partner's own story: the rate is of the two copies.
     assert "news.example: 50% of 2 judged of 3 pages" in html
+
+
+def test_terms_are_named_where_they_were_given(tmp_path):
+    import json
+
+    (tmp_path / ".compliance.yaml").write_text("terms: dcnf\n", encoding="utf-8")
+    done = compliance("check", str(COPIES / "unrelated.html"), "-f", "json", cwd=tmp_path)
+    detected = json.loads(done.stdout)["results"][0]["detected_by"]
+    assert detected == "the terms were given (`terms: dcnf` in .compliance.yaml), not detected"
+    done = compliance("check", str(COPIES / "unrelated.html"), "--terms", "dcnf", "-f", "json",
+                      cwd=tmp_path)  # fmt: skip
+    assert "(--terms dcnf)" in json.loads(done.stdout)["results"][0]["detected_by"]
+
+
+def test_an_abstract_base_given_as_terms_names_the_rule_sets_that_extend_it(tmp_path):
+    done = compliance("check", str(COPIES / "compliant.html"), "--terms", "cc-by-4.0",
+                      cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert "cc-by-4.0 is a base other rule sets extend" in done.stderr
+    assert "the-conversation" in done.stderr and "no rule set has this id" not in done.stderr
+
+
+def test_a_refused_private_address_in_a_sync_names_no_audit(tmp_path):
+    done = compliance("archive", "sync", "http://127.0.0.1:9/feed", "--into",
+                      str(tmp_path / "a.jsonl"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode != 0
+    assert "only public addresses are fetched unless given --allow-private" in done.stderr
+    assert "audit" not in done.stderr

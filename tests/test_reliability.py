@@ -285,8 +285,8 @@ def test_a_name_that_resolves_to_any_private_address_is_refused():
     with Fetcher(FetchPolicy(), resolver=lambda h, p: ["93.184.216.34", "10.0.0.5"]) as fetcher:
         got = fetcher.fetch("http://mixed.test/")
     assert got.error == (
-        "not fetched: mixed.test resolves to 10.0.0.5, a private address; audits fetch only"
-        " public addresses unless given --allow-private (or --allow-host mixed.test)"
+        "not fetched: mixed.test resolves to 10.0.0.5, a private address; only public"
+        " addresses are fetched unless given --allow-private (or --allow-host mixed.test)"
     )
 
 

@@ -27,6 +27,7 @@ class CheckRequest:
     # configuration names, and FORMAT=FILE outputs, never do.
     stdout_taken: bool = False
     terms: str | None = None  # a rule set applied to every input (--terms, `terms:`)
+    terms_origin: str = "--terms"  # "--terms", or the configuration file that gave `terms`
     fail_on_unmatched: bool = False
     warnings: tuple[str, ...] = ()  # what the request means that the user should hear
 
@@ -119,6 +120,7 @@ def build_request(
         config=config,
         stdout_taken=bool(bare),
         terms=terms or spec.terms,
+        terms_origin="--terms" if terms or not spec.terms else _named(config),
         fail_on_unmatched=fail_on_unmatched or spec.fail_on_unmatched,
         warnings=tuple(warnings),
     )
@@ -147,6 +149,10 @@ def _configured_originals(config: ProjectConfig) -> list[Path | str]:
         place: Path | str = where if is_url(where) else config.resolve(where)
         found.append(f"{terms}={place}" if terms else place)
     return found
+
+
+def _named(config: ProjectConfig) -> str:
+    return config.path.name if config.path else "the configuration"
 
 
 def select_inputs(request: CheckRequest) -> tuple[list[InputRef], list[str]]:

@@ -220,7 +220,7 @@ def audit(
             matcher = Matcher(index, declared=declared)
         terms_checker = Checker(rulesets, matcher)
         if options.terms is not None:
-            terms_checker.terms = terms_checker.given_terms(options.terms)
+            terms_checker.apply_terms(options.terms)
         warn_about_archive(terms_checker, index)
         if not resume:
             with Fetcher(options.policy()) as fetcher:

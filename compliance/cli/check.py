@@ -236,7 +236,7 @@ def _run_check(
     checker = Checker(rulesets, matcher, debug=state["debug"], page_budget=page_timeout)
     try:
         if request.terms is not None:
-            checker.terms = checker.given_terms(request.terms)
+            checker.apply_terms(request.terms, request.terms_origin)
         warn_about_archive(checker, index)
     except UserError as exc:
         raise fail(exc) from None

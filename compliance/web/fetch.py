@@ -354,7 +354,7 @@ class Fetcher:
                 if reason:
                     at = address if address == host else f"{host} resolves to {address}"
                     raise FetchError(
-                        f"{NOT_FETCHED} {at}, {reason}; audits fetch only public addresses"
+                        f"{NOT_FETCHED} {at}, {reason}; only public addresses are fetched"
                         f" unless given --allow-private (or --allow-host {host})"
                     )
         pinned = httpx.URL(url).copy_with(host=addresses[0])
