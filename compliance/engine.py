@@ -87,8 +87,8 @@ class Checker:
             heirs = [r.id for r in self.applicable if terms in r.extends]
             use = f"give one of those that do: {', '.join(heirs)}" if heirs else "none here does"
             raise UserError(
-                f"{self._given_as(terms, origin)}: {terms} is a base other rule sets extend, not a newswire's"
-                f" terms of its own; {use}"
+                f"{self._given_as(terms, origin)}: {terms} is a base other rule sets extend,"
+                f" not a newswire's terms of its own; {use}"
             )
         raise UserError(
             f"{self._given_as(terms, origin)}: no rule set has this id{suggest(terms, ids)};"

@@ -7,6 +7,7 @@ or compared without anyone mutating it along the way.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,8 +56,60 @@ class Location:
             parts.append(self.selector)
         return ", ".join(parts)
 
+    def in_words(self) -> str:
+        """Where it is, as a letter to an editor says it: "line 26, the eleventh paragraph
+        of the sidebar" for `aside > p:nth-of-type(11)`; never a CSS selector."""
+        parts = [f"line {self.line}"] if self.line is not None else []
+        if self.selector:
+            place = selector_in_words(self.selector)
+            if place:
+                parts.append(place)
+        return ", ".join(parts)
+
     def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "selector": self.selector}
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")  # fmt: skip
+_ELEMENT_WORDS = {
+    "p": "paragraph", "li": "list item", "img": "image", "figure": "figure",
+    "figcaption": "caption", "blockquote": "quotation", "table": "table", "td": "table cell",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "a": "link", "span": "passage", "div": "block", "section": "section",
+}  # fmt: skip
+_REGION_WORDS = {"aside": "sidebar", "footer": "footer", "header": "header", "nav": "menu"}
+
+
+def _ordinal(n: int) -> str:
+    if 1 <= n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def selector_in_words(selector: str) -> str:
+    """A CSS selector as words ("the fifth paragraph of the footer"); "" when it names
+    nothing a reader would recognise."""
+    steps = [step.strip() for step in selector.split(">") if step.strip()]
+    if not steps:
+        return ""
+
+    def tag(step: str) -> str:
+        return re.split(r"[.#:\[]", step, maxsplit=1)[0].lower()
+
+    last = steps[-1]
+    noun = _ELEMENT_WORDS.get(tag(last)) or _REGION_WORDS.get(tag(last))
+    named = re.search(r"\.([a-z]+(?:[-_][a-z]+)*)(?![\w-])", last)  # a class in words
+    if noun in ("block", "passage", "section"):
+        noun = re.sub(r"[-_]", " ", named.group(1)) if named else None
+    if noun is None:
+        return ""
+    position = re.search(r":nth-of-type\((\d+)\)", last)
+    words = f"the {_ordinal(int(position.group(1)))} {noun}" if position else f"the {noun}"
+    region = next((_REGION_WORDS[tag(s)] for s in reversed(steps[:-1]) if tag(s) in _REGION_WORDS),
+                  None)  # fmt: skip
+    return f"{words} in the {region}" if region and region != noun else words
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,10 @@ def test_fix_requests_name_articles_and_stay_in_their_directory(store, tmp_path)
     assert "https://www.b.example/2" in letter
     assert "no affiliation on the page" in letter
     assert "To fix: Add the affiliation." in letter
-    assert "- affiliation (licence condition): Republished articles must carry the" in letter
+    assert (
+        "- The reporter's affiliation (licence condition): Republished articles must carry the"
+        in letter
+    )
     assert "https://dailycallernewsfoundation.org/" in letter
     assert {p.parent for p in written} == {(tmp_path / "fixes").resolve()}
 

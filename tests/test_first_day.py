@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from test_first_hour import compliance
 
 from conftest import ROOT
@@ -232,3 +234,41 @@ def test_a_refused_private_address_in_a_sync_names_no_audit(tmp_path):
     assert done.returncode != 0
     assert "only public addresses are fetched unless given --allow-private" in done.stderr
     assert "audit" not in done.stderr
+
+
+def test_fix_requests_say_requests_and_places_in_words(tmp_path):
+    page = (COPIES / "compliant.html").read_text(encoding="utf-8")
+    logo = page[page.index("      <img class=") : page.index("\n", page.index("      <img class="))]
+    sites = tmp_path / "sites"
+    # Only a warning: a photo credited to an agency the licence does not cover.
+    photo = "<p>Recruits train in Hebei province. (REUTERS/China News photo SUN/KY)</p></article>"
+    (sites / "warn.example").mkdir(parents=True)
+    (sites / "warn.example" / "story.html").write_text(
+        page.replace("</article>", photo, 1), encoding="utf-8"
+    )
+    # The logo only in the sidebar: the letter says where in words, not as a CSS selector.
+    moved = page.replace(logo, "").replace("<h2>Related stories</h2>", f"<h2>Related</h2>{logo}")
+    (sites / "side.example").mkdir(parents=True)
+    (sites / "side.example" / "story.html").write_text(moved, encoding="utf-8")
+    db, out = tmp_path / "audit.sqlite", tmp_path / "letters"
+    originals = str(ROOT / "examples" / "originals")
+    compliance("audit", str(sites), "--db", str(db), "--originals", originals, cwd=tmp_path)
+    done = compliance("report", "--db", str(db), "--fix-requests", str(out), cwd=tmp_path)
+    assert "2 fix requests written" in done.stderr
+    warned = (out / "warn.example.txt").read_text(encoding="utf-8")
+    assert "Subject: requests about 1 republished article from" in warned
+    assert "found 1 on warn.example that does not yet follow" in warned
+    assert "- The photo credits (" in warned and "media_credits" not in warned
+    side = (out / "side.example.txt").read_text(encoding="utf-8")
+    assert "Subject: attribution needed on 1 republished article from" in side
+    assert "the image in the sidebar" in side
+    assert "nth-of-type" not in side and "aside" not in side
+
+
+@given(st.text(alphabet="abdfgilmnoprstvy-_.#:>()[]=0123456789 ", max_size=60))
+def test_a_place_in_words_never_shows_selector_syntax(selector):
+    from compliance.model import Location
+
+    words = Location(3, selector).in_words()
+    assert words.startswith("line 3")
+    assert not set(words) & set(">:#()[]=._")

@@ -15,6 +15,7 @@ from typing import Any
 
 from compliance.audit.report import AuditReport
 from compliance.audit.store import PageRecord
+from compliance.checks import check_label
 from compliance.common.files import write_atomic
 from compliance.errors import UserError
 
@@ -39,15 +40,23 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
         by_newswire[page.ruleset or ""].append(page)
     names = [rules.get(r, {}).get("name", r) for r in sorted(by_newswire)]
     count = len(pages)
+    articles = f"{count} republished article{'s' * (count != 1)}"
+    # A letter whose findings are all warnings asks; only an error is a condition unmet.
+    needed = any(f["severity"] == "error" for page in pages for f in page.violations)
+    subject = "attribution needed on" if needed else "requests about"
+    lack = (
+        f"{'does' if count == 1 else 'do'} not yet carry everything the republishing terms ask for"
+        if needed
+        else f"{'does' if count == 1 else 'do'} not yet follow everything the terms ask;"
+        " none of it breaks a condition of the licence, so these are requests"
+    )
     lines = [
         f"To: the editors of {domain}",
-        f"Subject: attribution needed on {count} republished article{'s' * (count != 1)}"
-        f" from {' and '.join(names)}",
+        f"Subject: {subject} {articles} from {' and '.join(names)}",
         "",
         "Hello,",
         "",
-        f"Our check of republished articles found {count} on {domain} that do not yet carry"
-        " everything the republishing terms ask for.",
+        f"Our check of republished articles found {count} on {domain} that {lack}.",
     ]
     for ruleset in sorted(by_newswire):
         rule = rules.get(ruleset, {})
@@ -70,7 +79,8 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
         for finding in requirements.values():
             kind = "request" if finding.get("basis") == "request" else "licence condition"
             clause = finding.get("clause") or finding["message"]
-            lines.append(f"- {finding['check']} ({kind}): {clause}")
+            label = check_label(finding["check"])
+            lines.append(f"- {label[0].upper()}{label[1:]} ({kind}): {clause}")
             if finding.get("fix"):
                 lines.append(f"  To fix: {finding['fix']}")
         if rule.get("terms"):

@@ -30,6 +30,30 @@ CHECK_TYPES: tuple[str, ...] = (
     "integrity",
 )
 
+# What each check looks at, in words a letter to an editor can use ("the photo credits").
+CHECK_LABELS: dict[str, str] = {
+    "logo": "the logo",
+    "byline": "the byline",
+    "affiliation": "the reporter's affiliation",
+    "notice": "the notice",
+    "credit_line": "the credit line",
+    "link_back": "the link back",
+    "canonical": "the canonical link",
+    "tracking_pixel": "the tracking pixel",
+    "media_credits": "the photo credits",
+    "headline": "the headline",
+    "excerpt_limit": "the length of an excerpt",
+    "time_window": "when it was published",
+    "additions_disclosed": "text added to the article",
+    "style_edits": "edits to the article's words",
+    "integrity": "the article's text",
+}
+
+
+def check_label(check_type: str) -> str:
+    """What a check of `check_type` looks at, in words ("the photo credits")."""
+    return CHECK_LABELS.get(check_type, check_type.replace("_", " "))
+
 
 def check_module(check_type: str) -> ModuleType:
     """The module that runs checks of `check_type`, imported on first use."""

@@ -198,7 +198,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         # requests show that line, not the notice that happens to name the newswire.
         at = (excerpt(bylines[0].raw), bylines[0].location) if bylines else (None, None)
         if elsewhere:
-            places = ", ".join(blocks[h.block].location.describe() for h in elsewhere[:3])
+            places = ", ".join(blocks[h.block].location.in_words() for h in elsewhere[:3])
             message += f"; the name appears only elsewhere ({places})"
         return Outcome(False, f'{message}; write "{line}"', *at)
 

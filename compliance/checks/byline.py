@@ -99,7 +99,7 @@ def _named_elsewhere(article: Article, missing: list[str]) -> str:
         other = next((b for b in article.other_people if name_score(reporter, b.name) >= 85), None)
         if other is not None:
             where = other.where if other.where != "elsewhere" else "another part of the page"
-            line = f", {other.location.describe()}" if other.location.describe() else ""
+            line = f", {other.location.in_words()}" if other.location.in_words() else ""
             places.append(f"{other.name} is named only in the {where}{line}")
     return f" ({'; '.join(places)})" if places else ""
 

@@ -80,7 +80,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
                 )
     hidden = next((i for i in article.hidden_images if _image_matches(i, options)), None)
     if hidden is not None:
-        where = hidden.location.describe()
+        where = hidden.location.in_words()
         return Outcome(
             False,
             f"the {ctx.ruleset.name} logo is on the page but hidden from readers"
@@ -90,7 +90,7 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
             hidden.location,
         )
     if elsewhere is not None:
-        where = elsewhere.location.describe()
+        where = elsewhere.location.in_words()
         return Outcome(
             False,
             f"the {ctx.ruleset.name} logo is shown only in {where_shown(elsewhere.region)}"

@@ -424,6 +424,10 @@ def report(
             stdout_console().file.write(text)
         if fix_requests is not None:
             written = write_fix_requests(audit_report, fix_requests)
-            stderr.print(f"{len(written)} fix requests written to {fix_requests}", highlight=False)
+            count = len(written)
+            stderr.print(
+                f"{count} fix request{'s' * (count != 1)} written to {fix_requests}",
+                highlight=False,
+            )
     except UserError as exc:
         raise fail(exc) from None
