@@ -272,3 +272,21 @@ def test_a_place_in_words_never_shows_selector_syntax(selector):
     words = Location(3, selector).in_words()
     assert words.startswith("line 3")
     assert not set(words) & set(">:#()[]=._")
+
+
+def test_a_rule_file_with_three_mistakes_shows_them_in_one_run(tmp_path):
+    rule = tmp_path / "bad.yaml"
+    rule.write_text(
+        "schema: 1\nid: bad\nname: Bad Wire\nname: Bad Wire Again\nextends: dcnff\n"
+        "terms: Credit us.\nterms_url: https://bad.example/terms\nchecks:\n"
+        "  - {id: a, type: affiliation, clause: c, where: byline}\n"
+        "  - {id: b, type: byline, clause: c, where: top}\n",
+        encoding="utf-8",
+    )
+    done = compliance("rules", "validate", str(rule), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{rule}:4:1: duplicate key 'name' (first given on line 3)" in done.stderr
+    assert "extends: no rule set 'dcnff' (did you mean 'dcnf'?)" in done.stderr
+    # `where` is what people write for `near`; a check without such a key lists its keys.
+    assert "checks[0].where: unknown key 'where' (did you mean 'near'?)" in done.stderr
+    assert "checks[1].where: unknown key 'where'; the keys here are: id," in done.stderr

@@ -108,7 +108,9 @@ def test_all_problems_in_a_file_are_reported_together():
     assert found == [
         "r.yaml:1:9: schema: this program reads rule-file schema 1, not 2",
         "r.yaml:2:5: id: 'Bad Id' is not a valid id: use lower-case letters, digits, '-', '_' and '.'",
-        "r.yaml:6:1: colour: unknown key 'colour'",
+        "r.yaml:6:1: colour: unknown key 'colour'; the keys here are: schema, id, name, terms,"
+        " terms_url, terms_version, verified, contact, domains, extends, abstract, detect,"
+        " checks, tests",
         "r.yaml:8:19: checks[0].type: unknown check type 'lgo' (did you mean 'logo'?);"
         f" the types are: {TYPES}",
     ]
@@ -121,8 +123,20 @@ def test_yaml_syntax_error_has_position():
 
 
 def test_duplicate_keys_are_an_error_not_silently_the_last():
-    assert problems_of("schema: 1\nid: a\nid: b\n") == [
-        "r.yaml:3:1: duplicate key 'id' (first given on line 2)"
+    checks = "checks:\n  - {id: b, type: byline, clause: c}\n"
+    assert problems_of(HEADER + checks + "name: Again\n") == [
+        "r.yaml:8:1: duplicate key 'name' (first given on line 3)"
+    ]
+
+
+def test_a_duplicate_key_does_not_hide_the_files_other_problems():
+    # Fixing one mistake per run is slow; a duplicate is reported alongside the rest.
+    checks = "checks:\n  - {id: b, type: byline, clause: c}\n"
+    assert problems_of("schema: 1\nid: a\nid: b\n" + checks) == [
+        "r.yaml:1:1: name: missing required key 'name'",
+        "r.yaml:1:1: terms: missing required key 'terms'",
+        "r.yaml:1:1: terms_url: missing required key 'terms_url'",
+        "r.yaml:3:1: duplicate key 'id' (first given on line 2)",
     ]
 
 

@@ -92,8 +92,26 @@ def _written_keys(model: Any) -> list[str]:
     return list(fields_of(model))
 
 
+# Words people write for a key that is spelt otherwise: no edit distance finds these.
+KEY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "where": ("placement", "near"),
+    "position": ("placement", "near"),
+    "location": ("placement", "near"),
+    "place": ("placement", "near"),
+    "kind": ("type",),
+    "level": ("severity",),
+    "url": ("terms_url", "domain"),
+    "phrases": ("text",),
+}
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """The hint " (did you mean 'X'?)" for the choice closest to `word` (by spelling, or a word
+    commonly written for it), or "" when none is close."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        close = [s for s in KEY_SYNONYMS.get(word.lower(), ()) if s in options][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -224,7 +242,11 @@ def problems(
             key = str(loc[-1])
             model = model_at(root, loc[:-1], data)
             allowed = _written_keys(model) if model else []
-            found.append(Problem(loc, True, f"{where}: unknown key '{key}'{suggest(key, allowed)}"))
+            hint = suggest(key, allowed)
+            if not hint and allowed:
+                # Nothing close: the keys this place takes are the next thing to read.
+                hint = "; the keys here are: " + ", ".join(allowed)
+            found.append(Problem(loc, True, f"{where}: unknown key '{key}'{hint}"))
             continue
         if kind == "missing":
             found.append(Problem(loc[:-1], False, f"{where}: missing required key '{loc[-1]}'"))

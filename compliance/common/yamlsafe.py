@@ -34,6 +34,8 @@ class YamlProblem(Exception):
 class LoadedYaml:
     data: Any
     node: yaml.Node | None  # the composed document, for mapping data paths back to positions
+    # Keys given twice in one mapping (the last one is kept), when the caller collects them.
+    duplicates: tuple[YamlProblem, ...] = ()
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
@@ -85,8 +87,14 @@ def _duplicate_keys(node: yaml.Node | None, seen: set[int] | None = None) -> lis
     return problems
 
 
-def load_yaml(text: str, max_nodes: int = MAX_EXPANDED_NODES) -> LoadedYaml:
-    """Parse one YAML document safely; raise YamlProblem with a position when it can't be."""
+def load_yaml(
+    text: str, max_nodes: int = MAX_EXPANDED_NODES, collect_duplicates: bool = False
+) -> LoadedYaml:
+    """Parse one YAML document safely; raise YamlProblem with a position when it can't be.
+
+    A key given twice in a mapping is such a problem; with `collect_duplicates` the document
+    loads (the last value kept) and the duplicates come back in `duplicates`, for a caller
+    that reports every problem of the file at once."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -101,7 +109,7 @@ def load_yaml(text: str, max_nodes: int = MAX_EXPANDED_NODES) -> LoadedYaml:
                 node.start_mark.column + 1,
             )
         duplicates = _duplicate_keys(node)
-        if duplicates:
+        if duplicates and not collect_duplicates:
             raise duplicates[0]
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as exc:
@@ -125,7 +133,7 @@ def load_yaml(text: str, max_nodes: int = MAX_EXPANDED_NODES) -> LoadedYaml:
         raise YamlProblem("the document nests too deeply to read") from None
     finally:
         loader.dispose()
-    return LoadedYaml(data, node)
+    return LoadedYaml(data, node, tuple(duplicates))
 
 
 def node_at(root: yaml.Node | None, path: tuple[str | int, ...]) -> yaml.Node | None:

@@ -9,6 +9,7 @@ from a base is reported where it was written.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ class _Raw:
     data: dict[str, Any]
     node: yaml.Node | None
     path: Path | None = None
+    # Problems found before validation (a key given twice), reported with its problems.
+    early: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ Merged = tuple[dict[str, Any], list[list[_Origin]]]
 
 def _read_raw(text: str, source: str, path: Path | None = None) -> _Raw:
     try:
-        loaded = load_yaml(text)
+        loaded = load_yaml(text, collect_duplicates=True)
     except YamlProblem as exc:
         where = f"{source}:{exc.line}:{exc.column}" if exc.line else source
         raise UserError(f"{where}: {exc.message}") from None
@@ -106,7 +109,8 @@ def _read_raw(text: str, source: str, path: Path | None = None) -> _Raw:
         raise UserError(
             f"{source}: a rule file must be a mapping of keys (schema, id, checks, ...)"
         )
-    return _Raw(source, loaded.data, loaded.node, path)
+    early = tuple(f"{source}:{d.line}:{d.column}: {d.message}" for d in loaded.duplicates)
+    return _Raw(source, loaded.data, loaded.node, path, early)
 
 
 def _merge(raw: _Raw, base: Merged | None) -> Merged:
@@ -139,9 +143,11 @@ def _merge(raw: _Raw, base: Merged | None) -> Merged:
     return merged, [origins[n] for n in keep]
 
 
-def _validate(raw: _Raw, merged: Merged) -> RuleFile:
+def _validate(raw: _Raw, merged: Merged, found_before: Sequence[str] = ()) -> RuleFile:
+    """The merged file as a RuleFile; UserError listing every problem of the file, with
+    `found_before` (what merging it with its bases found)."""
     data, origins = merged
-    found = _duplicate_ids(raw.data, raw.node, raw.source)
+    found = [*raw.early, *found_before, *_duplicate_ids(raw.data, raw.node, raw.source)]
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -209,6 +215,9 @@ class _Resolver:
         self.raws = {str(r.data.get("id")): r for r in raws}
         self.bases = bases  # bundled rule files, for `extends` not among the files given
         self.done: dict[str, tuple[Merged, tuple[str, ...]]] = {}
+        # A file's `extends` that names no rule set: said with the file's other problems,
+        # while the file is validated on its own.
+        self.unresolved: dict[str, str] = {}
 
     def merged(self, raw: _Raw, chain: tuple[str, ...] = ()) -> tuple[Merged, tuple[str, ...]]:
         """The file's data merged with its bases, and their ids, nearest first."""
@@ -229,9 +238,10 @@ class _Resolver:
                 known = sorted({*self.raws, *self.bases} - {key})
                 close = difflib.get_close_matches(parent_key, known, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise UserError(f"{where}: extends: no rule set '{parent_key}'{hint}")
-            base, above = self.merged(parent, (*chain, key))
-            lineage = (parent_key, *above)
+                self.unresolved[key] = f"{where}: extends: no rule set '{parent_key}'{hint}"
+            else:
+                base, above = self.merged(parent, (*chain, key))
+                lineage = (parent_key, *above)
         self.done[key] = (_merge(raw, base), lineage)
         return self.done[key]
 
@@ -270,7 +280,8 @@ def validate_rulesets(files: list[Path]) -> list[RuleSet]:
     for raw in raws:
         try:
             merged, lineage = resolver.merged(raw)
-            spec = _validate(raw, merged)
+            unresolved = resolver.unresolved.get(str(raw.data.get("id")))
+            spec = _validate(raw, merged, [unresolved] if unresolved else [])
         except UserError as exc:
             problems.extend(exc.problems or [exc.message])
             continue
