@@ -290,3 +290,54 @@ def test_a_rule_file_with_three_mistakes_shows_them_in_one_run(tmp_path):
     # `where` is what people write for `near`; a check without such a key lists its keys.
     assert "checks[0].where: unknown key 'where' (did you mean 'near'?)" in done.stderr
     assert "checks[1].where: unknown key 'where'; the keys here are: id," in done.stderr
+
+
+def test_an_unreadable_archive_line_says_what_is_wrong_once(tmp_path):
+    archive = tmp_path / "originals.jsonl"
+    good = '{"id": "a", "title": "T", "url": "https://x.example/a", "body": "Some text."}'
+    archive.write_text(good + '\n{"id": "b", "title": "bad \x01", "body": "x"}\n' + good + "\n",
+                       encoding="utf-8")  # fmt: skip
+    done = compliance("check", str(COPIES / "compliant.html"), "--originals", str(archive),
+                      cwd=tmp_path)  # fmt: skip
+    assert f"{archive}:2:" in done.stderr and "a raw control character (U+0001)" in done.stderr
+    assert f"{archive}:3: id 'a' was already used by {archive}:1 (skipped)" in done.stderr
+    assert "character at" not in done.stderr and "skipped (skipped)" not in done.stderr
+
+
+def test_the_markdown_report_has_no_html_entities(tmp_path):
+    done = compliance("check", str(COPIES / "wrong-reporter.html"), "--originals",
+                      str(ROOT / "examples" / "originals"), "-f", "markdown", cwd=tmp_path)  # fmt: skip
+    assert "main > article > div.author-box" in done.stdout
+    assert "&gt;" not in done.stdout and "&lt;" not in done.stdout
+
+
+def test_inspect_keeps_the_words_of_separate_blocks_apart(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<article><h1>A headline</h1><p class='byline'>By Jane Doe</p><p>Body text.</p>"
+        "<div class='author-box'><h3>About the author</h3><p>Eleanor Rigby writes.</p></div>"
+        "</article>",
+        encoding="utf-8",
+    )
+    done = compliance("inspect", str(page), cwd=tmp_path)
+    text = " ".join(done.stdout.split())
+    assert "About the author Eleanor" in text and "authorEleanor" not in text
+
+
+def test_an_audit_that_checked_nothing_lists_each_reason_with_its_count(tmp_path):
+    listing = tmp_path / "pages.txt"
+    listing.write_text("http://127.0.0.1:9/a\nhttp://10.0.0.1/b\nhttp://10.0.0.1/c\n")
+    done = compliance("audit", str(listing), "--db", str(tmp_path / "a.db"), "--delay", "0",
+                      cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert "Most common" not in done.stderr
+    assert "\n  2 pages: not fetched: 10.0.0.1, a private address" in done.stderr
+    assert "\n  1 page: not fetched: 127.0.0.1, a loopback address" in done.stderr
+
+
+def test_rule_tests_that_could_not_run_are_not_counted_as_failures(tmp_path):
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")  # the rules without their test pages
+    done = compliance("rules", "test", "rules", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "tests could run, each for one reason: the page is missing" in done.stdout
+    assert "failed" not in done.stdout

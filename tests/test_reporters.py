@@ -193,7 +193,9 @@ def test_github_format_appends_the_step_summary(runner, tmp_path, monkeypatch):
 def test_markdown_escapes_page_text():
     from compliance.report.markdown import cell
 
-    assert cell("a | b <img src=x>\nnext") == "a \\| b \\<img src=x\\> next"
+    assert cell("a | b <img src=x>\nnext") == "a \\| b \\<img src=x> next"
+    # Read raw as well as rendered: no entities, and "&" escaped only where one would begin.
+    assert cell("AT&T &copy; 3 > 2") == "AT&T \\&copy; 3 > 2"
 
 
 def test_several_outputs_at_once_keep_the_terminal_report(runner, tmp_path):

@@ -88,3 +88,20 @@ def test_the_suite_collects_without_the_shared_folder(tmp_path):
     # The tests that stand on the seed article collect: it is kept with the tests.
     assert "tests/test_page_shapes.py: " in collected.stdout
     assert "tests/test_rewrites.py: " in collected.stdout
+
+
+def test_every_file_the_readme_names_is_in_the_repository():
+    """A newcomer follows the README's links and names from a clone, which has no ../shared."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = re.findall(r"\]\(([^)#\s]+)\)", text)
+    named = re.findall(r"\b([A-Z]+\.md)\b", text)
+    missing = [
+        target
+        for target in [*linked, *named]
+        if "://" not in target
+        and not (ROOT / target).exists()
+        and not (ROOT / "docs" / target).exists()
+    ]
+    assert linked and not missing, missing

@@ -110,7 +110,7 @@ def _read_jsonl(
                     single.append(where)
                 yield original
             except json.JSONDecodeError as exc:
-                problems.append(f"{where}:{exc.colno}: not valid JSON: {exc.msg}")
+                problems.append(f"{where}:{exc.colno}: not valid JSON: {json_error_in_words(exc)}")
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
     if single and notes is not None:
@@ -119,6 +119,19 @@ def _read_jsonl(
             f"{single[0]}: paragraphs separated by single newlines in {many} of this file:"
             " each line is read as a paragraph (separate paragraphs with a blank line)"
         )
+
+
+def json_error_in_words(exc: json.JSONDecodeError) -> str:
+    """The decoder's complaint as a sentence: its own ends in a dangling "at" for some
+    errors, and a raw control character is invisible in the line the user opens."""
+    message = exc.msg.removesuffix(" at").removesuffix(":")
+    if message.startswith("Invalid control character") and exc.pos < len(exc.doc):
+        code = ord(exc.doc[exc.pos])
+        return (
+            f"a raw control character (U+{code:04X}) inside a string;"
+            f" write it escaped as \\u{code:04x} or remove it"
+        )
+    return message
 
 
 def _read_article_file(path: Path, root: Path, problems: list[str]) -> Iterator[Original]:
@@ -231,8 +244,7 @@ def iter_originals(
             original = replace(original, file=resolved)
             if original.id in seen:
                 problems.append(
-                    f"{original.origin}: id '{original.id}' was already used"
-                    f" by {seen[original.id]}; this one is skipped"
+                    f"{original.origin}: id '{original.id}' was already used by {seen[original.id]}"
                 )
                 continue
             seen[original.id] = original.origin

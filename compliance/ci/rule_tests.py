@@ -91,7 +91,8 @@ def run_tests(paths: Iterable[Path] | None = None) -> list[TestOutcome]:
             page = (base / test.page).resolve()
             if not page.is_file():
                 problem = "the page is missing" + (
-                    " (the shipped rule files' test pages are in the source repository)"
+                    " (the shipped rule files' test pages are in the source repository: run"
+                    " `compliance rules test` in a checkout of it, or name your own rule files)"
                     if base == bundled_rules_dir()
                     else ""
                 )

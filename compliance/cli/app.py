@@ -8,7 +8,7 @@ Every command module registers itself on `app`; `compliance.cli.main` runs it. E
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -92,6 +92,12 @@ def warn(message: str) -> None:
     from rich.text import Text
 
     stderr.print(Text.assemble(("warning:", "yellow"), f" {message}"), highlight=False)
+
+
+def warn_skipped(problems: Iterable[str]) -> None:
+    """A warning for each input that could not be read and was left out of the run."""
+    for problem in problems:
+        warn(f"{problem} (skipped)")
 
 
 def fail(error: UserError) -> typer.Exit:
@@ -251,8 +257,7 @@ def originals_as_paths(
         )
         if result is not None and (result.added or result.updated or result.deleted):
             stderr.print(f"synced the originals from {address}: {result.summary()}")
-        for problem in result.problems if result else ():
-            warn(f"{problem} (skipped)")
+        warn_skipped(result.problems if result else ())
         paths.append(path)
         declared.append((path, terms, how))
     return paths, Declared.of(declared)

@@ -24,6 +24,7 @@ from compliance.cli.app import (
     app,
     fail,
     stderr,
+    warn_skipped,
     with_progress,
 )
 from compliance.errors import UserError
@@ -113,8 +114,7 @@ def archive_sync(
         raise fail(exc) from None
     except OSError as exc:
         raise fail(UserError(f"{into}: cannot write it: {exc.strerror or exc}")) from None
-    for problem in result.problems:
-        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    warn_skipped(result.problems)
     if output_format is InspectFormat.json:
         typer.echo(json.dumps({"archive": str(into), **result.to_json()}, indent=2))
     else:
@@ -152,8 +152,7 @@ def archive_info(
         info = describe_archive(archive)
     except UserError as exc:
         raise fail(exc) from None
-    for problem in info["problems"][:20]:
-        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    warn_skipped(info["problems"][:20])
     if output_format is InspectFormat.json:
         typer.echo(json.dumps(info, indent=2))
         return

@@ -343,11 +343,9 @@ def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked
     stderr.print(line, highlight=False)
     if not checked:
         reasons = Counter(p.reason or "no reason recorded" for p in unverifiable)
-        reason, count = reasons.most_common(1)[0] if reasons else ("no page was listed", 0)
         stderr.print(
-            f"error: no page could be checked, so this run is not a week of the audit (it will"
-            f" not be compared with the next). Most common reason ({count:,} of {pages:,}):"
-            f" {reason}",
+            "error: no page could be checked, so this run is not a week of the audit (it will"
+            f" not be compared with the next).{_reasons_in_words(reasons)}",
             highlight=False,
         )
         return
@@ -355,6 +353,19 @@ def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked
         f"report: compliance report --db {db} --format html --output audit.html",
         highlight=False,
     )
+
+
+def _reasons_in_words(reasons: Counter[str]) -> str:
+    """Why pages could not be checked: each reason on its own line with its page count, the
+    commonest first (a reason holds semicolons of its own, so one line would run them on)."""
+    if not reasons:
+        return " No page was listed."
+    shown = reasons.most_common(5)
+    lines = [f"\n  {n:,} page{'s' * (n != 1)}: {reason}" for reason, n in shown]
+    more = sum(reasons.values()) - sum(n for _, n in shown)
+    if more:
+        lines.append(f"\n  {more:,} page{'s' * (more != 1)}: other reasons")
+    return "".join(lines)
 
 
 @app.command()

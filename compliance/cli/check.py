@@ -39,6 +39,7 @@ from compliance.cli.app import (
     stdout_console,
     warn,
     warn_about_archive,
+    warn_skipped,
 )
 
 
@@ -221,8 +222,7 @@ def _run_check(
     except UserError as exc:
         raise fail(exc) from None
     problems = index.problems if index is not None else []
-    for problem in problems:
-        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    warn_skipped(problems)
     for warning in suppressions.expired():
         stderr.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
 

@@ -21,7 +21,7 @@ from compliance.cli.app import (
     app,
     fail,
     open_index,
-    stderr,
+    warn_skipped,
 )
 
 index_app = typer.Typer(
@@ -72,8 +72,7 @@ def index_build(
         raise fail(exc) from None
     except OSError as exc:
         raise fail(UserError(f"cannot write the index: {exc}")) from None
-    for problem in index.problems:
-        stderr.print(f"[yellow]warning:[/] {problem} (skipped)", markup=True, highlight=False)
+    warn_skipped(index.problems)
     manifest = index.manifest
     verb = "indexed" if built else "already current:"
     typer.echo(

@@ -134,12 +134,21 @@ def rules_test(
         outcomes = run_tests(paths)
     except UserError as exc:
         raise fail(exc) from None
+    broken = [o for o in outcomes if o.problem]
+    reasons = {o.problem for o in broken}
+    if outcomes and len(broken) == len(outcomes) and len(reasons) == 1:
+        # Nothing ran, for one reason (the installed rules' pages are not installed): once.
+        typer.echo(
+            f"none of the {len(outcomes)} tests could run, each for one reason: {reasons.pop()}"
+        )
+        raise typer.Exit(EXIT_USER_ERROR)
     for outcome in outcomes:
         mark = "ok  " if outcome.passed else ("ERROR" if outcome.problem else "FAIL")
         typer.echo(f"{mark} {outcome.describe()}")
-    failed = sum(1 for o in outcomes if not o.passed)
-    broken = sum(1 for o in outcomes if o.problem)
-    typer.echo(f"{len(outcomes)} tests, {len(outcomes) - failed} passed, {failed} failed")
+    passed = sum(1 for o in outcomes if o.passed)
+    failed = len(outcomes) - passed - len(broken)
+    summary = f"{len(outcomes)} tests: {passed} passed, {failed} failed"
+    typer.echo(summary + (f", {len(broken)} could not run" if broken else ""))
     raise typer.Exit(EXIT_USER_ERROR if broken else EXIT_FINDINGS if failed else EXIT_OK)
 
 

@@ -22,7 +22,14 @@ from typing import Any
 
 from compliance.common.textmatch import normalize, word_count
 from compliance.model import Byline, Location, TextBlock
-from compliance.read.htmltree import BLOCK_TAGS, HEADING_TAGS, SKIP_TAGS, is_hidden, location_of
+from compliance.read.htmltree import (
+    BLOCK_TAGS,
+    HEADING_TAGS,
+    SKIP_TAGS,
+    element_text,
+    is_hidden,
+    location_of,
+)
 from compliance.read.metadata import main_article_authors
 from compliance.read.names import (
     ACCOUNT_WORDS,
@@ -96,7 +103,7 @@ def _element_bylines(root: Any) -> Iterator[tuple[str, Any]]:
             name_el = el.find(".//*[@itemprop='name']")
             if name_el is not None:
                 el = name_el
-        text = " ".join(el.text_content().split())
+        text = element_text(el)
         if len(text) > _MAX_BYLINE_CHARS:
             text = _leading_line(el)  # an element left open runs over the story
         if text and len(text) <= _MAX_BYLINE_CHARS:

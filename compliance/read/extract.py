@@ -21,6 +21,7 @@ from compliance.read.bylines import markup_bylines, rank_bylines, text_bylines
 from compliance.read.htmltree import (
     HEADING_TAGS,
     BlockCollector,
+    element_text,
     is_hidden,
     line_of,
     location_of,
@@ -162,7 +163,7 @@ def _links(root: Any, base: str | None) -> list[Link]:
             links.append(
                 Link(
                     urljoin(base, href) if base else href,
-                    " ".join(el.text_content().split()),
+                    element_text(el),
                     location_of(el),
                 )
             )

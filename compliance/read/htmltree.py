@@ -246,6 +246,27 @@ class BlockCollector:
                 buf.append(child.tail)
 
 
+def element_text(el: lxml.html.HtmlElement) -> str:
+    """The words of `el` as a reader sees them: blocks and line breaks inside it part words
+    ("About the author" then "Eleanor", never "authorEleanor"), and scripts and styles hold
+    none. `text_content()` joins every text node as it is."""
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else None
+            if tag is not None and tag not in SKIP_TAGS:
+                apart = tag in BLOCK_TAGS or tag == "br"
+                parts.append(" " if apart else "")
+                visit(child)
+                parts.append(" " if apart else "")
+            parts.append(child.tail or "")
+
+    visit(el)
+    return " ".join("".join(parts).split())
+
+
 def _simple_row(row: Any) -> bool:
     """A table row of plain cells: no block, line break or hidden cell inside."""
     for el in row.iterdescendants():

@@ -19,12 +19,16 @@ _ICON = {
     Status.UNMATCHED: "➖ not a copy",
     Status.ERROR: "💥 error",
 }
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# Backslash escapes, not entities: the report is read raw too (an e-mail, a terminal), where
+# "&lt;" is noise. A ">" never starts a quote inside a line, and "<" alone opens a tag; "&" is
+# escaped only where it would begin an entity.
+_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?\w+;))")
 
 
-def cell(text: str) -> str:
-    """Page text made safe for a table cell: one line, Markdown and HTML characters escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+def cell(text: object) -> str:
+    """Page text made safe in a table cell or a line: one line, Markdown and HTML escaped."""
+    value = "" if text is None else str(text)
+    return _SPECIAL.sub(r"\\\1", " ".join(value.split()))
 
 
 def render(run: RunResult, options: RenderOptions) -> str:

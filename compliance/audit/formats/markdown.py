@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from compliance.audit.report import AuditReport, Violation, page_notes
-
-
-def cell(text: object) -> str:
-    """Page-derived text made safe in a table cell: no HTML, no pipes, no line breaks."""
-    value = "" if text is None else str(text)
-    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
-        value = value.replace(raw, safe)
-    return " ".join(value.split())
+from compliance.report.markdown import cell
 
 
 def percent(rate: float | None) -> str:
