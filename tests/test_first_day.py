@@ -341,3 +341,32 @@ def test_rule_tests_that_could_not_run_are_not_counted_as_failures(tmp_path):
     assert done.returncode == 2
     assert "tests could run, each for one reason: the page is missing" in done.stdout
     assert "failed" not in done.stdout
+
+
+HUGO_COPY = """+++
+title = "China Buddies Up To Major American Foe With New Military Agreement"
+author = "Phil Lenczycki"
+date = 2022-04-29
++++
+
+{{< figure src="/images/dcnf-logo.png" alt="Daily Caller News Foundation logo" >}}
+"""
+
+
+def test_a_hugo_page_gives_its_byline_by_toml_and_its_logo_by_a_shortcode(tmp_path):
+    import json
+
+    body = (COPIES / "logo-missing.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    (tmp_path / "copy.md").write_text(HUGO_COPY + body, encoding="utf-8")
+    done = compliance("check", "copy.md", "--originals", str(ROOT / "examples" / "originals"),
+                      "-f", "json", cwd=tmp_path)  # fmt: skip
+    findings = {f["check"]: f for f in json.loads(done.stdout)["results"][0]["findings"]}
+    assert findings["byline"]["passed"] and findings["byline"]["evidence"] == "Phil Lenczycki"
+    assert findings["logo"]["passed"]
+    assert findings["logo"]["location"]["line"] == 7  # the shortcode's line in the file
+
+
+def test_bad_toml_front_matter_names_its_line(tmp_path):
+    (tmp_path / "copy.md").write_text('+++\ntitle = "A"\nauthor = \n+++\nText.\n')
+    done = compliance("check", "copy.md", cwd=tmp_path)
+    assert "copy.md:3: invalid TOML front matter" in done.stdout + done.stderr

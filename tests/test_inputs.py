@@ -253,3 +253,42 @@ def test_sarif_for_a_url_input_validates(runner, server):
     [finding] = log["runs"][0]["results"]
     assert finding["ruleId"] == "dcnf.logo"
     assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == page
+
+
+@pytest.mark.parametrize(
+    ("markdown", "src", "alt"),
+    [
+        ('{{< figure src="/i/logo.png" alt="The logo" >}}', "/i/logo.png", "The logo"),
+        ("{{% img src='/i/logo.png' alt='The logo' %}}", "/i/logo.png", "The logo"),
+        ('{{< img "/i/logo.png" "The logo" >}}', "/i/logo.png", "The logo"),
+        (
+            '{% include figure.html image_path="/i/logo.png" alt="The logo" %}',
+            "/i/logo.png",
+            "The logo",
+        ),
+        ('{% include image.html url="/i/logo.png" alt="The logo" %}', "/i/logo.png", "The logo"),
+        ("{% picture jpt-webp /i/logo.png --alt The logo %}", "/i/logo.png", "The logo"),
+        ("![The logo]({{ site.baseurl }}/i/logo.png)", "/i/logo.png", "The logo"),
+        ('![The logo]({{ "/i/logo.png" | relative_url }})', "/i/logo.png", "The logo"),
+    ],
+)
+def test_site_generator_image_tags_are_images(markdown, src, alt):
+    page = Page("copy.md", "markdown", f"Some text first.\n\n{markdown}\n")
+    images = extract(page).images
+    assert [(i.src, i.alt) for i in images] == [(src, alt)]
+
+
+def test_image_tags_in_code_blocks_and_other_tags_stay_text():
+    from compliance.read.shortcodes import expand_image_tags
+
+    text = '```\n{{< figure src="/a.png" >}}\n```\n{{< youtube abc >}}\n{% include nav.html %}\n'
+    assert expand_image_tags(text) == text
+
+
+@given(st.text(alphabet=st.sampled_from(list('{}<>%"= \n/figure.pngsrcalt-')), max_size=120))
+def test_expanding_image_tags_keeps_every_line_where_it_was(text):
+    from compliance.read.shortcodes import expand_image_tags
+
+    expanded = expand_image_tags(text)
+    assert expanded.count("\n") == text.count("\n")
+    assert "\n\n" not in expanded or "\n\n" in text  # no blank line made: paragraphs stay
