@@ -354,6 +354,72 @@ def test_stopped_mid_audit_then_resumed_loses_and_duplicates_nothing(tmp_path, s
     assert state == [("complete",)]
 
 
+def test_a_second_resume_is_refused_while_the_run_is_being_worked(tmp_path):
+    """Two processes on one run would check its pages twice: the run is claimed by the
+    process working it, the claim is given up when it stops, and --resume then takes it."""
+    with Site(delay=0.05) as site:
+        for n in range(200):
+            site.pages[f"/copy/{n}.html"] = COMPLIANT
+        listing = url_list(tmp_path, site, [f"/copy/{n}.html" for n in range(200)])
+        db = tmp_path / "audit.sqlite"
+        command = [
+            sys.executable, "-m", "compliance", "audit", str(listing), "--originals",
+            str(ORIGINALS), "--db", str(db), "--concurrency", "1", *FAST,
+        ]  # fmt: skip
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not _pages_recorded(db):
+                time.sleep(0.1)
+            second = subprocess.run([*command[:4], "--resume", "--db", str(db)],
+                                    capture_output=True, text=True, timeout=120)  # fmt: skip
+            assert process.poll() is None, "the first audit finished before the test could race it"
+        finally:
+            os.killpg(process.pid, signal.SIGINT)
+            process.communicate(timeout=60)
+        assert second.returncode == 2
+        assert f"is being worked by process {process.pid} on this machine" in second.stderr
+        assert "Traceback" not in second.stderr
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT count(*) FROM claims").fetchone()[0] == 0  # given up
+        site.delay = 0.0
+        resumed = subprocess.run([*command[:4], "--resume", "--db", str(db)],
+                                 capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert resumed.returncode == 0, resumed.stderr
+
+
+@pytest.mark.parametrize(("quiet_for", "taken_over"), [(30, False), (3600, True)])
+def test_a_claim_from_another_machine_lapses_once_it_is_not_renewed(tmp_path, quiet_for,
+                                                                  taken_over):  # fmt: skip
+    from compliance.errors import UserError
+
+    store = Store(tmp_path / "audit.sqlite")
+    store.db.execute(
+        "INSERT INTO runs VALUES ('r1', NULL, '2026-12-01T00:00:00Z', NULL, 'running', 'k',"
+        " '[]', '[]', '{}', '[]', 'test')"
+    )
+    last = time.time() - quiet_for
+    store.db.execute(
+        "INSERT INTO claims VALUES ('r1', 'elsewhere:7:abc', 'elsewhere', 7, ?, ?)", (last, last)
+    )
+    if taken_over:
+        store.claim_run("r1")
+        assert store.claim("r1").is_mine()
+    else:
+        with pytest.raises(UserError, match=r"process 7 on elsewhere .*its claim lapses in 2"):
+            store.claim_run("r1")
+
+
+def _pages_recorded(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def test_a_cluster_audit_outlives_a_page_that_hangs_the_parser(tmp_path):
     """On a Dask cluster each page is checked under the page budget too: the page that
     hangs lxml ends unverifiable (timed-out), and every other page is stored. The budget is

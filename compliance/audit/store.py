@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance.audit.lease import PROCESS_HOLDER, Claim, new_claim
 from compliance.audit.sources import Target
 from compliance.errors import UserError
 
@@ -39,6 +41,14 @@ CREATE TABLE IF NOT EXISTS runs (
     options TEXT NOT NULL,          -- JSON object
     problems TEXT NOT NULL,         -- JSON list: sources' lines and entries skipped
     tool TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (   -- the process working a run (audit/lease.py)
+    run_id TEXT PRIMARY KEY REFERENCES runs(id),
+    holder TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    taken REAL NOT NULL,
+    renewed REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS targets (
     run_id TEXT NOT NULL REFERENCES runs(id),
@@ -303,7 +313,40 @@ class Store:
                 "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(run_id, n, t.url, t.path, t.original, t.source) for n, t in enumerate(targets)],
             )
+            self._put_claim(run_id, new_claim())  # claimed as it is recorded: no gap to race
         return self.run(run_id)
+
+    # Claims: one process works a run at a time
+
+    def claim_run(self, run_id: str) -> None:
+        """Claim the run for this process; UserError when another process still works it."""
+        with self._write():
+            held = self.claim(run_id)
+            if held is not None and held.holds():
+                raise UserError(f"{self.path}: {held.in_words(run_id)}")
+            self._put_claim(run_id, new_claim())
+
+    def claim(self, run_id: str) -> Claim | None:
+        """The claim on the run, if any process has one."""
+        row = self.db.execute(
+            "SELECT holder, host, pid, taken, renewed FROM claims WHERE run_id=?", (run_id,)
+        ).fetchone()
+        return Claim(*row) if row else None
+
+    def release_run(self, run_id: str) -> None:
+        """Give up this process's claim on the run (another's is left alone)."""
+        with self._write():
+            self.db.execute(
+                "DELETE FROM claims WHERE run_id=? AND holder=?", (run_id, PROCESS_HOLDER)
+            )
+
+    def _put_claim(self, run_id: str, claim: Claim) -> None:
+        self.db.execute(
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET"
+            " holder=excluded.holder, host=excluded.host, pid=excluded.pid,"
+            " taken=excluded.taken, renewed=excluded.renewed",
+            (run_id, claim.holder, claim.host, claim.pid, claim.taken, claim.renewed),
+        )
 
     def finish_run(self, run_id: str, finished: str, state: str = "complete") -> None:
         """Mark a run done: `complete`, or `empty` when it checked no page (every page
@@ -312,6 +355,7 @@ class Store:
             self.db.execute(
                 "UPDATE runs SET state=?, finished=? WHERE id=?", (state, finished, run_id)
             )
+            self.db.execute("DELETE FROM claims WHERE run_id=?", (run_id,))
 
     def run(self, run_id: str) -> Run:
         row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
@@ -353,6 +397,10 @@ class Store:
     def record_pages(self, run_id: str, pages: Sequence[PageRecord]) -> int:
         """Store page results in one transaction (all or none); how many were new."""
         with self._write():
+            self.db.execute(
+                "UPDATE claims SET renewed=? WHERE run_id=? AND holder=?",
+                (time.time(), run_id, PROCESS_HOLDER),
+            )
             return sum(self._insert_page(run_id, page) for page in pages)
 
     def replace_pages(self, run_id: str, pages: Sequence[PageRecord]) -> None:

@@ -192,6 +192,7 @@ def audit(
             run = store.unfinished()
             if run is None:
                 raise UserError(f"{db}: no interrupted audit to resume")
+            store.claim_run(run.id)
             options = AuditOptions.from_json(run.options)
             rulesets = load_rulesets([Path(r["path"]) for r in run.rules])
             originals_paths = [Path(p) for p in run.originals]
@@ -248,10 +249,13 @@ def audit(
     from compliance.model import utc_timestamp
 
     runner = Audit(store, rulesets, matcher, options, jobs or os.cpu_count() or 1, cluster)
-    _execute(runner, run, quiet)
-    counts = store.status_counts(run.id)
-    checked = sum(counts.get(s, 0) for s in ("pass", "warn", "fail", "unmatched"))
-    store.finish_run(run.id, utc_timestamp(), "complete" if checked else "empty")
+    try:
+        _execute(runner, run, quiet)
+        counts = store.status_counts(run.id)
+        checked = sum(counts.get(s, 0) for s in ("pass", "warn", "fail", "unmatched"))
+        store.finish_run(run.id, utc_timestamp(), "complete" if checked else "empty")
+    finally:
+        store.release_run(run.id)  # interrupted or failed: --resume may take the run at once
     if not quiet or not checked:
         _summarise(run, counts, db, runner, checked)
     if runner.bugs:
