@@ -370,3 +370,13 @@ def test_bad_toml_front_matter_names_its_line(tmp_path):
     (tmp_path / "copy.md").write_text('+++\ntitle = "A"\nauthor = \n+++\nText.\n')
     done = compliance("check", "copy.md", cwd=tmp_path)
     assert "copy.md:3: invalid TOML front matter" in done.stdout + done.stderr
+
+
+def test_a_synced_archive_is_made_with_the_umask_as_reports_are(tmp_path):
+    from newsroom_fixture import Newsroom
+
+    with Newsroom(count=3) as room:
+        done = compliance("archive", "sync", room.base + "/", "--into", "wire.jsonl",
+                          "--delay", "0", "--allow-private", cwd=tmp_path, umask=0o022)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "wire.jsonl").stat().st_mode & 0o777 == 0o644

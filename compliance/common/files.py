@@ -1,4 +1,5 @@
-"""Writing reports to files: atomically, so a reader never sees half a report."""
+"""Writing the files the tool makes (reports, synced archives): atomically, so a reader never
+sees half a file, and with the permissions any tool gives a new file."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def write_atomic(path: Path, text: str) -> None:
             with path.open("w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
-            raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+            raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
         return
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -66,19 +67,19 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
-        raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
-            # mkstemp makes the file private (0600); a report is made as any tool makes a
-            # file: by the umask, or as the file it replaces was.
+            # mkstemp makes the file private (0600); a report or an archive is made as any
+            # tool makes a file: by the umask, or as the file it replaces was.
             os.fchmod(handle.fileno(), _mode_for(path))
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
 
 
 def _mode_for(path: Path) -> int:

@@ -11,12 +11,11 @@ less.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance.common.files import write_atomic
 from compliance.errors import UserError
 from compliance.model import Original
 
@@ -105,10 +104,10 @@ class SyncedArchive:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.changed or not self.path.exists():
             lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in self.records.values())
-            _write_atomically(self.path, "".join(lines))
+            write_atomic(self.path, "".join(lines))
             self.changed = False
         self.state["schema"] = STATE_SCHEMA
-        _write_atomically(state_path(self.path), json.dumps(self.state, indent=1) + "\n")
+        write_atomic(state_path(self.path), json.dumps(self.state, indent=1) + "\n")
 
 
 def _content(record: dict[str, Any]) -> dict[str, Any]:
@@ -136,16 +135,3 @@ def _read_records(path: Path) -> dict[str, dict[str, Any]]:
                 raise UserError(f"{path}:{number}: a record without an id")
             records[str(record["id"])] = record
     return records
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
