@@ -2,7 +2,8 @@
 
 Each `Site` is a real HTTP server on its own port (so its own host for politeness), serving
 pages from a dict that tests change between runs, plus the hostile routes real crawls meet:
-redirects and redirect loops, 404/500, a flaky 503 with Retry-After, a slow drip, an oversized
+redirects and redirect loops, 404/500, a flaky 503 with Retry-After, a slow drip, headers
+that never end (dripped, or `100 Continue` for ever), an oversized
 page, a gzip bomb, a non-page content type, and robots.txt rules.
 """
 
@@ -146,6 +147,24 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"<p>")
                     self.wfile.flush()
                     time.sleep(0.2)
+            except OSError:
+                pass
+            return None
+        if path in ("/drip-headers", "/continue"):
+            # Headers that never end: a byte at a time, or informational answers for ever.
+            self.close_connection = True
+            try:
+                if path == "/drip-headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+                    for _ in range(600):
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                else:
+                    for _ in range(3000):
+                        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                        self.wfile.flush()
+                        time.sleep(0.04)
             except OSError:
                 pass
             return None

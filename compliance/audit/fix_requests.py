@@ -17,6 +17,7 @@ from compliance.audit.report import AuditReport
 from compliance.audit.store import PageRecord
 from compliance.checks import check_label
 from compliance.common.files import write_atomic
+from compliance.common.printable import printable
 from compliance.errors import UserError
 
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
@@ -114,6 +115,6 @@ def write_fix_requests(report: AuditReport, directory: Path) -> list[Path]:
         path = (root / f"{name}.txt").resolve()
         if not path.is_relative_to(root):
             raise UserError(f"{domain}: refusing to write outside {directory}")
-        write_atomic(path, letter(report, domain, failing[domain]))
+        write_atomic(path, printable(letter(report, domain, failing[domain])))
         written.append(path)
     return written

@@ -68,9 +68,9 @@ class _Stderr:
 
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
-            from rich.console import Console
+            from compliance.report.console import safe_console
 
-            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+            self._console = safe_console(stderr=True, soft_wrap=True)
         return getattr(self._console, name)
 
 
@@ -82,9 +82,9 @@ state = {"debug": False}
 
 def stdout_console() -> Console:
     """A console for stdout; when piped, wide enough that tables are not folded at 80 columns."""
-    from rich.console import Console
+    from compliance.report.console import safe_console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    return safe_console(width=None if sys.stdout.isatty() else 160)
 
 
 def warn(message: str) -> None:
@@ -100,10 +100,17 @@ def warn_skipped(problems: Iterable[str]) -> None:
         warn(f"{problem} (skipped)")
 
 
+def say_error(message: str) -> None:
+    """An error line on standard error; the message is shown as written, never as markup."""
+    from rich.text import Text
+
+    stderr.print(Text.assemble(("error:", "bold red"), f" {message}"))
+
+
 def fail(error: UserError) -> typer.Exit:
-    stderr.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+    say_error(error.message)
     for problem in error.problems:
-        stderr.print(f"  {problem}", markup=False)
+        stderr.print(f"  {problem}")
     return typer.Exit(EXIT_USER_ERROR)
 
 

@@ -27,6 +27,7 @@ from compliance.cli.app import (
     warn_skipped,
     with_progress,
 )
+from compliance.common.printable import printable
 from compliance.errors import UserError
 
 archive_app = typer.Typer(
@@ -118,7 +119,7 @@ def archive_sync(
     if output_format is InspectFormat.json:
         typer.echo(json.dumps({"archive": str(into), **result.to_json()}, indent=2))
     else:
-        typer.echo(f"{into}: {result.summary()} from {source} ({result.kind})")
+        typer.echo(printable(f"{into}: {result.summary()} from {source} ({result.kind})"))
     if not result.complete:
         stderr.print(
             "[yellow]the sync stopped early:[/] what was read is saved; the next sync asks"
@@ -184,4 +185,4 @@ def archive_info(
     )
     if info["problems"]:
         lines.append(f"problems:  {len(info['problems']):,} entries could not be read")
-    typer.echo("\n".join(lines))
+    typer.echo(printable("\n".join(lines)))

@@ -198,7 +198,7 @@ def audit(
             originals_paths = [Path(p) for p in run.originals]
             declared = Declared(tuple(run.declared))
             for changed in changed_rules(run):
-                stderr.print(f"[yellow]warning:[/] {changed}", markup=True, highlight=False)
+                warn(changed)
         else:
             options = AuditOptions(
                 concurrency=concurrency,
@@ -228,7 +228,7 @@ def audit(
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
                 expanded = expand_sources(list(sources or []), polite, str(source_type))
             for problem in expanded.problems:
-                stderr.print(f"[yellow]warning:[/] {problem}", markup=True, highlight=False)
+                warn(problem)
             if not expanded.targets:
                 raise UserError("the sources list no pages to audit")
             run = begin(

@@ -34,6 +34,7 @@ from compliance.cli.app import (
     fail,
     open_index,
     originals_as_paths,
+    say_error,
     state,
     stderr,
     stdout_console,
@@ -224,7 +225,7 @@ def _run_check(
     problems = index.problems if index is not None else []
     warn_skipped(problems)
     for warning in suppressions.expired():
-        stderr.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
+        warn(str(warning))
 
     matcher = None
     if index is not None and len(index):
@@ -266,11 +267,11 @@ def _run_check(
     run = suppressions.apply(run)
     hint = suppressions.unused_baseline(run)
     if hint:
-        stderr.print(f"[yellow]warning:[/] {hint}", markup=True, highlight=False)
+        warn(hint)
 
     for result in run.results:
         if result.status is Status.ERROR:
-            stderr.print(f"[bold red]error:[/] {result.error}", markup=True, highlight=False)
+            say_error(str(result.error))
     try:
         _write_reports(request, run)
     except UserError as exc:

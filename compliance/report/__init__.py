@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.common.printable import printable
 from compliance.model import RunResult
 
 
@@ -24,11 +25,15 @@ class RenderOptions:
 Reporter = Callable[[RunResult, RenderOptions], str]
 
 
-def lazy_render(module: str) -> Callable[..., str]:
-    """The `render` function of `module`, imported on its first call."""
+def lazy_render(module: str, for_people: bool = False) -> Callable[..., str]:
+    """The `render` function of `module`, imported on its first call. A text format people
+    read as it is (Markdown, annotations) gets every control character of what it shows
+    written out; machine formats escape by their own rules, and the terminal's console
+    does it itself around its colour codes."""
 
     def render(*args: Any) -> str:
-        return importlib.import_module(module).render(*args)
+        text = importlib.import_module(module).render(*args)
+        return printable(text) if for_people else text
 
     return render
 
@@ -49,4 +54,7 @@ _MODULES = {
     "gitlab": "compliance.report.gitlab",
     "markdown": "compliance.report.markdown",
 }
-REPORTERS: dict[str, Reporter] = {name: lazy_render(module) for name, module in _MODULES.items()}
+_FOR_PEOPLE = frozenset(("github", "markdown"))
+REPORTERS: dict[str, Reporter] = {
+    name: lazy_render(module, name in _FOR_PEOPLE) for name, module in _MODULES.items()
+}

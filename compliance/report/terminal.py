@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from compliance.common.textmatch import excerpt
 from compliance.model import Finding, Result, RunResult, Severity, Status
+from compliance.report.console import safe_console
 
 if TYPE_CHECKING:
     from compliance.report import RenderOptions
@@ -223,13 +224,11 @@ def summary_line(run: RunResult) -> Text:
 def render(run: RunResult, options: RenderOptions) -> str:
     """A panel per input and the summary line; colour only when asked for."""
     buffer = io.StringIO()
-    console = Console(
+    console = safe_console(
         file=buffer,
         width=options.width,
         force_terminal=options.color,
         color_system="standard" if options.color else None,
-        highlight=False,
-        emoji=False,
     )
     for result in run.results:
         console.print(_panel(result))

@@ -32,6 +32,7 @@ from tenacity import (
 
 from compliance import __version__
 from compliance.model import utc_timestamp
+from compliance.web.deadline import deadline_transport, request_deadline
 
 USER_AGENT = f"compliance/{__version__} (syndication licensing checker)"
 PAGE_TYPES = (
@@ -248,10 +249,11 @@ class Fetcher:
         self.resolver = resolver
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)
         per_phase = min(10.0, policy.deadline)
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self.client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(per_phase),
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            transport=deadline_transport(limits=limits, trust_env=False),
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,  # an audit's destinations are the ones it checked, not a proxy's
         )
@@ -302,6 +304,18 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         started = time.monotonic()
+        with request_deadline(started + self.policy.deadline):
+            return self._follow(url, conditional, accept, started, etag, last_modified)
+
+    def _follow(
+        self,
+        url: str,
+        conditional: dict[str, str],
+        accept: tuple[str, ...],
+        started: float,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> Fetched:
         current = url
         for _hop in range(self.policy.max_redirects + 1):
             with self._open(current, conditional, started) as response:
@@ -371,9 +385,16 @@ class Fetcher:
         try:
             return _Response(self.client.send(request, stream=True))
         except httpx.TimeoutException:
-            raise FetchError("timed out", retryable=True) from None
+            raise self._timed_out(started, "no answer") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"could not connect: {exc}", retryable=True) from None
+
+    def _timed_out(self, started: float, what: str) -> FetchError:
+        """A timeout said as what happened: the request's deadline used up (not tried again:
+        a server that drips its answer would do so again), or one wait that ran out."""
+        if time.monotonic() - started >= self.policy.deadline - 0.05:
+            return FetchError(f"{what} within the {self.policy.deadline:g} s deadline")
+        return FetchError(f"{what}: the server stopped sending (timed out)", retryable=True)
 
     def _timeouts(self, started: float) -> dict[str, float]:
         left = self.policy.deadline - (time.monotonic() - started)
@@ -397,7 +418,7 @@ class Fetcher:
                         f"the page did not arrive within the {self.policy.deadline:g} s deadline"
                     )
         except httpx.TimeoutException:
-            raise FetchError("timed out while reading the page", retryable=True) from None
+            raise self._timed_out(started, "the page did not arrive") from None
         except httpx.HTTPError as exc:
             reason = f"the connection failed while reading: {exc}"
             raise FetchError(reason, retryable=True) from None

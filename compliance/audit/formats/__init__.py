@@ -14,7 +14,7 @@ from compliance.report import lazy_render
 AuditFormat = Callable[[AuditReport], str]
 
 AUDIT_FORMATS: dict[str, AuditFormat] = {
-    name: lazy_render(f"compliance.audit.formats.{module}")
+    name: lazy_render(f"compliance.audit.formats.{module}", name == "markdown")
     for name, module in (
         ("html", "html"),
         ("markdown", "markdown"),

@@ -1,0 +1,122 @@
+"""Hostile servers and archives (issue 23), each run bounded: no hang past the deadline, no
+crash, no escape sequence or markup from a server reaching a person's screen, no request to an
+address that was not allowed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from site_fixture import COMPLIANT, ORIGINALS, Site
+from test_first_hour import compliance
+
+from compliance.common.printable import printable
+from compliance.web.fetch import Fetcher, FetchPolicy
+from conftest import ROOT
+
+HOSTILE_TITLE = "\x1b]0;owned\x07\x1b[2J\x1b[31m [/x] [link=http://evil.example]click[/link] "
+
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/continue"])
+def test_headers_that_never_end_meet_the_deadline(path):
+    with Site() as site, Fetcher(FetchPolicy(allow_private=True, deadline=2.0)) as fetcher:
+        began = time.monotonic()
+        fetched = fetcher.fetch(site.url(path))
+        took = time.monotonic() - began
+    assert fetched.error and "within the 2 s deadline" in fetched.error
+    assert took < 2.0 + 1.5, took  # one deadline, not one per byte, and no retry of it
+
+
+def test_an_audit_of_servers_that_drip_headers_ends_at_its_timeout(tmp_path):
+    with Site() as site:
+        listing = tmp_path / "urls.txt"
+        listing.write_text(f"{site.url('/drip-headers')}\n{site.url('/continue')}\n")
+        began = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "compliance", "audit", str(listing), "--db",
+             str(tmp_path / "a.db"), "--allow-private", "--delay", "0", "--timeout", "3"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        took = time.monotonic() - began
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "within the 3 s deadline" in done.stderr
+    assert took < 3 + 3 + 8, took  # both pages at once, plus the interpreter's start
+
+
+def _hostile_archive(tmp_path: Path) -> Path:
+    rows = [json.loads(line) for line in ORIGINALS.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["title"] = HOSTILE_TITLE + row["title"]
+        row["authors"] = [HOSTILE_TITLE + a for a in row.get("authors", [])]
+    archive = tmp_path / "hostile.jsonl"
+    archive.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return archive
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "github"])
+def test_control_characters_and_markup_from_an_archive_are_shown_as_written(tmp_path, fmt):
+    archive = _hostile_archive(tmp_path)
+    copy = ROOT / "examples" / "copies" / "wrong-reporter.html"
+    done = compliance("check", str(copy), "--originals", str(archive), "-f", fmt, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    for output in (done.stdout, done.stderr):
+        assert "\x1b" not in output and "\x07" not in output
+    if fmt == "terminal":
+        assert "\\x1b]0;owned" in done.stdout  # shown, escaped
+        assert "[link=http://evil.example]click[/link]" in done.stdout  # text, not a link
+
+
+def test_archive_info_shows_a_hostile_author_escaped(tmp_path):
+    done = compliance("archive", "info", str(_hostile_archive(tmp_path)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\\x1b[2J" in done.stdout
+
+
+def test_server_text_that_looks_like_markup_crashes_nothing_and_loses_no_page(tmp_path):
+    with Site() as site:
+        site.pages["/odd.html"] = COMPLIANT
+        site.types["/odd.html"] = "text/[/x]"
+        site.pages["/good.html"] = COMPLIANT
+        done = compliance("check", site.url("/good.html"), site.url("/odd.html"), "-f", "json",
+                          cwd=tmp_path)  # fmt: skip
+    assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert results[0]["status"] in ("pass", "warn", "fail", "unmatched")
+    assert "text/[/x]" in results[1]["error"]
+
+
+def test_an_audit_report_and_fix_requests_show_no_control_character(tmp_path):
+    with Site() as site:
+        site.pages["/a.html"] = (ROOT / "examples/copies/wrong-reporter.html").read_bytes()
+        listing = tmp_path / "urls.txt"
+        listing.write_text(site.url("/a.html") + "\n")
+        db = str(tmp_path / "a.db")
+        audited = compliance("audit", str(listing), "--originals",
+                             str(_hostile_archive(tmp_path)), "--db", db, "--allow-private",
+                             "--delay", "0", cwd=tmp_path)  # fmt: skip
+    assert audited.returncode == 1, audited.stderr
+    report = compliance("report", "--db", db, "-f", "markdown", "--fix-requests", "letters",
+                        cwd=tmp_path)  # fmt: skip
+    letters = [p.read_text(encoding="utf-8") for p in (tmp_path / "letters").iterdir()]
+    assert letters
+    for text in (report.stdout, report.stderr, *letters):
+        assert "\x1b" not in text
+
+
+@pytest.mark.parametrize(
+    "text", ["\x1b[2J", "a\u202eb", "\x9b31m", "tab\tand\nline", "plain", "\x00\x7f"]
+)
+def test_printable_writes_out_every_control_but_line_breaks_and_tabs(text):
+    shown = printable(text)
+    assert all(ch in "\n\t" or (ch.isprintable() and ch not in "\u202e") for ch in shown)
+    assert printable(shown) == shown  # written out once: a second pass changes nothing
+
+
+def test_the_deadline_transport_still_reaches_httpcores_pool():
+    from compliance.web.deadline import DeadlineBackend, deadline_transport
+
+    assert isinstance(deadline_transport()._pool._network_backend, DeadlineBackend)
