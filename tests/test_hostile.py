@@ -120,3 +120,47 @@ def test_the_deadline_transport_still_reaches_httpcores_pool():
     from compliance.web.deadline import DeadlineBackend, deadline_transport
 
     assert isinstance(deadline_transport()._pool._network_backend, DeadlineBackend)
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every address this process connects to: a guard that also refuses the link-local
+    range, so a test that would reach the metadata service fails instead of trying."""
+    import ipaddress
+    import socket
+
+    seen: list[str] = []
+    connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        seen.append(host)
+        if isinstance(address, tuple) and ipaddress.ip_address(host).is_link_local:
+            raise OSError("the connect guard refused a link-local address")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return seen
+
+
+def test_a_named_url_redirecting_to_the_metadata_service_is_refused(connections, tmp_path):
+    from typer.testing import CliRunner
+
+    from compliance.cli.main import app
+
+    metadata = "http://169.254.169.254/latest/meta-data/"
+    with Site() as site:
+        site.pages["/a.html"] = COMPLIANT
+        runner = CliRunner()
+        named = runner.invoke(app, ["check", site.url(f"/to?url={metadata}"), "--page-timeout",
+                                    "0", "-f", "json"])  # fmt: skip
+        same_host = runner.invoke(app, ["check", site.url("/redirect/a.html"), "--page-timeout",
+                                        "0", "-f", "json"])  # fmt: skip
+        originals = runner.invoke(app, ["check", str(ROOT / "examples/copies/compliant.html"),
+                                        "--originals", site.url(f"/to?url={metadata}")])  # fmt: skip
+    error = json.loads(named.stdout)["results"][0]["error"]
+    assert "169.254.169.254, a link-local address" in error
+    assert "its redirects only go to public addresses or the same host" in error
+    assert json.loads(same_host.stdout)["results"][0]["status"] == "pass"  # its own host: fine
+    assert originals.exit_code == 2 and "169.254.169.254" in originals.stderr
+    assert "169.254.169.254" not in connections and "127.0.0.1" in connections

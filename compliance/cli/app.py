@@ -238,10 +238,11 @@ def with_progress(label: str, work: Callable[[Progress], T]) -> T:
 
 
 def originals_as_paths(
-    given: tuple[str | Path, ...] | list[str] | list[str | Path], policy: Callable[[], FetchPolicy]
+    given: tuple[str | Path, ...] | list[str] | list[str | Path],
+    policy: Callable[[str], FetchPolicy],
 ) -> tuple[list[Path], Declared]:
     """The originals as paths, and the terms each was declared with (`ID=PATH`): each
-    address among them synced into the cache first (fetched under `policy()`, asked for only
+    address among them synced into the cache first (fetched under `policy(address)`, asked for only
     then: HTTP is loaded only for an address)."""
     from compliance.archive.declared import Declared, split_declared
     from compliance.read.sources import is_url
@@ -260,7 +261,9 @@ def originals_as_paths(
         address = str(where)
         path, result = with_progress(
             f"syncing {address}",
-            lambda progress, address=address: synced_originals(address, policy(), warn, progress),
+            lambda progress, address=address: synced_originals(
+                address, policy(address), warn, progress
+            ),
         )
         if result is not None and (result.added or result.updated or result.deleted):
             stderr.print(f"synced the originals from {address}: {result.summary()}")

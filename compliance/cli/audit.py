@@ -212,7 +212,9 @@ def audit(
                 terms=terms,
             )
             rulesets = load_rulesets(rules)
-            originals_paths, declared = originals_as_paths(list(originals or []), options.policy)
+            originals_paths, declared = originals_as_paths(
+                list(originals or []), lambda _address: options.policy()
+            )
         index = open_index(originals_paths, index_dir).index if originals_paths else None
         matcher = None
         if index is not None and len(index):

@@ -207,11 +207,11 @@ def _run_check(
     from compliance.engine import Checker
     from compliance.terms.loading import load_rulesets
 
-    def policy() -> FetchPolicy:
+    def policy(address: str) -> FetchPolicy:
         from compliance.web.fetch import FetchPolicy
 
-        # The user named these addresses, as with `check URL`: their own network is theirs.
-        return FetchPolicy(allow_private=True)
+        # The user named these addresses, as with `check URL`: their own host is theirs.
+        return FetchPolicy.for_named(address)
 
     try:
         rulesets = load_rulesets(request.rules or None)

@@ -144,8 +144,8 @@ def _fetch(ref: InputRef) -> Page:
     from compliance.web.fetch import Fetcher, FetchPolicy  # HTTP only for URL inputs
 
     assert ref.url is not None
-    # The user named this URL: no robots.txt, and their own network is theirs to check.
-    policy = FetchPolicy(allow_private=True, max_bytes=MAX_INPUT_BYTES, attempts=2)
+    # The user named this URL: no robots.txt, and their own host is theirs to check.
+    policy = FetchPolicy.for_named(ref.url, max_bytes=MAX_INPUT_BYTES, attempts=2)
     with Fetcher(policy, connections=1) as fetcher:
         got = fetcher.fetch(ref.url)
     if not got.ok or got.body is None:

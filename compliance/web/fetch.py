@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -71,6 +72,24 @@ class FetchPolicy:
     max_redirects: int = 5
     attempts: int = 3
     user_agent: str = USER_AGENT
+    # How to fetch a refused address anyway, said after the refusal.
+    allow_hint: str = (
+        "only public addresses are fetched unless given --allow-private (or --allow-host {host})"
+    )
+
+    @classmethod
+    def for_named(cls, url: str, **limits: Any) -> FetchPolicy:
+        """The policy for an address the user named (`check URL`, `--originals URL`): its own
+        host may be on their private network, but where it redirects was not named, so a
+        redirect to another host must be public (the cloud's metadata service is private)."""
+        host = (urlsplit(url).hostname or "").lower()
+        hint = (
+            "an address named is fetched on a private network, but its redirects only go to"
+            " public addresses or the same host: name the address it redirects to, to check it"
+        )
+        return cls(
+            allow_hosts=frozenset({host}) if host else frozenset(), allow_hint=hint, **limits
+        )
 
 
 @dataclass(frozen=True)
@@ -367,10 +386,8 @@ class Fetcher:
                 reason = refusal(address)
                 if reason:
                     at = address if address == host else f"{host} resolves to {address}"
-                    raise FetchError(
-                        f"{NOT_FETCHED} {at}, {reason}; only public addresses are fetched"
-                        f" unless given --allow-private (or --allow-host {host})"
-                    )
+                    hint = self.policy.allow_hint.format(host=host)
+                    raise FetchError(f"{NOT_FETCHED} {at}, {reason}; {hint}")
         pinned = httpx.URL(url).copy_with(host=addresses[0])
         authority = urlsplit(url).netloc.rpartition("@")[2]
         request = self.client.build_request(
