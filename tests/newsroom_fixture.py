@@ -14,6 +14,7 @@ import html
 import json
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -71,6 +72,10 @@ class Newsroom:
     fail_once: set[str] = field(default_factory=set)  # path?query answered 500 once
     fail_always: set[str] = field(default_factory=set)  # path?query answered 500 every time
     clock: datetime = _EPOCH
+    # A lying posts listing: "endless" (the same page for every page number, a billion
+    # pages claimed), "non-objects", "superscript" (X-WP-TotalPages: ²), "empty-objects".
+    hostile: str | None = None
+    delay: float = 0.0  # seconds before each posts page is answered
 
     def __post_init__(self) -> None:
         rng = random.Random(2026)
@@ -118,6 +123,13 @@ class Newsroom:
         when = self.tick()
         self.posts[number] = Post(number, title, paragraphs, author, when, when)
         return self.posts[number]
+
+    def schedule(self, title: str, paragraphs: list[str], author: str, modified: datetime) -> Post:
+        """A post that goes live now, last modified at `modified`: WordPress leaves a
+        scheduled post's modification date as it was when it was scheduled."""
+        post = self.publish(title, paragraphs, author)
+        post.modified = modified
+        return post
 
     def delete(self, number: int) -> None:
         del self.posts[number]
@@ -274,10 +286,36 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not found", "text/html")
 
+    def _hostile_posts(self, room: Newsroom, query: dict[str, str]) -> None:
+        pages, data = "1000000000", None
+        if room.hostile == "endless":
+            first = sorted(room.posts.values(), key=lambda p: p.id)[:100]
+            data = [room.rest_post(p, True) for p in first]
+        elif room.hostile == "non-objects":
+            data, pages = [1, "two", None, [3]], "1"
+        elif room.hostile == "superscript":
+            data, pages = [room.rest_post(room.posts[1], True)], "\u00b2"
+        elif room.hostile == "empty-objects":
+            data, pages = [{}] * 100_000, "1"
+        body = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-WP-TotalPages", pages)
+        self.end_headers()
+        self.wfile.write(body)
+
     def _posts(self, room: Newsroom, query: dict[str, str]) -> None:
+        if room.delay:
+            time.sleep(room.delay)
+        if room.hostile:
+            return self._hostile_posts(room, query)
         posts = sorted(room.posts.values(), key=lambda p: (p.modified, p.id))
         if query.get("orderby") != "modified":
             posts = sorted(room.posts.values(), key=lambda p: p.published, reverse=True)
+        if "include" in query:
+            wanted = set(query["include"].split(","))
+            posts = [p for p in posts if str(p.id) in wanted]
         if "modified_after" in query:
             after = datetime.fromisoformat(query["modified_after"]).replace(tzinfo=UTC)
             posts = [p for p in posts if p.modified > after]

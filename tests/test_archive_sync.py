@@ -76,8 +76,9 @@ def test_wordpress_site_syncs_whole_then_only_what_changed(
     second = sync(runner, newsroom.base + "/", archive)
 
     assert (second["added"], second["updated"], second["deleted"]) == (0, 10, 0)
-    # One page of changed posts and one count of the published posts; no full listing.
-    assert newsroom.served("/wp-json/") == 2, newsroom.requests
+    # One page of changed posts, one of the newest by date and one count of the published
+    # posts; no full listing.
+    assert newsroom.served("/wp-json/") == 3, newsroom.requests
     after = records(archive)
     assert list(after) == list(held)  # ids stable, order kept
     changed = {i for i in after if after[i] != held[i]}
@@ -265,3 +266,25 @@ def test_an_audit_takes_a_feed_address_as_its_originals(runner: CliRunner, tmp_p
         report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
         [page] = json.loads(report.stdout)["pages"]
         assert page["original"] == f"{room.base}/story-4/"
+
+
+def test_scheduled_posts_that_go_live_unmodified_are_fetched(runner: CliRunner, tmp_path: Path):
+    """WordPress does not touch a scheduled post's modification date when it goes live, so
+    no `modified_after` listing returns it: the ids the site publishes and the archive does
+    not hold are fetched by id, whether the count of posts changed or not."""
+    with Newsroom(count=300) as room:
+        archive = tmp_path / "room.jsonl"
+        sync(runner, room.base + "/", archive)
+        long_ago = room.posts[1].modified
+        early = [room.schedule(f"Scheduled story {n}", [CORRECTION], "Sam Example", long_ago)
+                 for n in range(3)]  # fmt: skip
+        second = sync(runner, room.base + "/", archive)
+        # One deleted and one scheduled: the count is the same as the archive's.
+        room.delete(7)
+        swapped = room.schedule("A swapped-in story", [CORRECTION], "Sam Example", long_ago)
+        third = sync(runner, room.base + "/", archive)
+    held = records(archive)
+    assert second["added"] == 3 and third["added"] == 1
+    for post in [*early, swapped]:
+        assert held[f"{room.base.split('//')[1]}/?p={post.id}"]["title"] == post.title
+    assert sum(1 for r in held.values() if "deleted" not in r) == 300 + 3

@@ -164,3 +164,51 @@ def test_a_named_url_redirecting_to_the_metadata_service_is_refused(connections,
     assert json.loads(same_host.stdout)["results"][0]["status"] == "pass"  # its own host: fine
     assert originals.exit_code == 2 and "169.254.169.254" in originals.stderr
     assert "169.254.169.254" not in connections and "127.0.0.1" in connections
+
+
+@pytest.mark.parametrize("mode", ["endless", "non-objects", "superscript", "empty-objects"])
+def test_a_lying_wordpress_listing_ends_crashes_nothing_and_keeps_what_it_read(tmp_path, mode):
+    from newsroom_fixture import Newsroom
+
+    with Newsroom(count=150, hostile=mode) as room:
+        done = compliance("archive", "sync", room.base + "/", "--into", "wire.jsonl",
+                          "--delay", "0", "--allow-private", cwd=tmp_path)  # fmt: skip
+        requests = len(room.requests)
+    assert done.returncode in (0, 2), done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert requests < 10, requests  # a billion claimed pages are not asked for
+    assert len(done.stderr.splitlines()) < 40  # problems summarised, not one line each
+    state = tmp_path / "wire.jsonl.state.json"
+    assert not state.exists() or state.stat().st_size < 20_000
+    if mode == "endless":
+        assert (
+            "the listing repeated itself at page 2 of the 1,000,000,000 it claimed" in done.stderr
+        )
+        assert len((tmp_path / "wire.jsonl").read_text().splitlines()) == 100
+    if mode == "empty-objects":
+        assert "and 99,980 more of the same kinds (skipped)" in done.stderr
+
+
+def test_a_sync_stopped_midway_keeps_what_it_read_and_the_next_finishes(tmp_path):
+    import os
+    import signal
+
+    from newsroom_fixture import Newsroom
+
+    with Newsroom(count=1000, delay=0.4) as room:
+        command = [sys.executable, "-m", "compliance", "archive", "sync", room.base + "/",
+                   "--into", "wire.jsonl", "--delay", "0", "--allow-private"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE,
+                                   start_new_session=True)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and room.served("/wp-json/wp/v2/posts?") < 4:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+        kept = (tmp_path / "wire.jsonl").read_text(encoding="utf-8").splitlines()
+        room.delay = 0.0
+        again = compliance(*command[3:], cwd=tmp_path)
+    assert process.returncode == 130 and b"Traceback" not in errors
+    assert 300 <= len(kept) < 1000  # the pages read before the stop were saved
+    assert again.returncode == 0, again.stderr
+    assert len((tmp_path / "wire.jsonl").read_text(encoding="utf-8").splitlines()) == 1000

@@ -267,7 +267,9 @@ def originals_as_paths(
         )
         if result is not None and (result.added or result.updated or result.deleted):
             stderr.print(f"synced the originals from {address}: {result.summary()}")
-        warn_skipped(result.problems if result else ())
+        warn_skipped(result.shown_problems() if result else ())
+        for note in result.notes if result else ():
+            warn(note)
         paths.append(path)
         declared.append((path, terms, how))
     return paths, Declared.of(declared)

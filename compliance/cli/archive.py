@@ -24,6 +24,7 @@ from compliance.cli.app import (
     app,
     fail,
     stderr,
+    warn,
     warn_skipped,
     with_progress,
 )
@@ -115,7 +116,9 @@ def archive_sync(
         raise fail(exc) from None
     except OSError as exc:
         raise fail(UserError(f"{into}: cannot write it: {exc.strerror or exc}")) from None
-    warn_skipped(result.problems)
+    warn_skipped(result.shown_problems())
+    for note in result.notes:
+        warn(note)
     if output_format is InspectFormat.json:
         typer.echo(json.dumps({"archive": str(into), **result.to_json()}, indent=2))
     else:

@@ -60,7 +60,7 @@ def sync_feed(
             try:
                 original = original_from_entry(entry, f"{url}: page {number}, entry {position}")
             except InputError as exc:
-                result.problems.append(exc.message)
+                result.problem(exc.message)
                 continue
             record = record_from_original(original)
             if source_id:
@@ -78,7 +78,7 @@ def sync_feed(
         page = client.fetch(paged(url, number), accept=LIST_TYPES)
         if not page.ok or page.body is None:
             if page.status != 404:  # a missing page is the end of the history
-                result.problems.append(f"{paged(url, number)}: {page.error}")
+                result.problem(f"{paged(url, number)}: {page.error}")
                 result.complete = False
             break
         body = page.body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -71,31 +72,50 @@ def sync(
         )
     client = SyncClient.open(policy, interval, obey_robots)
     try:
-        answer = None
-        if kind != "auto":
-            address = source
-        elif "address" in state:
-            kind, address = state["kind"], state["address"]
-        else:
-            kind, address, answer = detect(source, client)
-        result = SyncResult(source, kind)
-        now = utc_timestamp()
-        source_id = source_id or state.get("source_id")
-        if kind == "wordpress":
-            _sync_wordpress(address, archive, client, result, now, source_id, progress)
-        elif kind == "feed":
-            sync_feed(address, archive, client, result, now, source_id, progress, answer)
-        else:
-            sync_sitemap(address, archive, client, result, now, source_id, progress, answer)
-        result.requests = client.requests
+        return _sync_into(archive, source, kind, client, source_id, progress)
+    except KeyboardInterrupt:
+        archive.save()  # what was read is kept; the state still asks from where it began
+        raise
     finally:
         client.close()
+
+
+def _sync_into(
+    archive: SyncedArchive,
+    source: str,
+    kind: str,
+    client: SyncClient,
+    source_id: str | None,
+    progress: Progress,
+) -> SyncResult:
+    """Sync `archive` from `source` with an open client; the archive is saved at the end."""
+    state = archive.state
+    answer = None
+    if kind != "auto":
+        address = source
+    elif "address" in state:
+        kind, address = state["kind"], state["address"]
+    else:
+        kind, address, answer = detect(source, client)
+    result = SyncResult(source, kind)
+    now = utc_timestamp()
+    source_id = source_id or state.get("source_id")
+    if kind == "wordpress":
+        _sync_wordpress(address, archive, client, result, now, source_id, progress)
+    elif kind == "feed":
+        sync_feed(address, archive, client, result, now, source_id, progress, answer)
+    else:
+        sync_sitemap(address, archive, client, result, now, source_id, progress, answer)
+    result.requests = client.requests
     state.update(source=source, kind=kind, address=address, synced=now)
     if source_id:
         state["source_id"] = source_id
     state["last"] = result.to_json()
     archive.save()
     return result
+
+
+SAVE_EVERY = 15.0  # seconds: a sync stopped or killed keeps what it read by then
 
 
 def _sync_wordpress(
@@ -113,27 +133,55 @@ def _sync_wordpress(
     newest = cursor or ""
     # Posts the site publishes that could not be read (protected, empty): live, not held.
     unreadable = set(archive.state.get("unreadable", []))
+    prefix = site.record_id("")
+
+    def take(post: object) -> None:
+        nonlocal newest
+        if not isinstance(post, dict):
+            result.problem(f"{api_root}: an entry of the posts list is not a post: {post!r:.60}")
+            return
+        identifier = site.record_id(post.get("id"))
+        try:
+            result.count(archive.apply(site.record(post), now))
+            unreadable.discard(identifier)
+        except InputError as exc:
+            result.problem(exc.message)
+            unreadable.add(identifier)
+        modified = post.get("modified")
+        if isinstance(modified, str) and modified > newest:
+            newest = modified
+
+    def held() -> set[str]:
+        return {
+            i for i, r in archive.records.items() if i.startswith(prefix) and "deleted" not in r
+        }
+
+    saved = time.monotonic()
     try:
-        for post in site.changed_posts(cursor, lambda n, t: progress("reading posts", n, t)):
-            identifier = site.record_id(post.get("id"))
-            try:
-                result.count(archive.apply(site.record(post), now))
-                unreadable.discard(identifier)
-            except InputError as exc:
-                result.problems.append(exc.message)
-                unreadable.add(identifier)
-            modified = post.get("modified")
-            if isinstance(modified, str) and modified > newest:
-                newest = modified
+        for posts in site.changed_pages(cursor, lambda n, t: progress("reading posts", n, t)):
+            for post in posts:
+                take(post)
+            if time.monotonic() - saved > SAVE_EVERY:
+                archive.save()  # the cursor is not moved until the listing is read whole
+                saved = time.monotonic()
+        if site.listing_cut:
+            result.notes.append(site.listing_cut)
         if not first:
-            ours = {i for i in archive.records if i.startswith(site.record_id(""))}
-            held = {i for i in ours if "deleted" not in archive.records[i]} | unreadable
-            if site.published_count() != len(held):
+            # Published since the last sync without a newer modification date (a scheduled
+            # post going live): the newest by date are looked at every time.
+            missing = site.newest_ids() - held() - unreadable
+            ours = {i for i in archive.records if i.startswith(prefix)}
+            # A post found that way means the count can no longer be trusted to show a
+            # deletion (one deleted and one published count the same): list them all.
+            if missing or site.published_count() != len(held() | unreadable):
                 live = site.live_ids(lambda n, t: progress("listing posts", n, t))
                 result.deleted = archive.mark_deleted(ours - live, now)
                 unreadable &= live
+                missing |= live - held() - unreadable
+            for post in site.posts_by_id(missing):
+                take(post)
     except InputError as exc:
-        if first and not (result.added or result.problems):
+        if first and not (result.added or result.problem_count):
             # Many sites switch the REST API off or put it behind a login; the feed stays.
             raise SyncError(
                 f"{exc.message}; the site's REST API cannot be read, so sync its feed"
@@ -141,12 +189,10 @@ def _sync_wordpress(
             ) from None
         # A listing page that could not be read even after retries: keep what was read,
         # keep the cursor (the next sync asks again from there), mark nothing deleted.
-        result.problems.append(exc.message)
+        result.problem(exc.message)
         result.complete = False
     archive.state["unreadable"] = sorted(unreadable)
-    prefix = site.record_id("")
-    held = sum(1 for i, r in archive.records.items() if i.startswith(prefix) and "deleted" not in r)
     # Posts not asked for again are unchanged, as far as WordPress's modification dates say.
-    result.unchanged = max(0, held - result.added - result.updated)
+    result.unchanged = max(0, len(held()) - result.added - result.updated)
     if result.complete and newest:
         archive.state["cursor"] = newest

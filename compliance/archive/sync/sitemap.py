@@ -41,7 +41,7 @@ def _listed(
         raise SyncError(f"{url}: not a sitemap (no <urlset> or <sitemapindex>)")
 
     def problem(text: str) -> None:
-        result.problems.append(f"{url}: {text}")
+        result.problem(f"{url}: {text}")
         result.complete = False
 
     listed: dict[str, str] = {}
@@ -108,13 +108,13 @@ def sync_sitemap(
             if got.not_modified and page_url in archive.records:
                 result.unchanged += 1
             elif not got.ok or got.body is None:
-                result.problems.append(f"{page_url}: {got.error or 'no page'}")
+                result.problem(f"{page_url}: {got.error or 'no page'}")
                 continue
             else:
                 try:
                     result.count(archive.apply(_read(page_url, got, source_id), now))
                 except InputError as exc:
-                    result.problems.append(exc.message)
+                    result.problem(exc.message)
                     continue
             validators[page_url] = {
                 "lastmod": stamp,
