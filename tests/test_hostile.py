@@ -5,9 +5,11 @@ address that was not allowed."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,89 @@ def test_a_sync_stopped_midway_keeps_what_it_read_and_the_next_finishes(tmp_path
     assert 300 <= len(kept) < 1000  # the pages read before the stop were saved
     assert again.returncode == 0, again.stderr
     assert len((tmp_path / "wire.jsonl").read_text(encoding="utf-8").splitlines()) == 1000
+
+
+def _audited_store(tmp_path: Path) -> Path:
+    with Site() as site:
+        for n in range(3):
+            site.pages[f"/{n}.html"] = COMPLIANT
+        listing = tmp_path / "urls.txt"
+        listing.write_text("".join(site.url(f"/{n}.html") + "\n" for n in range(3)))
+        db = tmp_path / "audit.sqlite"
+        done = compliance("audit", str(listing), "--originals", str(ORIGINALS), "--db", str(db),
+                          "--allow-private", "--delay", "0", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as con:  # one file, as a copy to other media would be
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+    return db
+
+
+def test_a_damaged_store_is_named_as_such_and_left_untouched(tmp_path):
+    db = _audited_store(tmp_path)
+    data = bytearray(db.read_bytes())
+    data[4096 : 4096 * 3] = bytes([0xA5]) * (4096 * 2)  # garbage over pages 2 and 3
+    db.write_bytes(bytes(data))
+    done = compliance("report", "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "the audit database is damaged" in done.stderr and ".recover" in done.stderr
+    assert "internal error" not in done.stderr
+    assert db.read_bytes() == bytes(data)
+
+
+def test_a_report_reads_a_store_it_cannot_write(tmp_path):
+    import os
+    import shutil
+
+    db = _audited_store(tmp_path)
+    media = Path("/tmp") / f"read-only-media-{os.getpid()}"
+    shutil.rmtree(media, ignore_errors=True)
+    media.mkdir()
+    shutil.copy(db, media / "audit.sqlite")
+    (media / "audit.sqlite").chmod(0o444)
+    media.chmod(0o555)
+    command = [sys.executable, "-m", "compliance", "report", "--db", str(media / "audit.sqlite")]
+    if os.geteuid() == 0:  # root writes anywhere: read it as nobody, as other media are read
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to read as another user")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              cwd="/tmp", env={**os.environ, "HOME": "/tmp"})  # fmt: skip
+        audit = subprocess.run(
+            [*command[: command.index("report")], "audit", "--resume", "--db",
+             str(media / "audit.sqlite")],
+            capture_output=True, text=True, timeout=120, cwd="/tmp",
+            env={**os.environ, "HOME": "/tmp"},
+        )  # fmt: skip
+    finally:
+        media.chmod(0o755)
+        shutil.rmtree(media, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert "3 pages" in done.stdout or "3 pass" in done.stdout.replace("**", "")
+    assert audit.returncode == 2 and "internal error" not in audit.stderr
+
+
+def test_a_full_disk_mid_audit_is_a_clear_error_and_loses_nothing(tmp_path):
+    from compliance.audit.runner import Audit, AuditOptions, begin
+    from compliance.audit.sources import Target
+    from compliance.audit.store import Store
+    from compliance.audit.store_errors import StoreError
+    from compliance.terms.loading import load_rulesets
+
+    with Site() as site:
+        for n in range(40):
+            site.pages[f"/{n}.html"] = COMPLIANT
+        store = Store(tmp_path / "audit.sqlite")
+        options = AuditOptions(allow_private=True, interval=0.0, deadline=5.0)
+        rulesets = load_rulesets()
+        targets = [Target(site.url(f"/{n}.html"), None, None, "list") for n in range(40)]
+        run = begin(store, ["list"], targets, [], rulesets, options, [], None,
+                    lambda: datetime(2026, 12, 1, tzinfo=UTC))  # fmt: skip
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up
+        with pytest.raises(StoreError, match="the disk holding the audit database is full"):
+            Audit(store, rulesets, None, options, 1).execute(run)
+    kept = store.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert kept < 40
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

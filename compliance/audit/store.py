@@ -20,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from compliance.audit.lease import PROCESS_HOLDER, Claim, new_claim
 from compliance.audit.sources import Target
+from compliance.audit.store_errors import GuardedConnection, StoreError, store_error
 from compliance.errors import UserError
 
 # 2: pages keep the content type and charset they were served with, and what judged them
@@ -214,6 +216,32 @@ def _row_to_run(row: sqlite3.Row) -> Run:
     )
 
 
+def _connect(uri: str, path: Path) -> GuardedConnection:
+    try:
+        db = sqlite3.connect(
+            uri, timeout=30.0, isolation_level=None, uri=True, factory=GuardedConnection
+        )
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from None
+    db.store_path = path
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA busy_timeout=30000")
+    return db
+
+
+def _connect_read_only(path: Path) -> GuardedConnection:
+    """A connection that cannot write; on media where even the WAL's shared memory cannot be
+    made, the file is read as immutable (no other process can be writing it there)."""
+    uri = f"file:{quote(str(path.resolve()))}"
+    db = _connect(uri + "?mode=ro", path)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except StoreError:
+        db.close()
+        db = _connect(uri + "?mode=ro&immutable=1", path)
+    return db
+
+
 def store_path(db: str) -> Path:
     """The SQLite file a --db value names (a path, or a sqlite:/// URL)."""
     if db.startswith("sqlite:///"):
@@ -227,27 +255,41 @@ def store_path(db: str) -> Path:
 class Store:
     """An audit history in one SQLite file. Use from one thread; open one per process."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (creating unless `read_only`) the store at `path`. Read-only, nothing is
+        written, not even the journal mode: a store on read-only media is read as it is."""
         self.path = path
         try:
-            if path.parent != Path(""):
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=30000")
-            self.db.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
-            with self._write():
-                self.db.execute(
-                    "INSERT INTO meta VALUES ('schema', ?) ON CONFLICT DO NOTHING",
-                    (str(SCHEMA_VERSION),),
-                )
-            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+            if read_only:
+                self.db = _connect_read_only(path)
+            else:
+                if path.parent != Path(""):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = _connect(f"file:{quote(str(path.resolve()))}", path)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+                with self._write():
+                    self.db.execute(
+                        "INSERT INTO meta VALUES ('schema', ?) ON CONFLICT DO NOTHING",
+                        (str(SCHEMA_VERSION),),
+                    )
+            found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if found is None:
+                raise StoreError(f"{path}: not an audit database (it records no schema)")
+            version = found[0]
+            if int(version) < SCHEMA_VERSION and read_only:
+                # An older store is brought up to date once, then read: the only write a
+                # report ever makes, and only where the file can be written.
+                self.db.close()
+                self.__init__(path)  # type: ignore[misc]
+                return
             if int(version) < SCHEMA_VERSION:
                 version = self._upgrade(int(version))
-        except sqlite3.DatabaseError as exc:
-            raise UserError(f"{path}: not a usable audit database: {exc}") from None
+        except StoreError as exc:
+            if "unable to open" in exc.message or "not a database" in exc.message:
+                raise StoreError(f"{path}: not a usable audit database: {exc.message}") from None
+            raise
         except OSError as exc:
             raise UserError(f"{path}: cannot open it: {exc.strerror or exc}") from None
         if int(version) > SCHEMA_VERSION:
@@ -273,10 +315,13 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk at COMMIT): the first error
+            # is the one to tell.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     # Runs
 

@@ -6,6 +6,7 @@ of the crawling, storage or report-template code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from enum import StrEnum
@@ -256,8 +257,11 @@ def audit(
         counts = store.status_counts(run.id)
         checked = sum(counts.get(s, 0) for s in ("pass", "warn", "fail", "unmatched"))
         store.finish_run(run.id, utc_timestamp(), "complete" if checked else "empty")
+    except UserError as exc:  # the store failed mid-run (a full disk): what is in it stays
+        raise fail(exc) from None
     finally:
-        store.release_run(run.id)  # interrupted or failed: --resume may take the run at once
+        with contextlib.suppress(UserError):
+            store.release_run(run.id)  # stopped or failed: --resume may take the run at once
     if not quiet or not checked:
         _summarise(run, counts, db, runner, checked)
     if runner.bugs:
@@ -432,7 +436,7 @@ def report(
         path = store_path(db)
         if not path.exists():
             raise UserError(f"{db}: no such audit database; run `compliance audit --db {db}` first")
-        store = Store(path)
+        store = Store(path, read_only=True)  # a report never writes to the history
         audit_report = build_report(store, since, until, run_id)
         text = AUDIT_FORMATS[chosen](audit_report)
         if output is not None:
