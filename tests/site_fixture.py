@@ -150,6 +150,16 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return None
+        if path.startswith("/fanout/"):
+            # A sitemap index whose every sitemap is an index of 20 new ones, without end.
+            number = int(path.rsplit("/", 1)[1].removesuffix(".xml"))
+            children = "".join(
+                f"<sitemap><loc>{site.url(f'/fanout/{number * 20 + n + 1}.xml')}</loc></sitemap>"
+                for n in range(20)
+            )
+            body = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9">{children}</sitemapindex>').encode()  # fmt: skip
+            return self._send(200, body, "application/xml")
         if path in ("/drip-headers", "/continue"):
             # Headers that never end: a byte at a time, or informational answers for ever.
             self.close_connection = True

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from site_fixture import COMPLIANT, ORIGINALS, Site
 from test_first_hour import compliance
 
@@ -300,3 +302,90 @@ def test_a_full_disk_mid_audit_is_a_clear_error_and_loses_nothing(tmp_path):
     kept = store.db.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert kept < 40
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_sitemap_index_that_fans_out_is_read_within_bounds(monkeypatch):
+    from compliance.audit.sources import expand_sources
+    from compliance.web import sitemaps
+    from compliance.web.politeness import PoliteFetcher
+
+    monkeypatch.setattr(sitemaps, "MAX_SITEMAPS", 60)  # 1,000 in use: the same code path
+    with Site() as site, Fetcher(FetchPolicy(allow_private=True, deadline=5.0)) as fetcher:
+        found = expand_sources([site.url("/fanout/0.xml")], PoliteFetcher(fetcher, 1, 0.0))
+        fetched = sum(1 for p in site.requests if p.startswith("/fanout/"))
+    assert fetched == 60 and found.targets == []
+    assert any("more sub-sitemaps not read (at most 60 sitemaps, 5 levels deep" in p
+               for p in found.problems)  # fmt: skip
+
+
+def test_a_sitemap_of_a_million_addresses_is_cut_and_said_to_be(tmp_path):
+    import gzip
+
+    urls = "".join(f"<url><loc>https://news.example/{n}</loc></url>" for n in range(1_000_000))
+    body = gzip.compress(
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + urls.encode() + b"</urlset>", compresslevel=6,
+    )  # fmt: skip
+    (tmp_path / "huge.xml.gz").write_bytes(body)
+    code = (
+        "import resource, sys\n"
+        "from compliance.audit.sources import expand_sources\n"
+        "found = expand_sources([sys.argv[1]], None)\n"
+        "print(len(found.targets), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print('\\n'.join(found.problems))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "huge.xml.gz")],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    count, peak_kib = map(int, done.stdout.splitlines()[0].split())
+    assert count == 50_000  # the per-host bound: one host lists them all
+    assert "over 50,000 pages on news.example; the first are used" in done.stdout
+    assert peak_kib < 600_000, peak_kib  # was 1.1 GB holding every address
+
+
+class _NoFetch:
+    """A fetcher that answers nothing: sub-sitemaps of fuzzed input are not fetched."""
+
+    def fetch(self, url: str, *args: object, **kwargs: object):
+        from compliance.web.fetch import Fetched
+
+        return Fetched(url, error="not fetched in this test")
+
+
+_XMLISH = st.text(alphabet=st.sampled_from(list("<>/=\"' \n&;!?[]-urlsetlocmapindexhtp:.")),
+                  max_size=300)  # fmt: skip
+
+
+@given(st.one_of(_XMLISH, st.binary(max_size=300)))
+def test_the_sitemap_reader_reads_any_bytes_without_raising(data):
+    from compliance.web.sitemaps import listed_pages
+
+    raw = data.encode() if isinstance(data, str) else data
+    said: list[str] = []
+    pages = list(listed_pages(raw, _NoFetch(), said.append, "https://x.example/s.xml"))
+    assert all(p.url for p in pages) and all(isinstance(s, str) for s in said)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
+_POST_KEYS = ["id", "title", "content", "_embedded", "link", "date", "date_gmt", "modified",
+              "yoast_head_json"]  # fmt: skip
+
+
+@given(st.dictionaries(st.sampled_from(_POST_KEYS), _JSON, max_size=9))
+def test_a_wordpress_post_of_any_shape_is_a_record_or_a_reason(post):
+    from compliance.archive.sync.wordpress import WordPressSite
+    from compliance.errors import InputError
+
+    site = WordPressSite("https://x.example/wp-json/", None, None)  # type: ignore[arg-type]
+    try:
+        record = site.record(post)
+    except InputError as exc:
+        assert exc.reason in ("protected", "empty")
+        return
+    assert record["title"] and record["body"]

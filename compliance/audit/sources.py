@@ -207,12 +207,9 @@ def _sitemap(
 ) -> Iterator[Target]:
     from compliance.web.sitemaps import listed_pages
 
-    def problem(text: str) -> None:
-        problems.append(f"{source}: {text}; skipped")
-
-    for page in listed_pages(data, fetcher, problem):
+    for page in listed_pages(data, fetcher, problems.append, source):
         reason = _usable(page.url)
         if reason:
-            problem(f"sitemap entry {page.url[:80]!r}: {reason}")
+            problems.append(f"{source}: sitemap entry {page.url[:80]!r}: {reason}; skipped")
             continue
         yield Target(page.url, source=source)

@@ -43,7 +43,7 @@ PAGE_TYPES = (
     "text/markdown",
     "text/x-markdown",
 )
-# Sitemaps and feeds: XML, possibly gzipped (usp decompresses those itself).
+# Sitemaps and feeds: XML, possibly gzipped (the sitemap reader decompresses those itself).
 LIST_TYPES = (
     *PAGE_TYPES,
     "application/xml",

@@ -41,14 +41,12 @@ def _listed(
         raise SyncError(f"{url}: not a sitemap (no <urlset> or <sitemapindex>)")
 
     def problem(text: str) -> None:
-        result.problem(f"{url}: {text}")
+        result.problem(text)
         result.complete = False
 
     listed: dict[str, str] = {}
-    for page in listed_pages(got.body, client, problem):
-        story = page.news_story
-        stamp = page.last_modified or (story.publish_date if story else None)
-        listed.setdefault(page.url, stamp.isoformat() if stamp else "")
+    for page in listed_pages(got.body, client, problem, url):
+        listed.setdefault(page.url, page.modified or "")
     if result.complete:
         validators[url] = {"etag": got.etag, "last_modified": got.last_modified}
     return list(listed.items())
