@@ -14,6 +14,7 @@ problems. Anything raised is a bug: atheris saves the input, which belongs in a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -49,10 +50,8 @@ def one_input(data: bytes) -> None:
         return
     for post in posts if isinstance(posts, list) else [posts]:
         if isinstance(post, dict):
-            try:
+            with contextlib.suppress(InputError):
                 SITE.record(post)
-            except InputError:
-                pass
 
 
 if __name__ == "__main__":
