@@ -389,3 +389,94 @@ def test_a_wordpress_post_of_any_shape_is_a_record_or_a_reason(post):
         assert exc.reason in ("protected", "empty")
         return
     assert record["title"] and record["body"]
+
+
+def test_a_huge_robots_txt_is_read_to_500_kib_not_taken_as_crawl_nothing():
+    from compliance.web.politeness import PoliteFetcher
+
+    rules = b"User-agent: *\nDisallow: /private/\n"
+    policy = FetchPolicy(allow_private=True, deadline=10.0)
+    with Site(robots=rules + b"# padding\n" * 5_000_000) as site, Fetcher(policy) as fetcher:
+        polite = PoliteFetcher(fetcher, 1, 0.0)
+        site.pages["/a.html"] = COMPLIANT
+        allowed = polite.fetch(site.url("/a.html"))
+        refused = polite.fetch(site.url("/private/b.html"))
+    assert allowed.ok, allowed.error
+    assert not refused.ok and "robots.txt" in (refused.error or "")
+
+
+def test_a_sitemap_over_20_mib_is_read_as_the_protocol_allows():
+    from compliance.audit.sources import expand_sources
+    from compliance.web.politeness import PoliteFetcher
+
+    path = "/" + "p" * 200
+    urls = "".join(f"<url><loc>https://news.example{path}/{n}</loc></url>" for n in range(100_000))
+    body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>").encode()  # fmt: skip
+    assert len(body) > 21 * 1024 * 1024
+    with Site() as site, Fetcher(FetchPolicy(allow_private=True, deadline=30.0)) as fetcher:
+        site.pages["/sitemap.xml"] = body
+        site.types["/sitemap.xml"] = "application/xml"
+        found = expand_sources([site.url("/sitemap.xml")], PoliteFetcher(fetcher, 1, 0.0))
+    assert len(found.targets) == 50_000  # the per-host bound, said
+    assert any("over 50,000 pages on news.example" in p for p in found.problems)
+
+
+def test_malformed_sitemaps_and_feeds_say_which_and_how_much_was_read(tmp_path):
+    from compliance.audit.sources import expand_sources
+
+    sitemap = tmp_path / "broken-sitemap.xml"
+    sitemap.write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                       "<url><loc>https://a.example/1</loc></url>\n"
+                       "<url><loc>https://a.example/2</loc></url>\n<url><loc>oops</url>")  # fmt: skip
+    feed = tmp_path / "broken-feed.xml"
+    feed.write_text('<rss version="2.0"><channel><item><link>https://a.example/3</link></item>'
+                    "<item><link>https://a.example/4</link></item><item>&bad <</channel>")  # fmt: skip
+    found = expand_sources([str(sitemap), str(feed)], None)  # type: ignore[arg-type]
+    said = "\n".join(found.problems)
+    assert f"sitemap {sitemap}: malformed XML at line 3" in said
+    assert "the 2 entries before it are used" in said
+    assert f"{feed}: a malformed feed" in said and "entries read before the fault" in said
+    assert [t.url for t in found.targets][:4] == [f"https://a.example/{n}" for n in (1, 2, 3, 4)]
+
+
+def test_temporary_files_of_killed_writers_are_cleaned_up_once_stale(tmp_path):
+    import os
+
+    from compliance.common.files import write_atomic
+
+    old = tmp_path / ".wire.jsonl.abc123.tmp"
+    fresh = tmp_path / ".wire.jsonl.def456"
+    old.write_text("half a file")
+    fresh.write_text("another process's write in progress")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    write_atomic(tmp_path / "wire.jsonl", "{}\n")
+    assert not old.exists() and fresh.exists()
+    assert (tmp_path / "wire.jsonl").read_text() == "{}\n"
+
+
+def test_a_stalled_server_is_reported_as_a_stall_not_as_a_complex_page(tmp_path):
+    with Site() as site:
+        done = compliance("check", site.url("/drip-headers"), "-f", "json", cwd=tmp_path)
+    error = json.loads(done.stdout)["results"][0]["error"]
+    assert "within the 10 s deadline" in error and "page budget" not in error
+
+
+def test_a_feed_whose_history_never_ends_says_where_it_stopped(tmp_path):
+    from newsroom_fixture import Newsroom
+
+    from compliance.archive.sync.archive_file import SyncedArchive
+    from compliance.archive.sync.client import SyncClient
+    from compliance.archive.sync.feed import sync_feed
+    from compliance.archive.sync.result import SyncResult, no_progress
+
+    with Newsroom(count=200) as room:
+        client = SyncClient.open(FetchPolicy(allow_private=True), 0.0, False)
+        result = SyncResult(room.base + "/feed/", "feed")
+        archive = SyncedArchive.open(tmp_path / "feed.jsonl")
+        sync_feed(room.base + "/feed/", archive, client, result, "2026-12-01T00:00:00Z", None,
+                  no_progress, max_pages=2)  # fmt: skip
+        client.close()
+    assert result.notes == [
+        f"{room.base}/feed/: the feed's history pages did not end: read 2 pages and stopped there"
+    ]

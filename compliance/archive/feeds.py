@@ -61,6 +61,20 @@ def parse_feed(data: bytes) -> Any:
     return feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
 
 
+def feed_fault(feed: Any, where: str) -> str | None:
+    """What was wrong with a feed feedparser read only in part (its `bozo` flag), in words
+    naming the feed and how much was read; None for a well-formed feed."""
+    if not getattr(feed, "bozo", False):
+        return None
+    fault = getattr(feed, "bozo_exception", None)
+    line = getattr(fault, "getLineNumber", lambda: None)()
+    at = f" at line {line}" if line else ""
+    return (
+        f"{where}: a malformed feed{at} ({fault}); the {len(feed.entries):,} entries read"
+        " before the fault are used"
+    )
+
+
 def original_from_entry(entry: Any, where: str) -> Original:
     """The original one feed entry holds; InputError (naming `where`) when it lacks an id or
     link, a title or any text."""

@@ -188,11 +188,13 @@ def _manifest(source: str, data: bytes, problems: list[str]) -> Iterator[Target]
 
 
 def _feed(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
-    from compliance.archive.feeds import parse_feed
+    from compliance.archive.feeds import feed_fault, parse_feed
 
     feed = parse_feed(data)
     if not feed.entries:
         problems.append(f"{source}: a feed with no entries; skipped")
+    elif fault := feed_fault(feed, source):
+        problems.append(fault)
     for number, entry in enumerate(feed.entries, start=1):
         link = (entry.get("link") or "").strip()
         reason = _usable(link) if link else "no link"

@@ -3,9 +3,12 @@ sees half a file, and with the permissions any tool gives a new file."""
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from compliance.errors import UserError
@@ -64,6 +67,7 @@ def write_atomic(path: Path, text: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)  # as test runners do for report paths
     except OSError as exc:
         raise UserError(f"{path}: cannot create its directory: {exc.strerror or exc}") from None
+    _remove_stale_temporaries(directory, path.name)
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
@@ -80,6 +84,19 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
+
+
+STALE_AFTER = 3600.0  # seconds: a temporary file this old was left by a killed process
+
+
+def _remove_stale_temporaries(directory: Path, name: str) -> None:
+    """Remove what killed writers of `name` left beside it (`.NAME.xxxx`, `.NAME.xxxx.tmp`);
+    a fresh one may be another process's write in progress, and is left alone."""
+    now = time.time()
+    for leftover in directory.glob(f".{glob.escape(name)}.*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_AFTER and leftover.is_file():
+                leftover.unlink()
 
 
 def _mode_for(path: Path) -> int:

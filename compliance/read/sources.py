@@ -145,7 +145,9 @@ def _fetch(ref: InputRef) -> Page:
 
     assert ref.url is not None
     # The user named this URL: no robots.txt, and their own host is theirs to check.
-    policy = FetchPolicy.for_named(ref.url, max_bytes=MAX_INPUT_BYTES, attempts=2)
+    # Its deadline sits inside the page budget (15 s by default), so that a server that
+    # stalls is reported as such, not as a page that took too long to check.
+    policy = FetchPolicy.for_named(ref.url, max_bytes=MAX_INPUT_BYTES, attempts=1, deadline=10.0)
     with Fetcher(policy, connections=1) as fetcher:
         got = fetcher.fetch(ref.url)
     if not got.ok or got.body is None:

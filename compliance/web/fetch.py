@@ -54,6 +54,7 @@ LIST_TYPES = (
     "application/x-gzip",
     "application/octet-stream",
 )
+LIST_MAX_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's limit, decoded
 # An API's answers (a WordPress site's REST API, when its archive is synced).
 API_TYPES = ("application/json",)
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -191,8 +192,10 @@ def check_url(url: str) -> tuple[str, str, int]:
 class _Bounded:
     """Decodes a body's content-encoding without ever holding more than `limit` bytes."""
 
-    def __init__(self, encoding: str, limit: int) -> None:
+    def __init__(self, encoding: str, limit: int, truncate: bool = False) -> None:
         self.limit = limit
+        self.truncate = truncate  # keep the first `limit` bytes rather than refuse the body
+        self.full = False
         self.size = 0
         self.parts: list[bytes] = []
         encoding = encoding.strip().lower()
@@ -211,7 +214,7 @@ class _Bounded:
             self._keep(chunk)
             return
         data = chunk
-        while data:
+        while data and not self.full:
             try:
                 out = self._inflater.decompress(data, self.limit - self.size + 1)
             except zlib.error:
@@ -228,6 +231,8 @@ class _Bounded:
                 data = self._inflater.unconsumed_tail
 
     def _keep(self, data: bytes) -> None:
+        if self.truncate and self.size + len(data) >= self.limit:
+            data, self.full = data[: self.limit - self.size], True
         self.size += len(data)
         if self.size > self.limit:
             raise FetchError(
@@ -292,8 +297,10 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: tuple[str, ...] = PAGE_TYPES,
+        first_bytes: int | None = None,
     ) -> Fetched:
-        """GET `url`, retrying network errors, 408, 429 and 5xx; never raises FetchError."""
+        """GET `url`, retrying network errors, 408, 429 and 5xx; never raises FetchError.
+        `first_bytes`: read only that much of the body (robots.txt: the rest is not read)."""
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -310,12 +317,17 @@ class Fetcher:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, url, etag, last_modified, accept)
+            return retrying(self._attempt, url, etag, last_modified, accept, first_bytes)
         except FetchError as exc:
             return Fetched(url, status=exc.status, error=exc.reason)
 
     def _attempt(
-        self, url: str, etag: str | None, last_modified: str | None, accept: tuple[str, ...]
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        accept: tuple[str, ...],
+        first_bytes: int | None = None,
     ) -> Fetched:
         conditional = {}
         if etag:
@@ -324,7 +336,7 @@ class Fetcher:
             conditional["If-Modified-Since"] = last_modified
         started = time.monotonic()
         with request_deadline(started + self.policy.deadline):
-            return self._follow(url, conditional, accept, started, etag, last_modified)
+            return self._follow(url, conditional, accept, started, etag, last_modified, first_bytes)
 
     def _follow(
         self,
@@ -334,6 +346,7 @@ class Fetcher:
         started: float,
         etag: str | None,
         last_modified: str | None,
+        first_bytes: int | None,
     ) -> Fetched:
         current = url
         for _hop in range(self.policy.max_redirects + 1):
@@ -362,7 +375,7 @@ class Fetcher:
                 mime = content_type.split(";", 1)[0].strip().lower()
                 if mime and mime not in accept:
                     raise FetchError(f"not a page: the server sent {mime}", status)
-                body = self._read(response, started)
+                body = self._read(response, started, accept, first_bytes)
                 return Fetched(
                     url,
                     current,
@@ -420,16 +433,27 @@ class Fetcher:
         phase = min(10.0, left)
         return {"connect": phase, "read": phase, "write": phase, "pool": phase}
 
-    def _read(self, response: httpx.Response, started: float) -> bytes:
-        bounded = _Bounded(response.headers.get("content-encoding", ""), self.policy.max_bytes)
+    def _read(
+        self,
+        response: httpx.Response,
+        started: float,
+        accept: tuple[str, ...],
+        first_bytes: int | None = None,
+    ) -> bytes:
+        most = self.policy.max_bytes
+        if "application/xml" in accept:  # a sitemap may be 50 MB, as the protocol allows
+            most = max(most, LIST_MAX_BYTES)
+        encoding = response.headers.get("content-encoding", "")
+        bounded = _Bounded(encoding, first_bytes or most, truncate=first_bytes is not None)
         raw = 0
         try:
             for chunk in response.iter_raw():  # as they arrive: a drip must meet the deadline
                 raw += len(chunk)
-                if raw > self.policy.max_bytes:
-                    limit = self.policy.max_bytes // 1048576
-                    raise FetchError(f"the page is over the {limit} MiB limit")
+                if raw > most and first_bytes is None:
+                    raise FetchError(f"the page is over the {most // 1048576} MiB limit")
                 bounded.feed(chunk)
+                if bounded.full:
+                    break
                 if time.monotonic() - started > self.policy.deadline:
                     raise FetchError(
                         f"the page did not arrive within the {self.policy.deadline:g} s deadline"

@@ -97,7 +97,11 @@ class PoliteFetcher:
             return host.robots
 
     def _load_robots(self, origin: str) -> Robots:
-        got = self.fetcher.fetch(f"{origin}/robots.txt", accept=ROBOTS_TYPES)
+        # RFC 9309: a crawler reads at least the first 500 KiB and may ignore the rest; a
+        # larger file is not a reason to crawl nothing.
+        got = self.fetcher.fetch(
+            f"{origin}/robots.txt", accept=ROBOTS_TYPES, first_bytes=ROBOTS_MAX_BYTES
+        )
         if got.ok and got.body is not None:
             text = got.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
             return Robots(Protego.parse(text))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from compliance.archive.feeds import original_from_entry, parse_feed
+from compliance.archive.feeds import feed_fault, original_from_entry, parse_feed
 from compliance.archive.sync.archive_file import SyncedArchive, record_from_original
 from compliance.archive.sync.client import SyncClient, SyncError
 from compliance.archive.sync.result import Progress, SyncResult
@@ -55,6 +55,9 @@ def sync_feed(
         feed = parse_feed(body)
         if number == 1 and not feed.entries:
             raise SyncError(f"{url}: not a readable RSS or Atom feed, or it has no entries")
+        fault = feed_fault(feed, paged(url, number) if number > 1 else url)
+        if fault:
+            result.notes.append(fault)
         fresh = 0
         for position, entry in enumerate(feed.entries, start=1):
             try:
@@ -72,7 +75,13 @@ def sync_feed(
             result.count(outcome)
             fresh += outcome != "unchanged"
         progress("reading the feed's pages", number, None)
-        if not fresh or number >= max_pages or not _is_wordpress(feed):
+        if not fresh or not _is_wordpress(feed):
+            break
+        if number >= max_pages:
+            result.notes.append(
+                f"{url}: the feed's history pages did not end: read {max_pages:,} pages and"
+                " stopped there"
+            )
             break
         number += 1
         page = client.fetch(paged(url, number), accept=LIST_TYPES)
