@@ -285,3 +285,40 @@ def test_layout_classes_do_not_make_the_story_chrome(wrapper):
     regions = {b.text[:15]: b.region for b in extract(Page("p.html", "html", page)).blocks}
     assert regions["The council vot"] not in CHROME
     assert regions["Most read: brid"] == "sidebar"
+
+
+_LD_MARLO = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type":'
+    ' "NewsArticle", "headline": "Council passes budget", "author":'
+    ' {"@type": "Person", "name": "Marlo"}}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    ("byline_html", "head", "authors", "others"),
+    [
+        # A one-word pen name is a person's when byline markup and JSON-LD both declare it.
+        ('<p class="byline">by Marlo</p>', _LD_MARLO, ["Marlo"], []),
+        ('<p class="byline">by Marlo</p>', "", [], []),
+        # The writer before the reviewer and the photographer, who go to other_people.
+        ('<p class="byline">Medically reviewed by Dr. Amy Chen</p><p class="byline">By Jane'
+         " Doe</p>", "", ["Jane Doe"], [("Dr. Amy Chen", "reviewed by")]),
+        ('<p class="byline">By Jane Doe, fact-checked by Sam Lee</p>', "", ["Jane Doe"],
+         [("Sam Lee", "fact-checked by")]),
+        ('<p class="byline">Texto: Ana Gómez · Fotos: Luis Vega</p>', "", ["Ana Gómez"],
+         [("Luis Vega", "fotos")]),
+        # Text nodes joined with no space; a "By" line whose name is the author page's link.
+        ('<div class="author"><span>Geschrieben von</span><a href="/autor/lena">Lena Fuchs'
+         "</a></div>", "", ["Lena Fuchs"], []),
+        ('<p>By <a href="/author/dana-wells/">Dana Wells</a></p>', "", ["Dana Wells"], []),
+        # An interview credits both people, the interviewer first.
+        ('<p class="byline">Lea Berg im Gespräch mit Max Hahn</p>', "", ["Lea Berg", "Max Hahn"],
+         []),
+    ],
+)  # fmt: skip
+def test_bylines_as_people_write_them(byline_html, head, authors, others):
+    story = "<p>The council passed its budget on Tuesday after a long debate.</p>" * 3
+    article = extract(Page("copy.html", "html", _article(byline_html + story, head)))
+    assert [b.name for b in article.bylines] == authors
+    credited = [(b.name, b.where) for b in article.other_people if b.where not in CHROME]
+    assert credited == others

@@ -86,3 +86,44 @@ def test_the_sorted_name_file_is_searched_like_a_set(names: list[str], probe: st
     listed = _SortedLines("\n".join(sorted(names, key=lambda n: n.encode())).encode())
     assert all(name in listed for name in names)
     assert (probe in listed) == (probe in set(names))
+
+
+@pytest.mark.parametrize(
+    ("byline", "people"),
+    [
+        # English: handles, roles and titles after the name; interviews credit both.
+        ("Sam Ortiz ⋅ Founder", ["Sam Ortiz"]),
+        ("Priya Nair @priyawrites", ["Priya Nair"]),
+        ("Dana Wells, MD", ["Dana Wells"]),
+        ("Jane Doe in conversation with John Roe", ["Jane Doe", "John Roe"]),
+        ("Written by Jamie Co", ["Jamie Co"]),
+        ("By Kai Miller 12:30 PM", ["Kai Miller"]),
+        # German: labels without a colon, run-together text nodes, dates after the name.
+        ("VON ANNA BRANDT am 3. Mai 2021", ["ANNA BRANDT"]),
+        ("Autor Tom Keller:", ["Tom Keller"]),
+        ("Geschrieben vonLena Fuchs", ["Lena Fuchs"]),
+        ("Ein Artikel von Jana Roth", ["Jana Roth"]),
+        ("Tom Keller, Korrespondent", ["Tom Keller"]),
+        ("Lea Berg im Gespräch mit Max Hahn", ["Lea Berg", "Max Hahn"]),
+        ("Von Anna Brandt und Jonas Weber, 12:30 Uhr", ["Anna Brandt", "Jonas Weber"]),
+        # French and Spanish.
+        ("Par Marie Dupont, le 3 mai 2021", ["Marie Dupont"]),
+        ("Écrit par Luc Martin, journaliste", ["Luc Martin"]),
+        ("Por Juan Pérez | 3 de mayo de 2021", ["Juan Pérez"]),
+        ("Escrito por Ana Ruiz, corresponsal", ["Ana Ruiz"]),
+        # Korean, Japanese and Chinese sign-offs: a role word and an e-mail beside the name.
+        ("김민수 기자 minsu@example.com", ["김민수"]),
+        ("이지현 칼럼니스트", ["이지현"]),
+        ("山田太郎記者", ["山田太郎"]),
+        ("记者 王小明", ["王小明"]),
+    ],
+)
+def test_the_name_is_cut_out_of_its_line(byline, people):
+    assert [p.name for p in split_byline(byline) if p.is_person] == people
+
+
+@pytest.mark.parametrize(
+    "text", ["No Author", "Alle Beiträge", "Gesponserte Inhalte", "Acme Co", "JAMIE CO."]
+)
+def test_interface_text_and_companies_credit_no_person(text):
+    assert [p.name for p in split_byline(text) if p.is_person] == []

@@ -36,6 +36,7 @@ from compliance.read.names import (
     DECLARED_ORGANISATION,
     LOOSE_TEXT,
     ROLE_WORDS,
+    SINGLE_WORD,
     is_person_name,
     name_score,
     split_byline,
@@ -290,6 +291,7 @@ class _Named:
     strength: int
     order: int
     corroborated: bool = False
+    role: str | None = None  # credited for other than the writing: never the author
 
     @property
     def chrome(self) -> bool:
@@ -344,7 +346,23 @@ def _expand(found: Iterable[Candidate], page: _Searchable, site_name: str | None
                 where=region,
                 reason=None if person else reason,
             )
-            named.append(_Named(byline, candidate.strength, order))
+            named.append(_Named(byline, candidate.strength, order, role=part.role))
+    return _pen_names_declared_twice(named)
+
+
+def _pen_names_declared_twice(named: list[_Named]) -> list[_Named]:
+    """A one-word name ("by Marlo") is a person's when the page declares it its author in two
+    independent places, a byline element and its metadata, and it reads as no organisation:
+    one such place could be an account, two agreeing are a pen name."""
+    single = [n for n in named if n.byline.reason == SINGLE_WORD]
+    if not single:
+        return named
+    marked = {normalize(n.byline.name) for n in single if n.byline.origin not in _DECLARED}
+    declared = {normalize(n.byline.name) for n in single if n.byline.origin in _DECLARED}
+    both = marked & declared
+    for item in single:
+        if normalize(item.byline.name) in both:
+            item.byline = replace(item.byline, is_person=True, reason=None)
     return named
 
 
@@ -378,6 +396,8 @@ def rank_bylines(
     named = _expand(found, page, site_name)
     declared = [n.byline.name for n in named if n.byline.origin in _DECLARED and n.byline.is_person]
     people = [n for n in named if n.byline.is_person]
+    credited = [n for n in people if n.role]  # reviewers, photographers: others, by role
+    people = [n for n in people if not n.role]
     for item in people:
         item.corroborated = item.byline.origin not in _DECLARED and any(
             _same_person(item.byline.name, d) for d in declared
@@ -397,6 +417,7 @@ def rank_bylines(
             if not any(_same_person(n.byline.name, b.name) for b in article)
         ]
     )
+    others += _unique([replace(n.byline, where=n.role or "elsewhere") for n in credited])
     refused = [n.byline for n in named if not n.byline.is_person]
     return [*article, *others, *refused]
 

@@ -12,14 +12,43 @@ from compliance.common.textmatch import normalize, strip_accents
 
 # Words that introduce a byline, in the languages of the pages we meet.
 _LEAD = re.compile(
-    r"^\s*(?:(?:written|words|story|reporting|text|posted|published|photos?)\s+by|by|from|"
-    r"author|authors|byline|par|von|por|di|door|av|af)\s*[:\-–—]?\s+",
+    r"^\s*(?:(?:written|words|story|reporting|text|posted|published)\s+by|by|from|"
+    r"(?:ein\s+(?:artikel|beitrag|text|kommentar)|geschrieben|verfasst|text)\s+von|"
+    r"(?:un\s+article|une\s+chronique)\s+de|(?:écrit|ecrit|rédigé|redige|texte)\s+par|"
+    r"(?:escrito|texto|redactado|un\s+artículo)\s+(?:por|de)|scritto\s+da|"
+    r"geschreven\s+door|skrevet\s+av|"
+    r"authors?|autor(?:in|es|a)?|auteur(?:e|s)?|autore|forfatter|byline|"
+    r"par|von|por|di|door|av|af)\s*[:\-–—]?\s+",
     re.IGNORECASE,
+)
+# A lead glued to the name by text nodes joined without their space: "Geschrieben vonLena".
+_GLUED_LEAD = re.compile(
+    r"^((?:[^\W\d_]+\s+){0,2}(?:by|von|par|por|door|av))(?=[A-ZÀ-ÖØ-Þ][a-zß-ÿ])"
 )
 # A label before the names in any language: "Author:", "Автор:", "作者：", "Texto:".
 _LABEL = re.compile(r"^\s*[^\W\d_]{1,20}\s*[:：]\s*(?=\S)")
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\+|•|·|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bavec\b)\s*"
+    r"\s*(?:,|;|\||/|&|\+|•|·|⋅|∙|‧|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|"
+    r"\bavec\b|\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|"
+    r"\ben\s+conversation\s+avec\b|\ben\s+conversación\s+con\b|"
+    r"\bin\s+conversazione\s+con\b)\s*",
+    re.IGNORECASE,
+)
+# Where a name's line goes on to a date or a time, in the languages of the pages we meet:
+# "am 3. Mai 2021", "le 3 mai", "12:30 Uhr", "on Monday". A name holds no digit.
+_TAIL_START = re.compile(
+    r"\s+(?:(?:am|an|um|le|el|il|op|den|on|at|à|a\s+las|vom|du|del)\s+)?"
+    r"(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|heute\b|gestern\b|today\b|"
+    r"yesterday\b|updated\b|aktualisiert\b|publié\b|mis\s+à\s+jour\b|actualizado\b)",
+    re.IGNORECASE,
+)
+# A social handle or an e-mail address beside the name: "Priya Nair @priyawrites".
+_HANDLE = re.compile(r"(?:^|\s)(?:@[\w.]+|[\w.+-]+@[\w-]+\.[\w.]+)(?=\s|$)")
+# Role words of bylines and sign-offs in Korean, Japanese and Chinese, before or after the
+# name and often without a space: "김민수 기자", "山田太郎記者", "记者 王小明".
+_CJK_ROLE = re.compile(
+    "(?:칼럼니스트|기자|특파원|논설위원|선임기자|편집위원|記者|记者|特派員|特派员|編集委員|"
+    "編集委员|論説委員|コラムニスト|通讯员|通訊員|撰稿人|特约记者|特約記者|本报记者|本報記者)"
 )
 # "Published April 28, 2022 by Jane Doe": the names follow the last "by".
 _INNER_BY = re.compile(r"^.*?\S\s+by\s+(?=\S)", re.IGNORECASE)
@@ -58,13 +87,18 @@ COMMON_WORDS = frozenset(
     hide click here now today update updated photo photos video videos image images
     advertisement font size text high school developers developer monday tuesday wednesday
     thursday friday saturday sunday january february march july september october november
-    december
+    december no none alle beiträge beitrag gesponserte gesponsert inhalte inhalt anzeige
+    werbung mehr artikel tous articles voir plus todos más
     """.split()
 )
 
 # Job titles that follow a name on the same line ("Philip Lenczycki Investigative Reporter").
 ROLE_WORDS = frozenset(
     """
+    founder cofounder co-founder ceo cto md phd rn dds np rd mph lcsw esq
+    redakteur redakteurin korrespondent korrespondentin autor autorin journalistin
+    journaliste rédacteur rédactrice chroniqueur chroniqueuse periodista redactor redactora
+    corresponsal columnista giornalista corrispondente redacteur verslaggever
     reporter reporters writer writers editor editors correspondent correspondents columnist
     contributor contributing investigative senior junior staff chief deputy managing
     political national foreign white house capitol hill congressional economics energy
@@ -164,6 +198,9 @@ class NamePart:
     is_person: bool
     confirmed: bool = False  # starts with a known given name
     reason: str | None = None  # why it is not a person
+    # Credited for something other than writing it ("reviewed by", "photo"): never the
+    # article's author, however the page marks the line.
+    role: str | None = None
 
 
 def _strip_roles(tokens: list[str]) -> list[str]:
@@ -227,7 +264,19 @@ def judge_name(name: str) -> PersonVerdict:
     if len(tokens) > 5:
         return PersonVerdict(False, reason="too many words for a name")
     lowered = [strip_accents(t).casefold().strip(".,'’") for t in tokens]
-    if any(t in ACCOUNT_WORDS for t in lowered):
+    accounts = [t for t in lowered if t in ACCOUNT_WORDS]
+    # A surname spelt like a company suffix is still a surname after a given name, written
+    # as a name ("Jamie Co"); "Acme Co" and "JAMIE CO." are not.
+    surname_like = (
+        len(tokens) == 2
+        and accounts == [lowered[1]]
+        and lowered[1] in _SUFFIX_SURNAMES
+        and tokens[1][:1].isupper()
+        and not tokens[1].isupper()
+        and not tokens[1].endswith(".")
+        and _starts_with_given_name(tokens)
+    )
+    if accounts and not surname_like:
         return PersonVerdict(False, reason=ORGANISATION)
     if any(t in COMMON_WORDS for t in lowered):
         return PersonVerdict(False, reason="interface text, not a name")
@@ -268,6 +317,8 @@ def _starts_with_given_name(tokens: list[str]) -> bool:
 
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame", "rev", "sen", "rep"})
+# Company suffixes that are also family names ("Co" in Vietnamese and Chinese, "Inc" rarely).
+_SUFFIX_SURNAMES = frozenset({"co", "inc", "corp"})
 
 
 def _parsed_as_organisation(name: str) -> bool:
@@ -286,26 +337,53 @@ def is_person_name(name: str) -> bool:
     return judge_name(name).person
 
 
+# What a line credits other than the writing, in the languages of the pages we meet:
+# "Medically reviewed by", "Fact-checked by", "Photos by", "Geprüft von", "Relu par".
+_ROLE_CLAUSE = re.compile(
+    r"(?:^|(?<=[,;|·•])|(?<=\s))\s*("
+    r"(?:medically\s+|medizinisch\s+)?(?:reviewed|fact[- ]checked|edited|photos?|photography|"
+    r"illustrations?|video|graphics|interviewed)\s+by|"
+    r"(?:medizinisch\s+)?(?:geprüft|überprüft|lektoriert|fotografiert)\s+von|fotos?\s*:|"
+    r"photos?\s*:|(?:relu|vérifié|photographié)\s+par|(?:revisado|verificado)\s+por|"
+    r"fotografía\s*:)\s*",
+    re.IGNORECASE,
+)
+
+
 def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
     """The names a byline credits, in order: "By Jane Doe and John Roe, Example News".
 
     Parts that are not people (the outlet, a job title, a site account) come back with
     `is_person=False`, so a caller can tell "no byline" from "a byline that names no one".
+    Names a clause credits for something else ("reviewed by Dr. Amy Chen") carry its role.
     """
-    text = _INNER_BY.sub("", " ".join(raw.split()), count=1)
+    pieces = _ROLE_CLAUSE.split(" ".join(raw.split()))
+    parts = _names_in(pieces[0], site_name, None)
+    for clause, names in zip(pieces[1::2], pieces[2::2], strict=True):
+        role = " ".join(clause.casefold().replace("medically", "").replace(":", "").split())
+        parts += _names_in(names, site_name, role)
+    return parts
+
+
+def _names_in(text: str, site_name: str | None, role: str | None) -> list[NamePart]:
+    text = _INNER_BY.sub("", text, count=1)
+    text = _GLUED_LEAD.sub(r"\1 ", text)
     text = _DATE_TAIL.sub("", text)
     text = _PAREN.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _CJK_ROLE.sub(" ", text)
     text = _LEAD.sub("", _LABEL.sub("", text))
     parts: list[NamePart] = []
     seen: set[str] = set()
     site = normalize(site_name) if site_name else None
     for chunk in _SPLIT.split(text):
-        chunk = _LEAD.sub("", chunk).strip(" .:-–—'\"")
+        chunk = _TAIL_START.split(" " + _LEAD.sub("", chunk), maxsplit=1)[0]
+        chunk = chunk.strip(" .:-–—'\"")
         if not chunk:
             continue
         tokens = _strip_roles(chunk.split())
-        if len(tokens) > 1 and all(t.casefold().strip(".,") in ROLE_WORDS for t in tokens):
-            continue  # a bare job title such as "Staff Writer" names nobody; "Staff" is an account
+        if all(t.casefold().strip(".,") in ROLE_WORDS for t in tokens):
+            continue  # a bare job title ("Staff Writer", "MD", "Founder") names nobody
         name = " ".join(tokens)
         key = normalize(name)
         if key in seen:
@@ -315,7 +393,7 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
         # A site named like its owner ("Haki Benita", a personal blog) still credits a person.
         if verdict.person and key == site and not verdict.confirmed:
             verdict = PersonVerdict(False, reason=SITE_NAME)
-        parts.append(NamePart(name, verdict.person, verdict.confirmed, verdict.reason))
+        parts.append(NamePart(name, verdict.person, verdict.confirmed, verdict.reason, role))
     return parts
 
 
