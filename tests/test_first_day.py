@@ -380,3 +380,19 @@ def test_a_synced_archive_is_made_with_the_umask_as_reports_are(tmp_path):
                           "--delay", "0", "--allow-private", cwd=tmp_path, umask=0o022)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "wire.jsonl").stat().st_mode & 0o777 == 0o644
+
+
+def test_inspect_reads_a_folder_in_one_process_as_json_lines(tmp_path):
+    import json
+
+    shutil.copytree(COPIES, tmp_path / "copies")
+    (tmp_path / "copies" / "broken.html").write_bytes(b"\x00\x01\x02")
+    done = compliance("inspect", "copies", "--format", "jsonl", cwd=tmp_path)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == len(list(COPIES.iterdir())) + 1  # every page, the broken one too
+    assert all("input" in line for line in lines)
+    broken = next(line for line in lines if line["input"].endswith("broken.html"))
+    assert broken["reason"] == "unreadable"
+    assert done.returncode == 2 and "broken.html" in done.stderr
+    single = compliance("inspect", str(COPIES / "compliant.html"), "-f", "json", cwd=tmp_path)
+    assert json.loads(single.stdout)["title"]  # one page: one object, as before
