@@ -127,3 +127,20 @@ def test_the_name_is_cut_out_of_its_line(byline, people):
 )
 def test_interface_text_and_companies_credit_no_person(text):
     assert [p.name for p in split_byline(text) if p.is_person] == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "person"),
+    [
+        ("By Los Angeles", False),  # a city as an editorial's author (GeoNames)
+        ("By Mount Vernon", False),
+        ("By Empire State Building", False),
+        ("By Blue Bottle Coffee Roasters", False),
+        ("By True Crime", False),  # a podcast's genre, though "True" is a given name
+        ("By Jane Park", True),  # a place word as a family name after a given name
+        ("By Charlotte Hill", True),
+        ("By Kiran Okafor", True),
+    ],
+)
+def test_places_venues_and_genres_are_not_people(byline, person):
+    assert [p.is_person for p in split_byline(byline)] == [person]

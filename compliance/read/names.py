@@ -297,8 +297,17 @@ def judge_name(name: str) -> PersonVerdict:
         capitalised += 1
     if capitalised < 2:
         return PersonVerdict(False, reason="not written as a name")
+    from compliance.read.places import never_a_person, place_or_thing
+
+    never = never_a_person(name)
+    if never:
+        return PersonVerdict(False, reason=never)
     if _starts_with_given_name(tokens):
         return PersonVerdict(True, confirmed=True)
+
+    place = place_or_thing(name)
+    if place:
+        return PersonVerdict(False, reason=place)
     # probablepeople was trained on names in Latin letters: elsewhere it says nothing.
     if name.isascii() and _parsed_as_organisation(name):
         return PersonVerdict(False, reason=READS_AS_ORGANISATION)

