@@ -97,6 +97,7 @@ def test_the_sorted_name_file_is_searched_like_a_set(names: list[str], probe: st
         ("Dana Wells, MD", ["Dana Wells"]),
         ("Jane Doe in conversation with John Roe", ["Jane Doe", "John Roe"]),
         ("Written by Jamie Co", ["Jamie Co"]),
+        ("By Sarah E. Needleman and Bruce Y. Lee", ["Sarah E. Needleman", "Bruce Y. Lee"]),
         ("By Kai Miller 12:30 PM", ["Kai Miller"]),
         # German: labels without a colon, run-together text nodes, dates after the name.
         ("VON ANNA BRANDT am 3. Mai 2021", ["ANNA BRANDT"]),
@@ -137,6 +138,7 @@ def test_interface_text_and_companies_credit_no_person(text):
         ("By Empire State Building", False),
         ("By Blue Bottle Coffee Roasters", False),
         ("By True Crime", False),  # a podcast's genre, though "True" is a given name
+        ("By Hong Kong", False),  # a big city even after a given name ("Hong")
         ("By Jane Park", True),  # a place word as a family name after a given name
         ("By Charlotte Hill", True),
         ("By Kiran Okafor", True),

@@ -347,14 +347,30 @@ def _expand(found: Iterable[Candidate], page: _Searchable, site_name: str | None
                 reason=None if person else reason,
             )
             named.append(_Named(byline, candidate.strength, order, role=part.role))
-    return _pen_names_declared_twice(named)
+    return _pen_names_declared_twice(named, site_name)
 
 
-def _pen_names_declared_twice(named: list[_Named]) -> list[_Named]:
+def _reads_as_outlet_word(word: str, site_name: str | None) -> bool:
+    """A one-word credit that is an outlet's, not a pen name: a wire or desk word
+    ("Reuters", "Editorial"), an acronym ("PTI"), or the site's own name ("LinkNaija")."""
+    key = normalize(word).replace(" ", "")
+    site = normalize(site_name or "").replace(" ", "")
+    return (
+        key in ACCOUNT_WORDS
+        or (word.isupper() and len(word) > 1)
+        or bool(site and (key in site or site in key))
+    )
+
+
+def _pen_names_declared_twice(named: list[_Named], site_name: str | None) -> list[_Named]:
     """A one-word name ("by Marlo") is a person's when the page declares it its author in two
     independent places, a byline element and its metadata, and it reads as no organisation:
     one such place could be an account, two agreeing are a pen name."""
-    single = [n for n in named if n.byline.reason == SINGLE_WORD]
+    single = [
+        n
+        for n in named
+        if n.byline.reason == SINGLE_WORD and not _reads_as_outlet_word(n.byline.name, site_name)
+    ]
     if not single:
         return named
     marked = {normalize(n.byline.name) for n in single if n.byline.origin not in _DECLARED}

