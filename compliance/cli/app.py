@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from compliance.archive.declared import Declared
     from compliance.archive.index import ArchiveIndex
     from compliance.archive.index_cache import Opened
-    from compliance.archive.sync.result import Progress
+    from compliance.archive.sync.result import Progress, SyncResult
     from compliance.engine import Checker
     from compliance.web.fetch import FetchPolicy
 
@@ -98,6 +98,13 @@ def warn_skipped(problems: Iterable[str]) -> None:
     """A warning for each input that could not be read and was left out of the run."""
     for problem in problems:
         warn(f"{problem} (skipped)")
+
+
+def warn_sync(result: SyncResult) -> None:
+    """What a sync could not read (the first few, then a count) and how it read the source."""
+    warn_skipped(result.shown_problems())
+    for note in result.notes:
+        warn(note)
 
 
 def say_error(message: str) -> None:
@@ -267,9 +274,8 @@ def originals_as_paths(
         )
         if result is not None and (result.added or result.updated or result.deleted):
             stderr.print(f"synced the originals from {address}: {result.summary()}")
-        warn_skipped(result.shown_problems() if result else ())
-        for note in result.notes if result else ():
-            warn(note)
+        if result is not None:
+            warn_sync(result)
         paths.append(path)
         declared.append((path, terms, how))
     return paths, Declared.of(declared)

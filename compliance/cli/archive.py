@@ -24,8 +24,8 @@ from compliance.cli.app import (
     app,
     fail,
     stderr,
-    warn,
     warn_skipped,
+    warn_sync,
     with_progress,
 )
 from compliance.common.printable import printable
@@ -116,9 +116,7 @@ def archive_sync(
         raise fail(exc) from None
     except OSError as exc:
         raise fail(UserError(f"{into}: cannot write it: {exc.strerror or exc}")) from None
-    warn_skipped(result.shown_problems())
-    for note in result.notes:
-        warn(note)
+    warn_sync(result)
     if output_format is InspectFormat.json:
         typer.echo(json.dumps({"archive": str(into), **result.to_json()}, indent=2))
     else:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from compliance.common.textmatch import normalize, strip_accents
+from compliance.read.places import big_city, never_a_person, place_or_thing
 
 # Words that introduce a byline, in the languages of the pages we meet.
 _LEAD = re.compile(
@@ -297,8 +298,6 @@ def judge_name(name: str) -> PersonVerdict:
         capitalised += 1
     if capitalised < 2:
         return PersonVerdict(False, reason="not written as a name")
-    from compliance.read.places import big_city, never_a_person, place_or_thing
-
     never = never_a_person(name) or ("the name of a city" if big_city(name) else None)
     if never:
         return PersonVerdict(False, reason=never)
