@@ -1,6 +1,10 @@
-"""Byline accuracy against other extractors, on hand-labelled pages of Zyte's Article
-Extraction Benchmark (../shared/corpus/article-extraction-benchmark; labels in
-byline-labels-zyte.json, which says how they were made).
+"""Byline accuracy against other extractors, on two corpora of real pages:
+
+- 155 hand-labelled pages of Zyte's Article Extraction Benchmark (MIT;
+  ../shared/corpus/article-extraction-benchmark; byline-labels-zyte.json says how the labels
+  were made);
+- the 75 Readability test pages with a truth (Apache-2.0; ../shared/corpus/readability-test-
+  pages): Readability's own expected bylines, with the corrections of byline-labels.json.
 
 The same metric for every tool: on a page that credits a person, the first name the tool
 lists is one of the credited people (rapidfuzz name score >= 85, as benchmarks/bylines.py
@@ -8,29 +12,28 @@ scores); on a page that credits no person, the tool lists no one (an organisatio
 account listed as the author counts as listing someone). Peers are run if installed:
 
     pip install trafilatura newspaper4k goose3
-    python benchmarks/bylines_peers.py [--corpus DIR] [--verbose]
+    python benchmarks/bylines_peers.py [--corpora DIR] [--verbose]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import io
-import json
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from compliance.model import Page
 from compliance.read.extract import extract
-from compliance.read.names import name_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bylines import hand_checked, right, zyte_pages
 
 _HERE = Path(__file__).resolve().parent
-_DEFAULT = _HERE.parents[1] / "shared/corpus/article-extraction-benchmark"
-_LABELS = json.loads((_HERE / "byline-labels-zyte.json").read_text(encoding="utf-8"))["pages"]
+_CORPORA = _HERE.parents[1] / "shared/corpus"
 
 Reader = Callable[[str, str], list[str]]
 
@@ -82,15 +85,16 @@ def _goose() -> Reader | None:
     return read
 
 
-def _right(expected: list[str], found: list[str]) -> bool:
-    if not expected:
-        return not found
-    return bool(found) and any(name_score(e, found[0]) >= 85 for e in expected)
+def _readability_pages(corpus: Path) -> Iterator[tuple[str, str, str, list[str]]]:
+    for name, people in hand_checked(corpus).items():
+        html = (corpus / name / "source.html").read_text(encoding="utf-8", errors="replace")
+        yield name, html, "http://fakehost/test/page.html", people  # the pages' own test host
 
 
-def measure(corpus: Path, verbose: bool = False) -> dict[str, dict[str, str]]:
+def measure(
+    pages: Callable[[], Iterable[tuple[str, str, str, list[str]]]], verbose: bool = False
+) -> dict[str, dict[str, str]]:
     """Per tool: first-name-right on pages crediting a person, no-one on the others."""
-    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
     tools: dict[str, Reader] = {"compliance": ours}
     for name, make in (("trafilatura", _trafilatura), ("newspaper4k", _newspaper),
                        ("goose3", _goose)):  # fmt: skip
@@ -101,29 +105,25 @@ def measure(corpus: Path, verbose: bool = False) -> dict[str, dict[str, str]]:
     for tool, read in tools.items():
         person = person_right = nobody = nobody_right = 0
         began = time.perf_counter()
-        for page_id, label in sorted(_LABELS.items()):
-            path = corpus / "html" / f"{page_id}.html.gz"
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                html = handle.read()
+        for page_id, html, url, expected in pages():
             try:
-                found = read(html, truth[page_id]["url"])
+                found = read(html, url)
             except Exception as exc:  # a peer's crash is its miss, not the benchmark's end
                 found = [f"<{type(exc).__name__}>"]
-            expected = label["people"]
-            right = _right(expected, found)
+            is_right = right(expected, found)
             if expected:
                 person += 1
-                person_right += right
+                person_right += is_right
             else:
                 nobody += 1
-                nobody_right += right
-            if verbose and not right:
-                print(f"  {tool} {page_id[:8]}: expected {expected}, got {found[:3]}")
+                nobody_right += is_right
+            if verbose and not is_right:
+                print(f"  {tool} {page_id[:12]}: expected {expected}, got {found[:3]}")
         figures[tool] = {
             "credits a person: first name right": f"{person_right}/{person}"
             f" ({100 * person_right / person:.0f}%)",
             "credits no person: no one listed": f"{nobody_right}/{nobody}"
-            f" ({100 * nobody_right / nobody:.0f}%)",
+            f" ({100 * nobody_right / max(nobody, 1):.0f}%)",
             "seconds": f"{time.perf_counter() - began:.1f}",
         }
     return figures
@@ -131,15 +131,23 @@ def measure(corpus: Path, verbose: bool = False) -> dict[str, dict[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=_DEFAULT)
+    parser.add_argument("--corpora", type=Path, default=_CORPORA,
+                        help="the folder holding both corpora")  # fmt: skip
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    if not (args.corpus / "ground-truth.json").exists():
-        sys.exit(f"{args.corpus}: the Article Extraction Benchmark is not there")
-    for tool, figures in measure(args.corpus, args.verbose).items():
-        print(tool)
-        for key, value in figures.items():
-            print(f"  {key:>38}: {value}")
+    zyte = args.corpora / "article-extraction-benchmark"
+    readability = args.corpora / "readability-test-pages"
+    if not (zyte / "ground-truth.json").exists() or not readability.is_dir():
+        sys.exit(f"{args.corpora}: the two corpora are not there")
+    for title, pages in (
+        ("Zyte's Article Extraction Benchmark, hand labels", lambda: zyte_pages(zyte)),
+        ("Readability test pages, hand-checked pins", lambda: _readability_pages(readability)),
+    ):
+        print(title)
+        for tool, figures in measure(pages, args.verbose).items():
+            print(f"  {tool}")
+            for key, value in figures.items():
+                print(f"    {key:>38}: {value}")
 
 
 if __name__ == "__main__":

@@ -294,6 +294,19 @@ _LD_MARLO = (
 )
 
 
+_YOAST_GRAPH = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+    '{"@type": "Article", "headline": "Council passes budget", "author": {"@id":'
+    ' "#/schema/person/1"}}, {"@type": "Person", "@id": "#/schema/person/1", "name":'
+    ' "Regan"}]}</script>'
+)
+_TWO_ARTICLE_OBJECTS = (
+    '<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Council passes'
+    ' budget"}, {"@type": "NewsArticle", "headline": "Council passes budget", "author":'
+    ' "Nishant Kumar"}]</script>'
+)
+
+
 @pytest.mark.parametrize(
     ("byline_html", "head", "authors", "others"),
     [
@@ -314,11 +327,31 @@ _LD_MARLO = (
         # An interview credits both people, the interviewer first.
         ('<p class="byline">Lea Berg im Gespräch mit Max Hahn</p>', "", ["Lea Berg", "Max Hahn"],
          []),
+        # Labels in a plain paragraph, in five languages, with or without the author link.
+        ("<p>Words by Sam Lee</p>", "", ["Sam Lee"], []),
+        ("<p>Text: Ana Gómez</p>", "", ["Ana Gómez"], []),
+        ('<p>Par <a href="/auteur/marie-dupont">Marie Dupont</a></p>', "", ["Marie Dupont"], []),
+        ('<p>Por <a href="/autor/juan-perez/">Juan Pérez</a></p>', "", ["Juan Pérez"], []),
+        ("<p>Propos recueillis par Marie Dupont</p>", "", ["Marie Dupont"], []),
+        # An author-page link with no byline class, named a person by a Yoast graph's @id; a
+        # page declaring its article twice, the second object naming the author.
+        ('<div class="meta"><a href="/author/reganshae99/">Regan</a></div>', _YOAST_GRAPH,
+         ["Regan"], []),
+        ('<div class="meta"><a href="/author/nishant-kumar-8861/">Nishant Kumar</a></div>',
+         _TWO_ARTICLE_OBJECTS, ["Nishant Kumar"], []),
+        # Korean and Chinese sign-offs closing the story, in plain paragraphs.
+        ("<p>{story}</p><p>김민수 기자 minsu@example.com</p>", "", ["김민수"], []),
+        ("<p>（记者 王小明）</p>", "", ["王小明"], []),
     ],
 )  # fmt: skip
 def test_bylines_as_people_write_them(byline_html, head, authors, others):
     story = "<p>The council passed its budget on Tuesday after a long debate.</p>" * 3
-    article = extract(Page("copy.html", "html", _article(byline_html + story, head)))
+    body = (
+        byline_html.replace("<p>{story}</p>", story)
+        if "{story}" in byline_html
+        else (byline_html + story)
+    )
+    article = extract(Page("copy.html", "html", _article(body, head)))
     assert [b.name for b in article.bylines] == authors
     credited = [(b.name, b.where) for b in article.other_people if b.where not in CHROME]
     assert credited == others

@@ -117,6 +117,12 @@ def test_the_sorted_name_file_is_searched_like_a_set(names: list[str], probe: st
         ("이지현 칼럼니스트", ["이지현"]),
         ("山田太郎記者", ["山田太郎"]),
         ("记者 王小明", ["王小明"]),
+        ("（记者 王小明）", ["王小明"]),  # a sign-off in brackets
+        ("글=이지현 칼럼니스트", ["이지현"]),  # a Korean "writer=" label
+        ("Propos recueillis par Marie Dupont", ["Marie Dupont"]),  # the French interviewer
+        # A surname spelt like a word, after a given name.
+        ("By Emily Post", ["Emily Post"]),
+        ("By Glenn Close and Bill Press", ["Glenn Close", "Bill Press"]),
     ],
 )
 def test_the_name_is_cut_out_of_its_line(byline, people):
@@ -124,8 +130,13 @@ def test_the_name_is_cut_out_of_its_line(byline, people):
 
 
 @pytest.mark.parametrize(
-    "text", ["No Author", "Alle Beiträge", "Gesponserte Inhalte", "Acme Co", "JAMIE CO."]
-)
+    "text",
+    [
+        "No Author", "Alle Beiträge", "Gesponserte Inhalte", "Acme Co", "JAMIE CO.",
+        "Washington Post", "Denver Post", "Close Read", "PMJS - Coordenadoria de TI",
+        "Redaktion Zeitung", "Équipe éditoriale",
+    ],
+)  # fmt: skip
 def test_interface_text_and_companies_credit_no_person(text):
     assert [p.name for p in split_byline(text) if p.is_person] == []
 
@@ -146,3 +157,11 @@ def test_interface_text_and_companies_credit_no_person(text):
 )
 def test_places_venues_and_genres_are_not_people(byline, person):
     assert [p.is_person for p in split_byline(byline)] == [person]
+
+
+def test_a_korean_byline_credits_the_writer_and_names_the_photographer():
+    parts = split_byline("글=이지현 기자 사진=박영수 기자")
+    assert [(p.name, p.is_person, p.role) for p in parts] == [
+        ("이지현", True, None),
+        ("박영수", True, "사진"),
+    ]

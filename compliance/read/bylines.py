@@ -33,6 +33,8 @@ from compliance.read.htmltree import (
 from compliance.read.metadata import main_article_authors
 from compliance.read.names import (
     ACCOUNT_WORDS,
+    BYLINE_LEAD,
+    CJK_ROLE,
     DECLARED_ORGANISATION,
     LOOSE_TEXT,
     ROLE_WORDS,
@@ -48,11 +50,19 @@ _BYLINE_CLASS = re.compile(
     re.IGNORECASE,
 )
 
-_BY_LINE = re.compile(
-    r"^\s*(?:by|written by|story by|reporting by|posted by|von|par|por)\b"
-    r"|^\s*(?:published|posted|updated)\b.*\bby\s+\S",  # "Published April 28, 2022 by Name"
+# A link to the writer's author page: "/author/dana-wells/", "/autor/lena", "?author=12".
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en|in|es)?|auteurs?|autor[ei]|forfatter|writers?)/[^/?#]+/?(?:[?#]|$)"
+    r"|[?&]author=\d+",
     re.IGNORECASE,
 )
+_BY_LINE = re.compile(
+    r"^\s*(?:published|posted|updated)\b.*\bby\s+\S"  # "Published April 28, 2022 by Name"
+    # "Text: Ana Gómez", "Autor: Tom Keller", "文：山田太郎", "글=이지현"
+    r"|^\s*(?:text|texto|texte|testo|tekst|words|autor(?:in)?|author|auteur|作者|文|글)\s*[:：=]",
+    re.IGNORECASE,
+)
+_CJK_SIGN_OFF_CHARS = 40  # "김민수 기자 minsu@example.com", "（记者 王小明）"
 
 _PERSON_META = (
     "author",
@@ -97,6 +107,7 @@ def _element_bylines(root: Any) -> Iterator[tuple[str, Any]]:
             or _BYLINE_CLASS.search(el.get("class") or "")
             or _BYLINE_CLASS.search(el.get("id") or "")
             or el.tag == "address"
+            or (el.tag == "a" and bool(_AUTHOR_PAGE.search(el.get("href") or "")))
         )
         if not marked or any(is_hidden(a) for a in (el, *el.iterancestors())):
             continue
@@ -186,6 +197,17 @@ def _looks_like_outlet(text: str) -> bool:
     )
 
 
+def _declares_a_byline(text: str) -> bool:
+    """A line a reader takes for a byline by its wording: "By …", "Von …", "Words by …",
+    "Text: …", or a Korean, Japanese or Chinese sign-off with its role word ("기자")."""
+    lead = BYLINE_LEAD.match(text)
+    if lead and not lead.group().strip().casefold().startswith("from"):
+        return True  # "From the archive …" opens sentences more often than bylines
+    if _BY_LINE.match(text):
+        return True
+    return len(text) <= _CJK_SIGN_OFF_CHARS and bool(CJK_ROLE.search(text))
+
+
 def text_bylines(blocks: list[TextBlock], title: str | None) -> Iterator[Candidate]:
     """Bylines written as plain text: "By Name", "Name Role", or a name over a bio."""
     title_key = normalize(title) if title else None
@@ -199,7 +221,7 @@ def text_bylines(blocks: list[TextBlock], title: str | None) -> Iterator[Candida
         words = word_count(block.text)
         if words > 20:
             continue
-        if _BY_LINE.match(block.text) and words <= 16:
+        if words <= 16 and _declares_a_byline(block.text):
             yield Candidate(block.text, "text", block.location, _STRENGTH["by-line"])
             continue
         if _role_line_name(block.text):

@@ -64,9 +64,14 @@ def types_of(obj: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k in kinds if k}
 
 
-def _authors_of(obj: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+def _authors_of(
+    obj: dict[str, Any], by_id: dict[str, dict[str, Any]]
+) -> Iterator[tuple[str, bool]]:
     authors = obj.get("author")
     for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, dict) and "name" not in author:
+            # Yoast's graph names the author once, in its Person node: {"@id": "#/schema/…"}
+            author = by_id.get(str(author.get("@id")), author)
         if isinstance(author, str):
             yield author, True
         elif isinstance(author, dict) and isinstance(author.get("name"), str):
@@ -79,14 +84,19 @@ def main_article_authors(
     """(name, declared a person?) for each author of the page's own article object.
 
     Pages list related stories as article objects too; the page's own is the one whose `url`
-    or `mainEntityOfPage` is the page, else the first article object.
+    or `mainEntityOfPage` is the page, else the first article object. Some pages declare
+    their article twice (a plugin's object without an author beside the theme's): the first
+    of them that names an author speaks.
     """
     articles = [obj for obj in objects if types_of(obj) & ARTICLE_TYPES]
-    if not articles:
-        return
     key = page_url.rstrip("/") if page_url else None
-    own = next((obj for obj in articles if key and key in _addresses(obj)), None)
-    yield from _authors_of(own or articles[0])
+    own = [obj for obj in articles if key and key in _addresses(obj)]
+    by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    for article in own or articles[:1]:
+        authors = list(_authors_of(article, by_id))
+        if authors:
+            yield from authors
+            return
 
 
 def _addresses(obj: dict[str, Any]) -> set[str]:

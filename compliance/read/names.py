@@ -12,10 +12,11 @@ from compliance.common.textmatch import normalize, strip_accents
 from compliance.read.places import big_city, never_a_person, place_or_thing
 
 # Words that introduce a byline, in the languages of the pages we meet.
-_LEAD = re.compile(
+BYLINE_LEAD = re.compile(
     r"^\s*(?:(?:written|words|story|reporting|text|posted|published)\s+by|by|from|"
     r"(?:ein\s+(?:artikel|beitrag|text|kommentar)|geschrieben|verfasst|text)\s+von|"
     r"(?:un\s+article|une\s+chronique)\s+de|(?:écrit|ecrit|rédigé|redige|texte)\s+par|"
+    r"propos\s+recueillis\s+par|"
     r"(?:escrito|texto|redactado|un\s+artículo)\s+(?:por|de)|scritto\s+da|"
     r"geschreven\s+door|skrevet\s+av|"
     r"authors?|autor(?:in|es|a)?|auteur(?:e|s)?|autore|forfatter|byline|"
@@ -27,7 +28,9 @@ _GLUED_LEAD = re.compile(
     r"^((?:[^\W\d_]+\s+){0,2}(?:by|von|par|por|door|av))(?=[A-ZÀ-ÖØ-Þ][a-zß-ÿ])"
 )
 # A label before the names in any language: "Author:", "Автор:", "作者：", "Texto:".
-_LABEL = re.compile(r"^\s*[^\W\d_]{1,20}\s*[:：]\s*(?=\S)")
+_LABEL = re.compile(r"^\s*[^\W\d_]{1,20}\s*[:：=]\s*(?=\S)")  # Korean: "글=이지현"
+# A sign-off held in brackets: "（记者 王小明）", "[Jane Doe]".
+_BRACKETED = re.compile(r"^\s*[(\[（【〔「]\s*(.+?)\s*[)\]）】〕」]\s*$")
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|&|\+|•|·|⋅|∙|‧|—|–|\s-\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|"
     r"\bavec\b|(?i:\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|"
@@ -46,7 +49,7 @@ _TAIL_START = re.compile(
 _HANDLE = re.compile(r"(?:^|\s)(?:@[\w.]+|[\w.+-]+@[\w-]+\.[\w.]+)(?=\s|$)")
 # Role words of bylines and sign-offs in Korean, Japanese and Chinese, before or after the
 # name and often without a space: "김민수 기자", "山田太郎記者", "记者 王小明".
-_CJK_ROLE = re.compile(
+CJK_ROLE = re.compile(
     "(?:칼럼니스트|기자|특파원|논설위원|선임기자|편집위원|記者|记者|特派員|特派员|編集委員|"
     "編集委员|論説委員|コラムニスト|通讯员|通訊員|撰稿人|特约记者|特約記者|本报记者|本報記者)"
 )
@@ -73,7 +76,10 @@ ACCOUNT_WORDS = frozenset(
     bureau office department institute center centre council society association university
     college the a an our your guest anonymous unknown webmaster sponsored partner partners
     content health science tech technology world politics opinion opinions sports business
-    editorial
+    redaktion redaction rédaction redacción redação redazione redactie redaksjon zeitung
+    verlag agentur amt ministerium ministère ministerio ministério ministero secretaria
+    secretaría coordenadoria coordinación coordenação departamento dipartimento prefeitura
+    ayuntamiento mairie gemeinde assessoria gabinete equipe équipe equipo
     """.split()
 )
 
@@ -265,21 +271,21 @@ def judge_name(name: str) -> PersonVerdict:
     if len(tokens) > 5:
         return PersonVerdict(False, reason="too many words for a name")
     lowered = [strip_accents(t).casefold().strip(".,'’") for t in tokens]
-    accounts = [t for t in lowered if t in ACCOUNT_WORDS]
-    # A surname spelt like a company suffix is still a surname after a given name, written
-    # as a name ("Jamie Co"); "Acme Co" and "JAMIE CO." are not.
+    # A surname spelt like a word is still a surname after a given name, written as a name
+    # ("Jamie Co", "Emily Post"); "Acme Co", "JAMIE CO." and "Sign In" are not.
     surname_like = (
         len(tokens) == 2
-        and accounts == [lowered[1]]
-        and lowered[1] in _SUFFIX_SURNAMES
+        and lowered[1] in _WORD_SURNAMES
         and tokens[1][:1].isupper()
         and not tokens[1].isupper()
         and not tokens[1].endswith(".")
         and _starts_with_given_name(tokens)
+        and not big_city(tokens[0])  # "Washington Post", "Denver Post": outlets
     )
-    if accounts and not surname_like:
+    words = lowered[:1] if surname_like else lowered
+    if any(t in ACCOUNT_WORDS for t in words):
         return PersonVerdict(False, reason=ORGANISATION)
-    if any(t in COMMON_WORDS for t in lowered):
+    if any(t in COMMON_WORDS for t in words):
         return PersonVerdict(False, reason="interface text, not a name")
     if _run_together(name) or _POSSESSIVE.search(name):
         # "Patrick AllanProfileFollow", "Patrick Allan's Discussions"
@@ -326,7 +332,9 @@ def _starts_with_given_name(tokens: list[str]) -> bool:
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame", "rev", "sen", "rep"})
 # Company suffixes that are also family names ("Co" in Vietnamese and Chinese, "Inc" rarely).
-_SUFFIX_SURNAMES = frozenset({"co", "inc", "corp"})
+# Surnames spelt like a company suffix, an outlet word or an everyday word: "Jamie Co",
+# "Emily Post", "Bill Press", "Christopher Guest", "Robert Service", "Glenn Close", "Piers Read".
+_WORD_SURNAMES = frozenset("co inc corp post press guest daily service close read".split())
 
 
 def _parsed_as_organisation(name: str) -> bool:
@@ -353,7 +361,7 @@ _ROLE_CLAUSE = re.compile(
     r"illustrations?|video|graphics|interviewed)\s+by|"
     r"(?:medizinisch\s+)?(?:geprüft|überprüft|lektoriert|fotografiert)\s+von|fotos?\s*:|"
     r"photos?\s*:|(?:relu|vérifié|photographié)\s+par|(?:revisado|verificado)\s+por|"
-    r"fotografía\s*:)\s*",
+    r"fotografía\s*:|사진\s*[=:]|写真\s*[:：=]|摄影\s*[:：])\s*",
     re.IGNORECASE,
 )
 
@@ -365,10 +373,12 @@ def split_byline(raw: str, site_name: str | None = None) -> list[NamePart]:
     `is_person=False`, so a caller can tell "no byline" from "a byline that names no one".
     Names a clause credits for something else ("reviewed by Dr. Amy Chen") carry its role.
     """
-    pieces = _ROLE_CLAUSE.split(" ".join(raw.split()))
+    line = " ".join(raw.split())
+    line = _BRACKETED.sub(r"\1", line)
+    pieces = _ROLE_CLAUSE.split(line)
     parts = _names_in(pieces[0], site_name, None)
     for clause, names in zip(pieces[1::2], pieces[2::2], strict=True):
-        role = " ".join(clause.casefold().replace("medically", "").replace(":", "").split())
+        role = " ".join(clause.casefold().replace("medically", "").split()).strip(" :：=")
         parts += _names_in(names, site_name, role)
     return parts
 
@@ -379,13 +389,13 @@ def _names_in(text: str, site_name: str | None, role: str | None) -> list[NamePa
     text = _DATE_TAIL.sub("", text)
     text = _PAREN.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = _CJK_ROLE.sub(" ", text)
-    text = _LEAD.sub("", _LABEL.sub("", text))
+    text = CJK_ROLE.sub(" ", text)
+    text = BYLINE_LEAD.sub("", _LABEL.sub("", text))
     parts: list[NamePart] = []
     seen: set[str] = set()
     site = normalize(site_name) if site_name else None
     for chunk in _SPLIT.split(text):
-        chunk = _TAIL_START.split(" " + _LEAD.sub("", chunk), maxsplit=1)[0]
+        chunk = _TAIL_START.split(" " + BYLINE_LEAD.sub("", chunk), maxsplit=1)[0]
         chunk = chunk.strip(" .:-–—'\"")
         if not chunk:
             continue
