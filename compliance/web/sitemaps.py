@@ -20,7 +20,7 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -53,6 +53,7 @@ class ListedPage:
 
     url: str
     modified: str | None = None
+    title: str | None = None  # a news sitemap's <news:title>
 
 
 def decoded(data: bytes, where: str, problem: Callable[[str], None]) -> bytes:
@@ -78,39 +79,63 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+_CHUNK = 64 * 1024
+
+
 def _entries(
     data: bytes, where: str, problem: Callable[[str], None]
-) -> Iterator[tuple[str, str, str | None]]:
-    """("page" or "sitemap", address, modified) for each entry of one sitemap, as parsed."""
+) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """("page" or "sitemap", address, modified, news title) for each entry of one sitemap.
+
+    A pull parser fed in chunks: the entries before a syntax error are still read (lxml's
+    iterparse drops a chunk's events when the chunk holds the error), and memory stays flat."""
     read = 0
-    parser = etree.iterparse(
-        io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
-        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    parser = etree.XMLPullParser(
+        events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
     )  # fmt: skip
-    try:
-        for _event, element in parser:
-            name = _local(element.tag)
-            if name not in ("url", "sitemap"):
-                continue
-            loc = modified = None
-            for child in element.iter():
-                child_name = _local(child.tag)
-                if child_name == "loc" and loc is None:
-                    loc = (child.text or "").strip()
-                elif child_name in ("lastmod", "publication_date") and modified is None:
-                    modified = (child.text or "").strip() or None
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]  # what was read is dropped: memory stays flat
-            if loc:
+    error: etree.XMLSyntaxError | None = None
+    for start in range(0, len(data) + 1, _CHUNK):
+        try:
+            if start < len(data):
+                parser.feed(data[start : start + _CHUNK])
+            else:
+                parser.close()
+        except etree.XMLSyntaxError as exc:
+            error = exc
+        for _event, element in parser.read_events():
+            entry = _entry(element)
+            if entry is not None:
                 read += 1
-                yield ("page" if name == "url" else "sitemap"), loc, modified
-    except etree.XMLSyntaxError as exc:
-        problem(
-            f"sitemap {where}: malformed XML at line {exc.lineno} ({exc.msg});"
-            f" the {read:,} entries before it are used"
-        )
+                yield entry
+        if error is not None:
+            problem(
+                f"sitemap {where}: malformed XML at line {error.lineno} ({error.msg});"
+                f" the {read:,} entries before it are used"
+            )
+            return
+
+
+def _entry(element: Any) -> tuple[str, str, str | None, str | None] | None:
+    name = _local(element.tag)
+    if name not in ("url", "sitemap"):
+        return None
+    loc = modified = title = None
+    for child in element.iter():
+        child_name = _local(child.tag)
+        if child_name == "loc" and loc is None:
+            loc = (child.text or "").strip()
+        elif child_name == "title" and title is None:
+            title = " ".join((child.text or "").split()) or None
+        elif child_name in ("lastmod", "publication_date") and modified is None:
+            modified = (child.text or "").strip() or None
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]  # what was read is dropped: memory stays flat
+    if not loc:
+        return None
+    return ("page" if name == "url" else "sitemap"), loc, modified, title
 
 
 def listed_pages(
@@ -134,7 +159,7 @@ def listed_pages(
                 problem(f"sitemap {url}: {got.error or 'no answer'}")
                 continue
             body = got.body
-        for kind, loc, modified in _entries(decoded(body, url, problem), url, problem):
+        for kind, loc, modified, title in _entries(decoded(body, url, problem), url, problem):
             address = urljoin(url, loc) if url.startswith(("http://", "https://")) else loc
             if kind == "sitemap":
                 if address in seen_sitemaps:
@@ -155,7 +180,7 @@ def listed_pages(
                 return
             per_host[host] += 1
             listed += 1
-            yield ListedPage(address, modified)
+            yield ListedPage(address, modified, title)
     if skipped_sitemaps:
         problem(
             f"sitemap {where}: {skipped_sitemaps:,} more sub-sitemaps not read (at most"
