@@ -25,6 +25,7 @@ STAGES = (
     ("compliance.report",),
     ("compliance.ci",),
     ("compliance.audit",),
+    ("compliance.discover",),
     ("compliance.cli", "compliance.__main__"),
 )
 

@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from compliance.audit.report import AuditReport
-from compliance.audit.store import PageRecord
+from compliance.audit.report import AuditReport, partner_domains
+from compliance.audit.store import PageRecord, RunPartner
 from compliance.checks import check_label
 from compliance.common.files import write_atomic
 from compliance.common.printable import printable
@@ -29,9 +29,12 @@ def safe_name(domain: str) -> str:
     return name or "republisher"
 
 
-def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
+def letter(
+    report: AuditReport, domain: str, pages: list[PageRecord], partner: RunPartner | None = None
+) -> str:
     """The fix request for one republisher's failing pages: each article and what it lacks,
-    then, once per requirement, what the terms say and how to fix it."""
+    then, once per requirement, what the terms say and how to fix it. A partner's letter goes
+    to its contact and covers all of its sites."""
     rules = report.rules_by_id()
     # Findings that fail only because our rules changed since the last audit: the letter
     # says so rather than asking the partner to fix what they did not change.
@@ -51,8 +54,10 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
         else f"{'does' if count == 1 else 'do'} not yet follow everything the terms ask;"
         " none of it breaks a condition of the licence, so these are requests"
     )
+    if partner is not None:
+        domain = ", ".join(sorted({page.domain for page in pages}))
     lines = [
-        f"To: the editors of {domain}",
+        f"To: {partner.name} <{partner.contact}>" if partner else f"To: the editors of {domain}",
         f"Subject: {subject} {articles} from {' and '.join(names)}",
         "",
         "Hello,",
@@ -99,11 +104,15 @@ def letter(report: AuditReport, domain: str, pages: list[PageRecord]) -> str:
 
 
 def write_fix_requests(report: AuditReport, directory: Path) -> list[Path]:
-    """One DOMAIN.txt per republisher with violations; returns the files written."""
+    """One DOMAIN.txt per republisher with violations (PARTNER-ID.txt per partner, in an
+    audit over a partners file); returns the files written."""
+    owners = partner_domains(report.partners)
     failing: dict[str, list[PageRecord]] = defaultdict(list)
     for page in report.pages:
         if report.violations.get(page.url):
-            failing[page.domain].append(page)
+            owner = owners.get(page.domain)
+            failing[owner[1].id if owner else page.domain].append(page)
+    partners = {partner.id: partner for partner in report.partners}
     root = directory.resolve()
     written = []
     used: set[str] = set()
@@ -115,6 +124,7 @@ def write_fix_requests(report: AuditReport, directory: Path) -> list[Path]:
         path = (root / f"{name}.txt").resolve()
         if not path.is_relative_to(root):
             raise UserError(f"{domain}: refusing to write outside {directory}")
-        write_atomic(path, printable(letter(report, domain, failing[domain])))
+        text = letter(report, domain, failing[domain], partners.get(domain))
+        write_atomic(path, printable(text))
         written.append(path)
     return written

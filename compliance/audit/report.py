@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from compliance.audit.store import PageRecord, Run, Store
+from compliance.audit.store import PageRecord, Run, RunPartner, Store
 from compliance.errors import UserError
 from compliance.model import utc_timestamp
 
@@ -92,6 +92,9 @@ class PageChange:
 class Republisher:
     domain: str
     counts: dict[str, int]
+    # In an audit over a partners file: the partner, and the counts of each of its sites.
+    partner: RunPartner | None = None
+    sites: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -111,12 +114,33 @@ class Republisher:
         return round((self.counts["pass"] + self.counts["warn"]) / judged, 3)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "domain": self.domain,
             "pages": self.pages,
             **{status: self.counts[status] for status in STATUSES},
             "compliance_rate": self.compliance_rate,
         }
+        if self.partner is not None:
+            found["partner"] = {
+                "id": self.partner.id, "name": self.partner.name, "contact": self.partner.contact
+            }  # fmt: skip
+            found["sites"] = [
+                Republisher(domain, counts).to_json() for domain, counts in self.sites.items()
+            ]
+        return found
+
+
+def partner_domains(partners: list[RunPartner]) -> dict[str, tuple[str, RunPartner]]:
+    """Each partner site's republisher key (its registrable domain), and the row it counts
+    in: the partner's first site's key, and the partner."""
+    from compliance.audit.runner import republisher
+
+    found: dict[str, tuple[str, RunPartner]] = {}
+    for partner in partners:
+        keys = [republisher(s if "://" in s else f"https://{s}") for s in partner.sites]
+        for key in keys:
+            found.setdefault(key, (keys[0], partner))
+    return found
 
 
 @dataclass(frozen=True)
@@ -151,6 +175,8 @@ class AuditReport:
     changed: list[Violation] = field(default_factory=list)
     # Copies judged before that this run judged as no copy, or under other terms.
     no_longer_copies: list[PageChange] = field(default_factory=list)
+    # The partners the run was over (audit --partners), each with its contact.
+    partners: list[RunPartner] = field(default_factory=list)
 
     @property
     def totals(self) -> Republisher:
@@ -309,7 +335,16 @@ def build_report(
     for page in pages:
         counts[page.domain][page.status] += 1
         failed_checks.update({v.check for v in violations[page.url]})
-    republishers = [Republisher(domain, dict(counts[domain])) for domain in sorted(counts)]
+    partners = store.partners(run.id)
+    owners = partner_domains(partners)
+    rows: dict[str, Republisher] = {}
+    for domain in sorted(counts):
+        key, partner = owners.get(domain, (domain, None))
+        row = rows.setdefault(key, Republisher(key, {s: 0 for s in STATUSES}, partner))
+        row.counts.update({s: row.counts[s] + n for s, n in counts[domain].items()})
+        if partner is not None:
+            row.sites[domain] = dict(counts[domain])
+    republishers = sorted(rows.values(), key=lambda r: r.partner.id if r.partner else r.domain)
 
     new: list[Violation] = []
     persisting: list[Violation] = []
@@ -355,7 +390,7 @@ def build_report(
             if fingerprint not in now and kept:
                 resolved.append(replace(violation, cause=cause(violation)))
     order = _by_place
-    trend, republisher_trend = _trends(store, run, [r.domain for r in republishers])
+    trend, republisher_trend = _trends(store, run, [r.domain for r in republishers], owners)
     return AuditReport(
         run=run,
         previous=previous,
@@ -372,6 +407,7 @@ def build_report(
         violations=violations,
         rules_changed=changed_rules,
         republisher_trend=republisher_trend,
+        partners=partners,
     )
 
 
@@ -444,10 +480,11 @@ def _by_place(violation: Violation) -> tuple[str, str, str]:
 
 
 def _trends(
-    store: Store, run: Run, domains: list[str]
+    store: Store, run: Run, domains: list[str], owners: dict[str, tuple[str, RunPartner]]
 ) -> tuple[list[TrendPoint], dict[str, list[float | None]]]:
     """The compliance rate of the last runs over the same sources, oldest first: overall,
-    and for each republisher (None where none of its pages was a checked copy then)."""
+    and for each republisher row (a partner's sites together; None where none of its pages
+    was a checked copy then)."""
     series = [
         r
         for r in store.runs()
@@ -465,8 +502,11 @@ def _trends(
         points.append(
             TrendPoint(r.id, r.started, overall.pages, overall.compliance_rate, overall.judged)
         )
+        grouped: dict[str, Counter[str]] = defaultdict(Counter)
+        for domain, domain_counts in by_domain.items():
+            grouped[owners.get(domain, (domain, None))[0]].update(domain_counts)
         for domain, rates in per_domain.items():
-            counts = by_domain.get(domain, {})
+            counts = grouped.get(domain, Counter())
             rates.append(
                 Republisher(domain, {s: counts.get(s, 0) for s in STATUSES}).compliance_rate
             )

@@ -26,6 +26,7 @@ from compliance.audit.lease import PROCESS_HOLDER, Claim, new_claim
 from compliance.audit.sources import Target
 from compliance.audit.store_errors import GuardedConnection, StoreError, store_error
 from compliance.errors import UserError
+from compliance.model import utc_timestamp
 
 # 2: pages keep the content type and charset they were served with, and what judged them
 SCHEMA_VERSION = 2
@@ -99,7 +100,49 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS pages_by_url ON pages (url, fetched_at);
 CREATE INDEX IF NOT EXISTS pages_by_body ON pages (url, content_hash);
 CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, body BLOB NOT NULL);
+-- discovery (compliance/discover/memory.py): listings' validators, listed pages' decisions,
+-- and the partners a run was over
+CREATE TABLE IF NOT EXISTS listings (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, read_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS discovered (
+    url TEXT PRIMARY KEY,
+    partner TEXT NOT NULL,
+    modified TEXT,                  -- what its listing said last time
+    step TEXT NOT NULL,             -- triage.py's step, or 'left'
+    why TEXT NOT NULL,
+    fetched INTEGER NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_partners (
+    run_id TEXT NOT NULL,
+    partner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    sites TEXT NOT NULL,            -- JSON list, as written
+    PRIMARY KEY (run_id, partner)
+);
 """
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What discovery decided about a listed page, and what its listing said then."""
+
+    modified: str | None
+    step: str
+    why: str
+    fetched: bool
+
+
+@dataclass(frozen=True)
+class RunPartner:
+    """A partner as a run saw it: fix requests go to its contact."""
+
+    id: str
+    name: str
+    contact: str
+    sites: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -549,6 +592,67 @@ class Store:
         for domain, status, count in rows:
             found.setdefault(domain, {})[status] = count
         return found
+
+    def listing_validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM listings WHERE url=?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    # Discovery (compliance/discover): listings' validators, decisions, partners of a run
+
+    def remember_listing(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._write():
+            self.db.execute(
+                "INSERT INTO listings VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                " etag=excluded.etag, last_modified=excluded.last_modified,"
+                " read_at=excluded.read_at",
+                (url, etag, last_modified, utc_timestamp()),
+            )
+
+    def discovery_decisions(self) -> dict[str, Remembered]:
+        """Each page discovery decided on in an earlier run, by URL."""
+        rows = self.db.execute("SELECT url, modified, step, why, fetched FROM discovered")
+        return {r[0]: Remembered(r[1], r[2], r[3], bool(r[4])) for r in rows}
+
+    def remember_decisions(self, rows: list[tuple[str, str, str | None, str, str, bool]]) -> None:
+        """(url, partner, modified, step, why, fetched) for each page decided this run."""
+        stamp = utc_timestamp()
+        with self._write():
+            self.db.executemany(
+                "INSERT INTO discovered VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE"
+                " SET partner=excluded.partner, modified=excluded.modified, step=excluded.step,"
+                " why=excluded.why, fetched=excluded.fetched, decided_at=excluded.decided_at",
+                [(*row[:5], int(row[5]), stamp) for row in rows],
+            )
+
+    def known_copies(self) -> set[str]:
+        """Discovered pages a stored run judged a copy: re-checked every week."""
+        rows = self.db.execute(
+            "SELECT DISTINCT p.url FROM pages p JOIN discovered d ON d.url = p.url"
+            " WHERE p.status IN ('pass', 'warn', 'fail')"
+        )
+        return {r[0] for r in rows}
+
+    def record_partners(self, run_id: str, partners: Sequence[Any]) -> None:
+        """The partners (discover.partners.Partner) a run is over."""
+        with self._write():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO run_partners VALUES (?, ?, ?, ?, ?)",
+                [(run_id, p.id, p.name, p.contact, json.dumps(p.sites)) for p in partners],
+            )
+
+    def partners(self, run_id: str) -> list[RunPartner]:
+        """The partners a run was over; none for a run over plain sources."""
+        try:
+            rows = self.db.execute(
+                "SELECT partner, name, contact, sites FROM run_partners WHERE run_id=?"
+                " ORDER BY partner",
+                (run_id,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # an older store read where it cannot be written
+            return []
+        return [RunPartner(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
 
     def count_pages(self, run_id: str) -> int:
         return self.db.execute("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]

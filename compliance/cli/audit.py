@@ -40,11 +40,16 @@ from compliance.cli.app import (
     warn_about_archive,
 )
 from compliance.common.budget import PAGE_BUDGET
+from compliance.common.printable import printable
 from compliance.errors import UserError
 
 if TYPE_CHECKING:
     from compliance.audit.runner import Audit
-    from compliance.audit.store import PageRecord, Run
+    from compliance.audit.sources import Expanded
+    from compliance.audit.store import PageRecord, Run, Store
+    from compliance.discover.partners import Partners
+    from compliance.engine import Checker
+    from compliance.web.politeness import PoliteFetcher
 
 DEFAULT_DB = "compliance-audit.sqlite"
 # The audit report's formats by the extension of --output.
@@ -69,6 +74,11 @@ class SourceType(StrEnum):
     feed = "feed"
     manifest = "manifest"
     pages = "pages"
+
+
+class DiscoverMode(StrEnum):
+    copies = "copies"
+    all = "all"
 
 
 class ReportFormat(StrEnum):
@@ -157,6 +167,26 @@ def audit(
             case_sensitive=False,
         ),
     ] = SourceType.auto,
+    partners_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--partners",
+            metavar="FILE",
+            help="Audit the partners this file names (partners.yaml): discovery reads each"
+            " site's sitemaps and feeds and fetches only the pages that can be copies of the"
+            " archive's stories; the report and fix requests are per partner.",
+        ),
+    ] = None,
+    discover_mode: Annotated[
+        DiscoverMode,
+        typer.Option(
+            "--discover",
+            help="With --partners: copies: fetch listed pages whose listing links to the"
+            " newswire, carries an original's text or a title close to one; all: also every"
+            " other page new or changed since the last run.",
+            case_sensitive=False,
+        ),
+    ] = DiscoverMode.copies,
 ) -> None:
     """Audit republished copies: fetch each page, check it, keep the results in --db.
 
@@ -179,8 +209,12 @@ def audit(
     try:
         if resume and sources:
             raise UserError("--resume finishes the last run as it began: give no sources")
-        if not resume and not sources:
-            raise UserError("nothing to audit: give sources (files of URLs, sitemaps, feeds…)")
+        if resume and partners_file:
+            raise UserError("--resume finishes the last run as it began: give no --partners")
+        if not resume and not sources and partners_file is None:
+            raise UserError(
+                "nothing to audit: give sources (files of URLs, sitemaps, feeds…) or --partners"
+            )
         for name, value in (("--concurrency", concurrency), ("--per-host", per_host)):
             if value < 1:
                 raise UserError(f"{name} {value}: give at least 1")
@@ -227,16 +261,27 @@ def audit(
             terms_checker.apply_terms(options.terms)
         warn_about_archive(terms_checker, index)
         if not resume:
+            partners = None
+            if partners_file is not None:
+                from compliance.discover.partners import load_partners
+
+                partners = load_partners(partners_file)
             with Fetcher(options.policy()) as fetcher:
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
                 expanded = expand_sources(list(sources or []), polite, str(source_type))
+                if partners is not None:
+                    _discover_into(expanded, partners, polite, store, terms_checker, index,
+                                   matcher, discover_mode is DiscoverMode.all, quiet)  # fmt: skip
             for problem in expanded.problems:
                 warn(problem)
             if not expanded.targets:
                 raise UserError("the sources list no pages to audit")
+            described = list(sources or [])
+            if partners is not None:
+                described.append(f"partners:{partners_file}")
             run = begin(
                 store,
-                list(sources or []),
+                described,
                 expanded.targets,
                 expanded.problems,
                 rulesets,
@@ -246,6 +291,8 @@ def audit(
                 now,
                 declared,
             )
+            if partners is not None:
+                store.record_partners(run.id, partners.partners)
     except UserError as exc:
         raise fail(exc) from None
 
@@ -269,6 +316,42 @@ def audit(
     if not checked:
         raise typer.Exit(EXIT_USER_ERROR)
     raise typer.Exit(EXIT_FINDINGS if counts.get("fail") else EXIT_OK)
+
+
+def _discover_into(
+    expanded: Expanded,
+    partners: Partners,
+    polite: PoliteFetcher,
+    store: Store,
+    checker: Checker,
+    index: object,
+    matcher: object,
+    everything: bool,
+    quiet: bool,
+) -> None:
+    """Add the pages discovery chose on the partners' sites to `expanded`, and say how many
+    it looked at and left."""
+    from compliance.discover.run import discover
+
+    domains = tuple(
+        dict.fromkeys(d for r in checker.rulesets for d in getattr(r.spec, "domains", None) or ())
+    )
+    sites = sum(len(p.sites) for p in partners.partners)
+    done = 0
+
+    def on_site(origin: str) -> None:
+        nonlocal done
+        done += 1
+        if not quiet and stderr.is_terminal:
+            line = f"discovering: site {done} of {sites}, {printable(origin)}"
+            stderr.print(line, end="\r", markup=False, highlight=False)
+
+    found = discover(partners, polite, store, index, matcher, domains, everything, on_site)
+    seen = {t.url for t in expanded.targets}
+    expanded.targets.extend(t for t in found.targets if t.url not in seen)
+    expanded.problems.extend(found.problems)
+    if not quiet:
+        stderr.print(f"discovery: {found.summary()}", markup=False, highlight=False)
 
 
 def _need_dask() -> None:

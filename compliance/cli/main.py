@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "archive": "archive",
     "audit": "audit",
     "report": "audit",
+    "partners": "partners",
 }
 
 

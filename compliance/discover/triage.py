@@ -1,0 +1,153 @@
+"""Which listed pages can be copies, decided from what their listing says, before any fetch.
+
+In this order, the first that speaks decides:
+
+1. join: the feed entry links to the newswire's site or to an original's address, or holds
+   its tracking pixel: fetched;
+2. text: the entry carries the story's text (at least `FULL_TEXT_WORDS` words): matched
+   against the archive's index; fetched only when it matches an original, left otherwise;
+3. title: the entry's title, a news sitemap's title or the URL's slug is close to an
+   original's title (rapidfuzz over the archive's titles), and the page is not dated
+   before that original: fetched;
+4. `--discover all`: every other page new or changed since the last run is fetched.
+
+Everything else is left, counted with its reason. A page listed again with the same
+`lastmod` keeps last week's decision without being looked at again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from compliance.common.textmatch import normalize
+from compliance.discover.listings import Listed
+
+FULL_TEXT_WORDS = 150  # a feed entry this long carries the story, not a teaser
+TITLE_SCORE = 86.0  # rapidfuzz token_sort_ratio of a title or slug to an original's
+SLUG_SCORE = 90.0
+_EARLIEST = timedelta(days=1)  # a copy may be dated a day before its original (time zones)
+_ADDRESS = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_SLUG_ID = re.compile(r"(?:^|-)\d+$|\.\w+$")  # "…-4656421", ".html"
+
+FETCHED_STEPS = ("join", "text", "title", "all", "known")
+
+
+@dataclass(frozen=True)
+class Decision:
+    fetch: bool
+    step: str  # join, text, title, all, known (a copy found before) or left
+    why: str
+    original: str | None = None  # the original's id, when the listing names it
+
+
+@dataclass
+class Tally:
+    """What discovery looked at and what it did, per site."""
+
+    listed: int = 0
+    unchanged: int = 0  # listed again with the same lastmod: last week's decision kept
+    steps: Counter[str] = field(default_factory=Counter)  # fetched, per step
+    left: Counter[str] = field(default_factory=Counter)  # not fetched, per reason
+
+    @property
+    def fetched(self) -> int:
+        return sum(self.steps.values())
+
+
+@dataclass(frozen=True)
+class _Titled:
+    key: str
+    published: datetime | None
+    original: str
+
+
+class ArchiveTitles:
+    """The originals' titles and dates, and the newswire's addresses, for triage."""
+
+    def __init__(self, index: Any, domains: tuple[str, ...] = ()) -> None:
+        self.index = index
+        self.domains = domains
+        self.urls: set[str] = set()
+        self.titled: list[_Titled] = []
+        for number in range(len(index) if index is not None else 0):
+            original = index.original(number)
+            if original.url:
+                self.urls.add(original.url.rstrip("/"))
+            key = normalize(original.title)
+            if key:
+                self.titled.append(_Titled(key, parse_date(original.published), original.id))
+        self.keys = [t.key for t in self.titled]
+
+    def close_title(self, text: str, score: float, dated: datetime | None) -> _Titled | None:
+        from rapidfuzz import fuzz, process
+
+        key = normalize(text)
+        if len(key.split()) < 3 or not self.keys:
+            return None  # "Home", "Opinion": too short to tell one story from another
+        for _key, _score, position in process.extract(
+            key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=score, limit=5
+        ):
+            titled = self.titled[position]
+            if dated is None or titled.published is None or dated >= titled.published - _EARLIEST:
+                return titled
+        return None
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """An ISO 8601 or RFC 822 date as an aware datetime; None when it reads as neither."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            found = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def slug_words(url: str) -> str:
+    """The words of a URL's last path segment: "/2026/11/council-passes-budget-123.html"."""
+    path = unquote(urlsplit(url).path).rstrip("/")
+    slug = _SLUG_ID.sub("", path.rsplit("/", 1)[-1])
+    return " ".join(re.split(r"[-_+]+", slug)).strip()
+
+
+def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool) -> Decision:
+    """Whether to fetch `page` (the module's docstring says in which order)."""
+    from compliance.terms.governance import on_domains
+
+    markup = page.content or page.summary
+    for address in _ADDRESS.findall(markup):
+        if on_domains(address, archive.domains) or address.rstrip("/") in archive.urls:
+            return Decision(True, "join", f"the listing links to {address[:120]}")
+    text_words = 0
+    if markup and matcher is not None:
+        from compliance.read.htmltree import fragment_paragraphs
+
+        paragraphs = fragment_paragraphs(markup, page.listing)
+        text_words = sum(len(p.split()) for p in paragraphs)
+        if text_words >= FULL_TEXT_WORDS // 3:
+            found = matcher.by_text(paragraphs, [page.title or ""])
+            if found:
+                original = found[0].original
+                return Decision(True, "text", f"the feed's text is {original.id}'s", original.id)
+    dated = parse_date(page.published or page.modified)
+    for text, score in ((page.title, TITLE_SCORE), (slug_words(page.url), SLUG_SCORE)):
+        titled = archive.close_title(text or "", score, dated)
+        if titled is not None:
+            why = f"its title is close to {titled.original}'s"
+            return Decision(True, "title", why, titled.original)
+    if text_words >= FULL_TEXT_WORDS:
+        return Decision(False, "left", "the feed carries its text, and it is no original's")
+    if everything:
+        return Decision(True, "all", "--discover all")
+    return Decision(False, "left", "no link, text or title of the newswire's in its listing")

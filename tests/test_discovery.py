@@ -1,0 +1,228 @@
+"""Discovery over a partners file, against real servers on 127.0.0.1: sitemaps named by
+robots.txt, feeds announced on home pages, a robots.txt that forbids its sitemap, a feed that
+pages for ever, and the second week asking only what changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from site_fixture import COMPLIANT, ORIGINALS, WRONG_REPORTER, Site
+
+from compliance.cli.main import app
+
+ORIGINAL = json.loads(ORIGINALS.read_text(encoding="utf-8").splitlines()[0])
+LOCAL_WORDS = (
+    "county fair library council school board bridge river harvest parade budget vote"
+    " storm market festival museum trail hospital airport highway"
+).split()
+
+
+def _local_story(n: int) -> tuple[str, bytes]:
+    """A partner's own story: its own words, its own title."""
+    words = [LOCAL_WORDS[(n * 7 + i * 3) % len(LOCAL_WORDS)] for i in range(120)]
+    title = f"Local {LOCAL_WORDS[n % len(LOCAL_WORDS)]} news number {n} from the valley"
+    body = "".join(f"<p>{' '.join(words[i : i + 30])} {n}.</p>" for i in range(0, 120, 30))
+    page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}"
+    return title, (page + "</article></body></html>").encode()
+
+
+def _sitemap(site: Site, entries: list[tuple[str, str | None]]) -> bytes:
+    urls = "".join(
+        f"<url><loc>{site.url(path)}</loc>"
+        + (
+            "<news:news><news:publication><news:name>x</news:name></news:publication>"
+            f"<news:publication_date>2022-04-29</news:publication_date>"
+            f"<news:title>{title}</news:title></news:news>"
+            if title
+            else ""
+        )
+        + "<lastmod>2022-04-29</lastmod></url>"
+        for path, title in entries
+    )
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + urls + "</urlset>"
+    ).encode()
+
+
+def _feed(site: Site, items: list[tuple[str, str, str]]) -> bytes:
+    """RSS with full content (content:encoded), as WordPress writes it."""
+    entries = "".join(
+        f"<item><title>{title}</title><link>{site.url(path)}</link>"
+        "<pubDate>Fri, 29 Apr 2022 10:00:00 GMT</pubDate>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+        for path, title, content in items
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>'
+        "<generator>https://wordpress.org/?v=6.4</generator>" + entries + "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def partner_web(tmp_path):
+    """Two partners: River Times on two sites (a news sitemap; a full-content feed), Hill
+    Post on one (robots.txt forbids its sitemap; a summary feed linking to the newswire)."""
+    with Site(robots=None) as river, Site(robots=None) as river_feed, Site() as hill:
+        # River's first site: 30 local stories and one copy keeping the original's headline.
+        river.robots = f"User-agent: *\nSitemap: {river.url('/news-sitemap.xml')}\n".encode()
+        entries: list[tuple[str, str | None]] = []
+        for n in range(30):
+            title, page = _local_story(n)
+            river.pages[f"/local/{n}"] = page
+            entries.append((f"/local/{n}", title))
+        river.pages["/2022/04/china-pact"] = COMPLIANT
+        entries.append(("/2022/04/china-pact", ORIGINAL["title"]))
+        river.pages["/news-sitemap.xml"] = _sitemap(river, entries)
+        river.types["/news-sitemap.xml"] = "application/xml"
+        river.pages["/"] = b"<html><body>River Times</body></html>"
+        # River's second site: a feed with full content, one copy under a new headline.
+        feed_items = []
+        for n in range(30, 40):
+            title, page = _local_story(n)
+            river_feed.pages[f"/story/{n}"] = page
+            feed_items.append((f"/story/{n}", title, page.decode()))
+        river_feed.pages["/story/defence-pact"] = WRONG_REPORTER
+        copied = "".join(f"<p>{p}</p>" for p in ORIGINAL["body"].split("\n\n"))
+        feed_items.append(("/story/defence-pact", "Beijing and Tehran sign a pact", copied))
+        river_feed.pages["/feed/"] = _feed(river_feed, feed_items)
+        river_feed.types["/feed/"] = "application/rss+xml"
+        river_feed.pages["/"] = (
+            '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
+            "</head><body>River Times, valley edition</body></html>"
+        ).encode()
+        # Hill Post: robots.txt forbids the sitemap; the feed's summaries link to the story.
+        hill.robots = (
+            f"User-agent: *\nDisallow: /sitemap.xml\nSitemap: {hill.url('/sitemap.xml')}\n"
+        ).encode()
+        hill.pages["/sitemap.xml"] = _sitemap(hill, [("/hidden", None)])
+        hill.pages["/hidden"] = COMPLIANT
+        summary_items = []
+        for n in range(40, 45):
+            title, page = _local_story(n)
+            hill.pages[f"/p/{n}"] = page
+            summary_items.append((f"/p/{n}", title, "<p>A short teaser.</p>"))
+        hill.pages["/p/grid"] = COMPLIANT
+        summary_items.append(
+            ("/p/grid", "Our take on the grid",
+             f'<p>Read more at <a href="{ORIGINAL["url"]}">the Daily Caller News Foundation</a>'
+             "</p>")
+        )  # fmt: skip
+        hill.pages["/rss"] = _feed(hill, summary_items)
+        hill.types["/rss"] = "application/rss+xml"
+        hill.pages["/"] = (
+            b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+            b"</head><body>Hill Post</body></html>"
+        )
+        partners = tmp_path / "partners.yaml"
+        partners.write_text(
+            "partners:\n"
+            "  - id: river-times\n    name: River Times\n"
+            f"    sites: ['{river.base}', '{river_feed.base}']\n"
+            "    contact: editor@river.example\n"
+            "  - id: hill-post\n    name: Hill Post\n"
+            f"    sites: ['{hill.base}']\n    contact: desk@hill.example\n",
+            encoding="utf-8",
+        )
+        yield partners, river, river_feed, hill
+
+
+def _audit(runner, partners: Path, db: Path, *extra: str):
+    return runner.invoke(
+        app,
+        ["audit", "--partners", str(partners), "--originals", str(ORIGINALS), "--db", str(db),
+         "--allow-private", "--delay", "0", "--quiet", *extra],
+    )  # fmt: skip
+
+
+def test_discovery_fetches_the_copies_and_leaves_the_local_stories(runner, tmp_path, partner_web):
+    partners, river, river_feed, hill = partner_web
+    db = tmp_path / "audit.sqlite"
+    done = _audit(runner, partners, db)
+    assert done.exit_code in (0, 1), done.output
+    # The copies were fetched: by their news title, by their feed text, by a link.
+    assert river.seen("/2022/04/china-pact") == 1
+    assert river_feed.seen("/story/defence-pact") == 1
+    assert hill.seen("/p/grid") == 1
+    # No local story was fetched, and robots.txt kept the sitemap (and what it lists) unread.
+    assert not [p for p in river.requests if p.startswith("/local/")]
+    assert not [p for p in river_feed.requests if p.startswith("/story/3")]
+    assert not [p for p in hill.requests if p.startswith("/p/4")]
+    assert hill.seen("/sitemap.xml") == 0 and hill.seen("/hidden") == 0
+    # The feed that answers every ?paged= with the same page was read twice, not for ever.
+    assert river_feed.seen("/feed/") == 2
+
+    report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
+    rows = json.loads(report.output)["republishers"]
+    assert [(r["partner"]["id"], r["pages"]) for r in rows] == [
+        ("hill-post", 1), ("river-times", 2)
+    ]  # fmt: skip
+    river_row = rows[1]
+    assert len(river_row["sites"]) == 2 and {s["pages"] for s in river_row["sites"]} == {1}
+
+    letters = tmp_path / "letters"
+    report = runner.invoke(app, ["report", "--db", str(db), "--fix-requests", str(letters)])
+    assert report.exit_code == 0, report.output
+    written = sorted(p.name for p in letters.iterdir())
+    assert written == ["river-times.txt"]  # the wrong reporter is River's second site's
+    assert (
+        (letters / "river-times.txt")
+        .read_text()
+        .startswith("To: River Times <editor@river.example>")
+    )
+
+
+def test_the_second_week_asks_only_what_changed(runner, tmp_path, partner_web):
+    partners, river, river_feed, hill = partner_web
+    db = tmp_path / "audit.sqlite"
+    assert _audit(runner, partners, db).exit_code in (0, 1)
+    for site in (river, river_feed, hill):
+        site.requests.clear()
+    title, page = _local_story(99)
+    river.pages["/local/99"] = page
+    entries = [(f"/local/{n}", _local_story(n)[0]) for n in range(30)]
+    entries += [("/2022/04/china-pact", ORIGINAL["title"]), ("/local/99", title)]
+    river.pages["/news-sitemap.xml"] = _sitemap(river, entries)
+    done = _audit(runner, partners, db)
+    assert done.exit_code in (0, 1), done.output
+    # The unchanged feeds answered 304; the new local story was judged from its listing and
+    # left; the three known copies were checked again.
+    assert river_feed.seen("/feed/") == 1 and hill.seen("/rss") == 1
+    pages = [p for s in (river, river_feed, hill) for p in s.requests
+             if p not in ("/", "/robots.txt") and not p.endswith((".xml", "/feed/", "/rss"))]  # fmt: skip
+    assert sorted(pages) == ["/2022/04/china-pact", "/p/grid", "/story/defence-pact"]
+
+
+def test_discover_all_fetches_every_new_page(runner, tmp_path, partner_web):
+    partners, river, _river_feed, _hill = partner_web
+    done = _audit(runner, partners, tmp_path / "audit.sqlite", "--discover", "all")
+    assert done.exit_code in (0, 1), done.output
+    assert all(river.seen(f"/local/{n}") == 1 for n in range(30))
+
+
+def test_partners_check_validates_and_says_what_discovery_reads(runner, partner_web):
+    partners, river, river_feed, hill = partner_web
+    done = runner.invoke(app, ["partners", "check", str(partners), "--allow-private",
+                               "--delay", "0"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"{river.base}: 31 pages listed" in done.output
+    assert f"read {river_feed.url('/feed/')}" in done.output
+    assert "robots.txt disallows" in done.output
+
+
+def test_a_partners_file_with_mistakes_names_each_with_its_line(runner, tmp_path):
+    bad = tmp_path / "partners.yaml"
+    bad.write_text(
+        "partners:\n  - id: River Times\n    name: River\n    sites: [https://a.example/x]\n"
+        "    contat: x\n",
+        encoding="utf-8",
+    )
+    done = runner.invoke(app, ["partners", "check", str(bad), "--offline"])
+    assert done.exit_code == 2
+    assert f"{bad}:5:5: partners[0].contat: unknown key 'contat' (did you mean 'contact'?)" in (
+        done.output
+    )
+    assert "Traceback" not in done.output
