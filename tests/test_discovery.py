@@ -91,9 +91,9 @@ def partner_web(tmp_path):
         river_feed.pages["/feed/"] = _feed(river_feed, feed_items)
         river_feed.types["/feed/"] = "application/rss+xml"
         river_feed.pages["/"] = (
-            '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
-            "</head><body>River Times, valley edition</body></html>"
-        ).encode()
+            b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
+            b"</head><body>River Times, valley edition</body></html>"
+        )
         # Hill Post: robots.txt forbids the sitemap; the feed's summaries link to the story.
         hill.robots = (
             f"User-agent: *\nDisallow: /sitemap.xml\nSitemap: {hill.url('/sitemap.xml')}\n"
@@ -204,7 +204,7 @@ def test_discover_all_fetches_every_new_page(runner, tmp_path, partner_web):
 
 
 def test_partners_check_validates_and_says_what_discovery_reads(runner, partner_web):
-    partners, river, river_feed, hill = partner_web
+    partners, river, river_feed, _hill = partner_web
     done = runner.invoke(app, ["partners", "check", str(partners), "--allow-private",
                                "--delay", "0"])  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -226,3 +226,69 @@ def test_a_partners_file_with_mistakes_names_each_with_its_line(runner, tmp_path
         done.output
     )
     assert "Traceback" not in done.output
+
+
+def test_an_access_log_names_the_copies_its_pixel_counted(tmp_path):
+    import gzip
+
+    from compliance.audit.sources import expand_sources
+
+    lines = [
+        # vhost_combined: the pixel's host, so the post id names its original
+        'news.example:443 203.0.113.9 - - [01/Dec/2026:10:00:00 +0000] "GET /wp-content/plugins/'
+        'republication-tracker-tool/includes/pixel.php?post=123 HTTP/1.1" 200 43'
+        ' "https://partner.example/2026/12/story/?utm_source=x&page=2" "Mozilla/5.0"',
+        'news.example:443 203.0.113.9 - - [01/Dec/2026:10:01:00 +0000] "GET /wp-content/plugins/'
+        'republication-tracker-tool/includes/pixel.php?post=123 HTTP/1.1" 200 43'
+        ' "https://partner.example/2026/12/story/?page=2&fbclid=abc" "Mozilla/5.0"',
+        'news.example:443 66.249.66.1 - - [01/Dec/2026:10:02:00 +0000] "GET /pixel.php?post=9'
+        ' HTTP/1.1" 200 43 "https://other.example/a" "Googlebot/2.1 (+http://www.google.com/bot.html)"',
+        'news.example:443 198.51.100.7 - - [01/Dec/2026:10:03:00 +0000] "GET /pixel.php?post=9'
+        ' HTTP/1.1" 200 43 "-" "Mozilla/5.0"',
+        'news.example:443 198.51.100.7 - - [01/Dec/2026:10:04:00 +0000] "GET /pixel.php?post=7'
+        ' HTTP/1.1" 200 43 "https://news.example/2026/12/own-story/" "Mozilla/5.0"',
+        "a line that is not a log line",
+        '198.51.100.8 - - [01/Dec/2026:10:05:00 +0000] "GET /pixel.gif HTTP/1.1" 200 43'
+        ' "http://third.example/copy" "Mozilla/5.0"',
+    ]
+    log = tmp_path / "pixel.log.gz"
+    log.write_bytes(gzip.compress("\n".join(lines).encode()))
+    found = expand_sources([str(log)], None, "access-log")  # type: ignore[arg-type]
+    assert [(t.url, t.original) for t in found.targets] == [
+        ("https://partner.example/2026/12/story/?page=2", "post:news.example#123"),
+        ("http://third.example/copy", None),
+    ]
+    said = "\n".join(found.problems)
+    assert "line 6: not a Common/Combined Log line" in said
+    assert "1 hits from bots and link previews left out" in said
+
+
+def test_a_looping_sitemap_and_a_feed_that_lies_about_dates(runner, tmp_path):
+    with Site(robots=None) as site:
+        site.robots = f"User-agent: *\nSitemap: {site.url('/index.xml')}\n".encode()
+        index = (
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/'
+            f'0.9"><sitemap><loc>{site.url("/index.xml")}</loc></sitemap><sitemap><loc>'
+            f"{site.url('/posts.xml')}</loc></sitemap></sitemapindex>"
+        )
+        site.pages["/index.xml"] = index.encode()
+        site.pages["/posts.xml"] = index.replace("sitemapindex", "sitemapindex").encode()
+        for path in ("/index.xml", "/posts.xml"):
+            site.types[path] = "application/xml"
+        # Every entry stamped 1970: the copy's date cannot rule it out.
+        feed = _feed(site, [("/copy", ORIGINAL["title"], "<p>teaser</p>")])
+        site.pages["/feed"] = feed.replace(b"Fri, 29 Apr 2022", b"Thu, 01 Jan 1970")
+        site.types["/feed"] = "application/rss+xml"
+        site.pages["/"] = (
+            b'<html><head><link rel="alternate" type="application/atom+xml" href="/feed"></head></html>'
+        )
+        site.pages["/copy"] = COMPLIANT
+        partners = tmp_path / "partners.yaml"
+        partners.write_text(
+            f"partners:\n  - {{id: loop, name: Loop, sites: ['{site.base}'], contact: a@b.example}}\n",
+            encoding="utf-8",
+        )
+        done = _audit(runner, partners, tmp_path / "audit.sqlite")
+        assert done.exit_code in (0, 1), done.output
+        assert site.seen("/index.xml") == 1 and site.seen("/posts.xml") == 1
+        assert site.seen("/copy") == 1

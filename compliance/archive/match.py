@@ -244,7 +244,10 @@ def _within_span(match: Match) -> Match:
 
 
 def known_original(known: str) -> Named:
-    """An original named by id or URL outside the page (an audit manifest)."""
+    """An original named by id, URL or "post:HOST#ID" (a pixel's count) outside the page:
+    an audit manifest, an access log."""
+    if known.startswith("post:"):
+        return Named("manifest", "post", known.removeprefix("post:"), known)
     if known.strip().lower().startswith(("http://", "https://", "//")):
         return Named("manifest", "url", normalize_url(known), known)
     return Named("manifest", "id", known.strip(), known)

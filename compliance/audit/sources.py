@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,7 @@ class Expanded:
 # What a local file is, by its name: a source is what the user says it is, never a vote
 # over its lines (a URL list with a header line is still a URL list).
 LIST_SUFFIXES = (".txt", ".urls", ".list", ".lst")
-SOURCE_TYPES = ("auto", "urls", "sitemap", "feed", "manifest", "pages")
+SOURCE_TYPES = ("auto", "urls", "sitemap", "feed", "manifest", "pages", "access-log")
 
 
 def expand_sources(
@@ -102,7 +103,9 @@ def _expand(
             kind = "urls"
         elif suffix in PAGE_SUFFIXES:
             kind = "pages"
-    if kind == "manifest":
+    if kind == "access-log":
+        yield from _access_log(source, data, problems)
+    elif kind == "manifest":
         yield from _manifest(source, data, problems)
     elif kind == "urls":
         yield from _url_list(source, data, problems)
@@ -120,14 +123,9 @@ def _from_bytes(
     remote: bool,
     kind: str = "auto",
 ) -> Iterator[Target]:
-    if data[:2] == b"\x1f\x8b":  # a gzipped sitemap
-        import gzip
-
-        try:
-            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_LIST_BYTES + 1)
-        except (OSError, EOFError) as exc:
-            problems.append(f"{source}: not a readable gzip file ({exc}); skipped")
-            return
+    data = _gunzipped(source, data, problems)
+    if data is None:
+        return
     head = data[:4096].lstrip().lower()
     if kind == "sitemap" or (kind == "auto" and (b"<urlset" in head or b"<sitemapindex" in head)):
         yield from _sitemap(source, data, fetcher, problems)
@@ -142,6 +140,79 @@ def _from_bytes(
         yield Target(source, path=None if remote else source, source=source)
     else:
         yield from _url_list(source, data, problems)
+
+
+def _gunzipped(source: str, data: bytes, problems: list[str]) -> bytes | None:
+    """`data`, decompressed when it is gzip (a sitemap, a rotated log); None when broken."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    import gzip
+
+    try:
+        return gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_LIST_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        problems.append(f"{source}: not a readable gzip file ({exc}); skipped")
+        return None
+
+
+# Common and Combined Log Format, with an optional leading virtual host ("vhost_combined"):
+# host ident user [time] "GET /pixel.gif?post=12 HTTP/1.1" 200 43 "referer" "user agent"
+_LOG_LINE = re.compile(
+    r'^(?:(?P<vhost>[\w.-]+(?::\d+)?) )?\S+ \S+ \S+ \[[^\]]*\] "(?P<method>[A-Z]+) (?P<target>\S+)'
+    r'[^"]*" (?P<status>\d{3}) \S+(?: "(?P<referer>[^"]*)" "(?P<agent>[^"]*)")?'
+)
+_BOT = re.compile(r"bot\b|crawl|spider|slurp|preview|monitor|headless|python-|curl/|wget/", re.I)
+_TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_[ce]id|ref|amp)$", re.I)
+
+
+def _access_log(source: str, data: bytes, problems: list[str]) -> Iterator[Target]:
+    """The copies a pixel's access log names: each hit's Referer (bots, the pixel's own
+    site and non-page referers left out, tracking parameters dropped), each copy once, with
+    the post id its pixel counted when the log names the pixel's host (vhost_combined)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from compliance.read.joins import pixel_post
+
+    found = _gunzipped(source, data, problems)
+    if found is None:
+        return
+    seen: set[str] = set()
+    unreadable = bots = 0
+    for number, line in enumerate(found.decode("utf-8", "replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        hit = _LOG_LINE.match(line)
+        if hit is None:
+            unreadable += 1
+            if unreadable <= 3:
+                problems.append(f"{source}: line {number}: not a Common/Combined Log line; skipped")
+            continue
+        referer = (hit["referer"] or "").strip()
+        if hit["method"] not in ("GET", "HEAD") or not hit["status"].startswith(("2", "3")):
+            continue
+        if _BOT.search(hit["agent"] or ""):
+            bots += 1
+            continue
+        parts = urlsplit(referer)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            continue  # "-": no referer (a mail client, a privacy setting)
+        # The pixel's host, without the port a vhost log writes (":443")
+        vhost = (hit["vhost"] or "").rsplit(":", 1)[0].lower().removeprefix("www.")
+        if vhost and (parts.hostname or "").removeprefix("www.") == vhost:
+            continue  # the newswire's own pages
+        query = urlencode(
+            [(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k)]
+        )
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+        if url in seen or _usable(url):
+            continue
+        seen.add(url)
+        post = pixel_post(f"http://{vhost}{hit['target']}") if vhost else None
+        yield Target(url, original=f"post:{post}" if post else None, source=source)
+    if unreadable > 3:
+        problems.append(f"{source}: {unreadable:,} lines in all were not log lines; skipped")
+    if bots:
+        problems.append(f"{source}: {bots:,} hits from bots and link previews left out")
 
 
 def _usable(url: str) -> str | None:

@@ -593,21 +593,22 @@ class Store:
             found.setdefault(domain, {})[status] = count
         return found
 
-    def listing_validators(self, url: str) -> tuple[str | None, str | None]:
-        row = self.db.execute(
-            "SELECT etag, last_modified FROM listings WHERE url=?", (url,)
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+    def listing_validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each listing's ETag and Last-Modified, as its last answer gave them."""
+        rows = self.db.execute("SELECT url, etag, last_modified FROM listings")
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     # Discovery (compliance/discover): listings' validators, decisions, partners of a run
 
-    def remember_listing(self, url: str, etag: str | None, last_modified: str | None) -> None:
+    def remember_listings(self, rows: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """(url, etag, last_modified) of each listing read with a new answer."""
+        stamp = utc_timestamp()
         with self._write():
-            self.db.execute(
+            self.db.executemany(
                 "INSERT INTO listings VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
                 " etag=excluded.etag, last_modified=excluded.last_modified,"
                 " read_at=excluded.read_at",
-                (url, etag, last_modified, utc_timestamp()),
+                [(*row, stamp) for row in rows],
             )
 
     def discovery_decisions(self) -> dict[str, Remembered]:

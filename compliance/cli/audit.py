@@ -74,6 +74,7 @@ class SourceType(StrEnum):
     feed = "feed"
     manifest = "manifest"
     pages = "pages"
+    access_log = "access-log"
 
 
 class DiscoverMode(StrEnum):
@@ -163,7 +164,9 @@ def audit(
             "--source-type",
             help="What the sources are. auto: a .txt/.urls/.list file is a URL list, .csv a"
             " manifest, .html/.md a saved page, a directory saved pages; other files and"
-            " fetched sources are recognised as sitemaps or feeds by their content.",
+            " fetched sources are recognised as sitemaps or feeds by their content."
+            " access-log: a tracking pixel's web server log (Common/Combined, gzip too),"
+            " each hit's Referer a copy.",
             case_sensitive=False,
         ),
     ] = SourceType.auto,

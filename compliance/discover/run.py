@@ -11,8 +11,8 @@ from typing import Any
 
 from compliance.audit.sources import Target
 from compliance.audit.store import Store
-from compliance.discover.listings import read_site, site_origin
-from compliance.discover.partners import Partners
+from compliance.discover.listings import Listed, SiteListing, read_site
+from compliance.discover.partners import Partner, Partners
 from compliance.discover.triage import ArchiveTitles, Decision, Tally, decide
 from compliance.web.politeness import PoliteFetcher
 
@@ -37,6 +37,9 @@ class Discovery:
         )
 
 
+SITES_AT_ONCE = 16  # sites whose listings are read at once (each host paced on its own)
+
+
 def discover(
     partners: Partners,
     fetcher: PoliteFetcher,
@@ -47,37 +50,56 @@ def discover(
     everything: bool = False,
     on_site: Callable[[str], None] = lambda _site: None,
 ) -> Discovery:
-    """The pages of `partners`' sites worth fetching (compliance/discover/triage.py)."""
+    """The pages of `partners`' sites worth fetching (compliance/discover/triage.py).
+
+    Sites are read and triaged on threads (the polite fetcher paces each host); the store is
+    read before and written after, from this thread only."""
+    from concurrent.futures import ThreadPoolExecutor
+
     archive = ArchiveTitles(index, domains)
     before = store.discovery_decisions()
     known = store.known_copies()
+    validators = store.listing_validators()
+    answered: list[tuple[str, str | None, str | None]] = []
     found = Discovery()
+    jobs = [(partner, site) for partner in partners.partners for site in partner.sites]
+
+    def read(job: tuple[Partner, str]) -> tuple[SiteListing, list[tuple[Listed, Decision]]]:
+        partner, site = job
+        listing = read_site(
+            partner,
+            site,
+            fetcher,
+            lambda url: validators.get(url, (None, None)),
+            lambda url, etag, modified: answered.append((url, etag, modified)),
+        )
+        decided = []
+        for page in listing.pages:
+            earlier = before.get(page.url)
+            if page.url in known:
+                decision = Decision(True, "known", "a copy found in an earlier run")
+            elif earlier is not None and earlier.modified == page.modified:
+                decision = _UNCHANGED
+            else:
+                decision = decide(page, archive, matcher, everything)
+            decided.append((page, decision))
+        return listing, decided
+
     chosen: set[str] = set()
-    for partner in partners.partners:
-        for site in partner.sites:
-            origin = site_origin(site)
-            on_site(origin)
-            listing = read_site(
-                partner, site, fetcher, store.listing_validators, store.remember_listing
-            )
+    with ThreadPoolExecutor(max_workers=SITES_AT_ONCE) as pool:
+        for (partner, _site), (listing, decided) in zip(jobs, pool.map(read, jobs), strict=True):
+            on_site(listing.site)
             found.requests += listing.requests
             found.problems.extend(listing.problems)
-            tally = found.tallies.setdefault(origin, Tally())
-            decided: list[tuple[str, str, str | None, str, str, bool]] = []
-            for page in listing.pages:
+            tally = found.tallies.setdefault(listing.site, Tally())
+            rows = []
+            for page, decision in decided:
                 tally.listed += 1
-                earlier = before.get(page.url)
-                if page.url in known:
-                    decision = Decision(True, "known", "a copy found in an earlier run")
-                elif earlier is not None and earlier.modified == page.modified:
+                if decision is _UNCHANGED:
                     tally.unchanged += 1
                     continue  # listed as before: last week's decision stands
-                else:
-                    decision = decide(page, archive, matcher, everything)
-                decided.append(
-                    (page.url, partner.id, page.modified, decision.step, decision.why,
-                     decision.fetch)
-                )  # fmt: skip
+                rows.append((page.url, partner.id, page.modified, decision.step, decision.why,
+                             decision.fetch))  # fmt: skip
                 if not decision.fetch:
                     tally.left[decision.why] += 1
                     continue
@@ -85,11 +107,15 @@ def discover(
                 if page.url not in chosen:
                     chosen.add(page.url)
                     found.targets.append(Target(page.url, source=f"partner:{partner.id}"))
-            store.remember_decisions(decided)
-        # Known copies no listing names any more are re-checked too: a copy taken down or
-        # moved is news for the report.
-        for url in sorted(known - chosen):
-            if partners.of_url(url) is partner:
-                chosen.add(url)
-                found.targets.append(Target(url, source=f"partner:{partner.id}"))
+            store.remember_decisions(rows)
+    store.remember_listings(answered)
+    # Known copies no listing names any more are checked again too: a copy taken down or
+    # moved is news for the report.
+    for url in sorted(known - chosen):
+        partner = partners.of_url(url)
+        if partner is not None:
+            found.targets.append(Target(url, source=f"partner:{partner.id}"))
     return found
+
+
+_UNCHANGED = Decision(False, "unchanged", "listed as before")

@@ -114,6 +114,14 @@ def parse_date(text: str | None) -> datetime | None:
     return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
+def _plausible(dated: datetime | None) -> datetime | None:
+    """A listing's date when it can be true: feeds that stamp every entry 1970-01-01 or a
+    year ahead say nothing about when a page was published."""
+    if dated is None or dated.year < 1995 or dated > datetime.now(UTC) + timedelta(days=2):
+        return None
+    return dated
+
+
 def slug_words(url: str) -> str:
     """The words of a URL's last path segment: "/2026/11/council-passes-budget-123.html"."""
     path = unquote(urlsplit(url).path).rstrip("/")
@@ -140,7 +148,7 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
             if found:
                 original = found[0].original
                 return Decision(True, "text", f"the feed's text is {original.id}'s", original.id)
-    dated = parse_date(page.published or page.modified)
+    dated = _plausible(parse_date(page.published or page.modified))
     for text, score in ((page.title, TITLE_SCORE), (slug_words(page.url), SLUG_SCORE)):
         titled = archive.close_title(text or "", score, dated)
         if titled is not None:
