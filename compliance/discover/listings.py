@@ -11,7 +11,7 @@ partner's own sites, outside its `skip` paths, are candidates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -70,15 +70,19 @@ def read_site(
     found = SiteListing(origin)
     sitemaps = [*_robots_sitemaps(fetcher, origin, found), *partner.discovery.sitemaps]
     feeds = [*_announced_feeds(fetcher, origin, found), *partner.discovery.feeds]
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
 
     def keep(page: Listed) -> None:
         parts = urlsplit(page.url)
-        if page.url in seen or not partner.owns(parts.netloc):
+        if not partner.owns(parts.netloc):
             return
         if any(parts.path.startswith(prefix) for prefix in partner.discovery.skip):
             return
-        seen.add(page.url)
+        if page.url in seen:  # a sitemap's entry gains what the feed says of the same page
+            position = seen[page.url]
+            found.pages[position] = _merged(found.pages[position], page)
+            return
+        seen[page.url] = len(found.pages)
         found.pages.append(page)
 
     for url in dict.fromkeys(sitemaps):
@@ -88,6 +92,18 @@ def read_site(
         for page in _feed_pages(partner, url, fetcher, found, validators, remember):
             keep(page)
     return found
+
+
+def _merged(first: Listed, then: Listed) -> Listed:
+    """One page two listings name: what the first said, completed by the second."""
+    return replace(
+        first,
+        modified=first.modified or then.modified,
+        published=first.published or then.published,
+        title=first.title or then.title,
+        summary=first.summary or then.summary,
+        content=first.content or then.content,
+    )
 
 
 def _fetch(
@@ -106,7 +122,8 @@ def _fetch(
         found.unchanged.append(url)
         return None
     if not got.ok or got.body is None:
-        found.problems.append(f"{url}: {got.error or 'no answer'}; not read")
+        if not (got.status == 404 and "paged=" in url):  # past a WordPress feed's last page
+            found.problems.append(f"{url}: {got.error or 'no answer'}; not read")
         return None
     remember(url, got.etag, got.last_modified)
     return got.body

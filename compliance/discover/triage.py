@@ -30,7 +30,8 @@ from compliance.discover.listings import Listed
 
 FULL_TEXT_WORDS = 150  # a feed entry this long carries the story, not a teaser
 TITLE_SCORE = 86.0  # rapidfuzz token_sort_ratio of a title or slug to an original's
-SLUG_SCORE = 90.0
+SLUG_SCORE = 95.0  # token_set_ratio: a slug's words, nearly all in an original's title
+SLUG_WORDS = 5  # a slug shorter than this names too little
 _EARLIEST = timedelta(days=1)  # a copy may be dated a day before its original (time zones)
 _ADDRESS = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _SLUG_ID = re.compile(r"(?:^|-)\d+$|\.\w+$")  # "…-4656421", ".html"
@@ -84,14 +85,19 @@ class ArchiveTitles:
                 self.titled.append(_Titled(key, parse_date(original.published), original.id))
         self.keys = [t.key for t in self.titled]
 
-    def close_title(self, text: str, score: float, dated: datetime | None) -> _Titled | None:
+    def close_title(
+        self, text: str, score: float, dated: datetime | None, slug: bool = False
+    ) -> _Titled | None:
+        """The original whose title `text` is close to (a slug: whose title holds its words,
+        as slugs cut titles short), not dated after the page."""
         from rapidfuzz import fuzz, process
 
         key = normalize(text)
-        if len(key.split()) < 3 or not self.keys:
+        if len(key.split()) < (SLUG_WORDS if slug else 3) or not self.keys:
             return None  # "Home", "Opinion": too short to tell one story from another
+        scorer = fuzz.token_set_ratio if slug else fuzz.token_sort_ratio
         for _key, _score, position in process.extract(
-            key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=score, limit=5
+            key, self.keys, scorer=scorer, score_cutoff=score, limit=5
         ):
             titled = self.titled[position]
             if dated is None or titled.published is None or dated >= titled.published - _EARLIEST:
@@ -149,8 +155,11 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
                 original = found[0].original
                 return Decision(True, "text", f"the feed's text is {original.id}'s", original.id)
     dated = _plausible(parse_date(page.published or page.modified))
-    for text, score in ((page.title, TITLE_SCORE), (slug_words(page.url), SLUG_SCORE)):
-        titled = archive.close_title(text or "", score, dated)
+    for text, score, slug in (
+        (page.title, TITLE_SCORE, False),
+        (slug_words(page.url), SLUG_SCORE, True),
+    ):
+        titled = archive.close_title(text or "", score, dated, slug)
         if titled is not None:
             why = f"its title is close to {titled.original}'s"
             return Decision(True, "title", why, titled.original)
