@@ -35,6 +35,7 @@ from compliance.terms.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from compliance.archive.match import Matcher  # numpy and the index load only with --originals
+    from compliance.read.pixels import ImageReading
     from compliance.read.sources import InputRef
     from compliance.terms.governance import Governance
 
@@ -54,6 +55,8 @@ class Checker:
     terms: str | None = None  # the id of a rule set applied to every input (--terms)
     # Where `terms` was given: "--terms", or the configuration file whose `terms:` it is.
     terms_origin: str = "--terms"
+    # How the logo check reads images as pixels (read/pixels.py); None: by their labels only.
+    images: ImageReading | None = None
 
     def _given_as(self, terms: str, origin: str) -> str:
         return f"--terms {terms}" if origin == "--terms" else f"`terms: {terms}` in {origin}"
@@ -163,7 +166,9 @@ class Checker:
                 page_url=article.canonical,
             )
         ruleset, reason = governing
-        result = evaluate(article, ruleset, match, reason, archived=self.matcher is not None)
+        result = evaluate(
+            article, ruleset, match, reason, archived=self.matcher is not None, images=self.images
+        )
         return replace(result, notes=notes, page_url=article.canonical)
 
     def check_input(self, ref: InputRef, stdin_data: bytes | None = None) -> Result:
@@ -210,7 +215,7 @@ class Checker:
             workers,
             self.page_budget,
             start_worker,
-            (self.rulesets, self.matcher, self.terms, self.terms_origin),
+            (self.rulesets, self.matcher, self.terms, self.terms_origin, self.images),
         ) as pool:
             futures = [pool.submit(_check_in_worker, ref, stdin_data) for ref in refs]
             if prepare:  # while the workers check
@@ -288,6 +293,7 @@ def start_worker(
     matcher: Matcher | None,
     terms: str | None = None,
     terms_origin: str = "--terms",
+    images: ImageReading | None = None,
 ) -> None:
     """Initialise a checking process of a pool.
 
@@ -296,7 +302,7 @@ def start_worker(
     """
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Checker(rulesets, matcher, terms=terms, terms_origin=terms_origin)
+    _worker = Checker(rulesets, matcher, terms=terms, terms_origin=terms_origin, images=images)
 
 
 def worker_checker() -> Checker:
@@ -318,10 +324,11 @@ def evaluate(
     match: Match | None = None,
     reason: str | None = None,
     archived: bool = False,
+    images: ImageReading | None = None,
 ) -> Result:
     """Run every check of `ruleset` on `article`; findings come in the rule file's order.
     `archived`: an archive of originals was given (checks say what they lacked)."""
-    ctx = CheckContext(article, ruleset, match, archived=archived)
+    ctx = CheckContext(article, ruleset, match, archived=archived, images=images)
     original_key = (match.original.url or match.original.id) if match else None
     for check in sorted(ruleset.checks, key=lambda c: phase(c.type)):  # type: ignore[attr-defined]
         ctx.outcomes[check.id] = check_module(check.type).run(check, ctx)  # type: ignore[attr-defined]

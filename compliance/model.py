@@ -142,6 +142,11 @@ class Image:
     title: str = ""
     region: str = "page"  # regions.py: a logo in the sidebar or footer is the site's
     block: int | None = None  # the index of the text block it stands in or before
+    sources: tuple[str, ...] = ()  # every address it may be drawn from: src, srcset, picture
+    hidden_by: str = ""  # what hides it from readers (read/images.py); "" when shown
+    kind: str = "img"  # img, background (CSS background-image) or svg (inline)
+    width: int = 0  # as the page declares it (attribute or inline style); 0: not declared
+    height: int = 0
 
 
 @dataclass(frozen=True)

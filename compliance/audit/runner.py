@@ -56,6 +56,7 @@ from compliance.web.politeness import PoliteFetcher, origin_of
 if TYPE_CHECKING:
     from compliance.archive.declared import Declared
     from compliance.archive.match import Matcher
+    from compliance.read.pixels import ImageReading
 
 UNVERIFIABLE = "unverifiable"
 
@@ -74,6 +75,7 @@ class AuditOptions:
     page_timeout: float = PAGE_BUDGET  # seconds to check one page before its worker is killed
     max_bytes: int = MAX_INPUT_BYTES
     terms: str | None = None  # a rule set applied to every page (--terms), not fetching
+    fetch_images: bool = True  # images compared with reference logos are fetched (cached)
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy(
@@ -81,6 +83,17 @@ class AuditOptions:
             allow_hosts=frozenset(h.lower() for h in self.allow_hosts),
             max_bytes=self.max_bytes,
             deadline=self.deadline,
+        )
+
+    def image_reading(self) -> ImageReading:
+        """How checks read images: fetched as pages are, at the same pace per host."""
+        from compliance.read.pixels import ImageReading
+
+        return ImageReading(
+            fetch=self.fetch_images,
+            allow_private=self.allow_private,
+            delay=self.interval,
+            obey_robots=self.obey_robots,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -406,7 +419,13 @@ def _shard_pool(context: ShardContext) -> BudgetedPool:
             1,
             context.options.page_timeout,
             start_worker,
-            (context.rulesets, context.matcher, context.options.terms),
+            (
+                context.rulesets,
+                context.matcher,
+                context.options.terms,
+                "--terms",
+                context.options.image_reading(),
+            ),
         )
     return pool
 
@@ -553,7 +572,10 @@ class Audit:
         found = self.site_paragraphs.to_recheck()
         if not found or self.matcher is None:
             return
-        checker = Checker(self.rulesets, self.matcher, terms=self.options.terms)
+        checker = Checker(
+            self.rulesets, self.matcher, terms=self.options.terms,
+            images=self.options.image_reading(),
+        )  # fmt: skip
         records = []
         for suspect, shared in found:
             job, loaded = suspect.job, suspect.loaded
@@ -602,7 +624,7 @@ class Audit:
                 self.jobs if len(jobs) >= PARALLEL_FROM else 1,
                 options.page_timeout,
                 start_worker,
-                (self.rulesets, self.matcher, options.terms),
+                (self.rulesets, self.matcher, options.terms, "--terms", options.image_reading()),
             ) as processes,
         ):
             polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
@@ -651,7 +673,10 @@ class Audit:
     def _on_cluster(self, jobs: list[Job]) -> Iterator[PageRecord]:
         from distributed import Client, as_completed
 
-        checker = Checker(self.rulesets, self.matcher, terms=self.options.terms)
+        checker = Checker(
+            self.rulesets, self.matcher, terms=self.options.terms,
+            images=self.options.image_reading(),
+        )  # fmt: skip
         versions = {job[1].url: job for job in jobs}
         context = ShardContext(tuple(self.rulesets), self.matcher, self.options, self.key)
         with Client(self.cluster) as client:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from compliance.model import Article, Location, Match
 
 if TYPE_CHECKING:
+    from compliance.read.pixels import ImageReading
     from compliance.terms.ruleset import RuleSet
 
 
@@ -40,6 +41,7 @@ class CheckContext:
     match: Match | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # by check type, so far
     archived: bool = False  # an archive of originals was given (so "none matched" is true)
+    images: ImageReading | None = None  # how images are read as pixels, when they may be
 
     @property
     def reporters(self) -> tuple[str, ...]:

@@ -180,6 +180,14 @@ def audit(
             " archive's stories; the report and fix requests are per partner.",
         ),
     ] = None,
+    fetch_images: Annotated[
+        bool,
+        typer.Option(
+            "--fetch-images/--no-fetch-images",
+            help="Fetch the images a logo check compares with its rule set's reference logos"
+            " (at the pages' pace per host, cached on disk by URL across pages and weeks).",
+        ),
+    ] = True,
     discover_mode: Annotated[
         DiscoverMode,
         typer.Option(
@@ -248,6 +256,7 @@ def audit(
                 deadline=timeout,
                 page_timeout=page_timeout,
                 terms=terms,
+                fetch_images=fetch_images,
             )
             rulesets = load_rulesets(rules)
             originals_paths, declared = originals_as_paths(

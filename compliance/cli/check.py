@@ -16,6 +16,7 @@ from compliance.report import REPORTERS
 
 if TYPE_CHECKING:
     from compliance.ci.request import CheckRequest
+    from compliance.read.pixels import ImageReading
     from compliance.read.sources import InputRef
     from compliance.web.fetch import FetchPolicy
 
@@ -131,6 +132,15 @@ def check(
     ] = 0,
     index_dir: IndexOption = None,
     page_timeout: PageTimeoutOption = PAGE_BUDGET,
+    fetch_images: Annotated[
+        bool,
+        typer.Option(
+            "--fetch-images",
+            help="Fetch remote images to compare them with the rule set's reference logos"
+            " (a local page's images are read from disk always); at most 12 a page, 2 MiB"
+            " each, cached on disk by URL; public addresses only, or the named page's host.",
+        ),
+    ] = False,
     terms: Annotated[
         str | None,
         typer.Option(
@@ -191,8 +201,11 @@ def check(
         raise fail(UserError(f"--jobs {jobs}: give a number of processes, or 0 for every core"))
     if page_timeout < 0:
         raise fail(UserError("--page-timeout: give seconds, or 0 to check in this process"))
+    from compliance.read.pixels import ImageReading
+
+    images = ImageReading(fetch=fetch_images)
     raise typer.Exit(
-        _run_check(request, refs, jobs or os.cpu_count() or 1, index_dir, page_timeout)
+        _run_check(request, refs, jobs or os.cpu_count() or 1, index_dir, page_timeout, images)
     )
 
 
@@ -202,6 +215,7 @@ def _run_check(
     jobs: int,
     index_dir: Path | None,
     page_timeout: float,
+    images: ImageReading,
 ) -> int:
     from compliance.ci.suppress import Suppressions, load_baseline
     from compliance.engine import Checker
@@ -234,7 +248,9 @@ def _run_check(
         )  # numpy and the index only when there are originals
 
         matcher = Matcher(index, declared=declared)
-    checker = Checker(rulesets, matcher, debug=state["debug"], page_budget=page_timeout)
+    checker = Checker(
+        rulesets, matcher, debug=state["debug"], page_budget=page_timeout, images=images
+    )
     try:
         if request.terms is not None:
             checker.apply_terms(request.terms, request.terms_origin)

@@ -20,8 +20,10 @@ from compliance.cli.app import (
     RulesOption,
     app,
     fail,
+    stderr,
     stdout_console,
 )
+from compliance.common.printable import printable
 
 rules_app = typer.Typer(
     help="List, show, validate, test and export rule files, or print their JSON Schema.",
@@ -199,6 +201,30 @@ def rules_schema() -> None:
     from compliance.terms.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
+
+
+@rules_app.command("logo-hash")
+def logo_hash(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Logo images (PNG, JPEG, GIF, WebP).")
+    ],
+) -> None:
+    """Print the perceptual hash of each logo file, for a logo check's `hashes:`."""
+    from compliance.read.pixels import pixels_of
+
+    failed = False
+    for file in files:
+        try:
+            found = pixels_of(file.read_bytes())
+        except OSError as exc:
+            found = f"cannot read it: {exc.strerror or exc}"
+        if isinstance(found, str):
+            stderr.print(f"error: {file}: {found}", markup=False, highlight=False)
+            failed = True
+            continue
+        typer.echo(f"{found.hash:016x}  {found.width}x{found.height}  {printable(str(file))}")
+    if failed:
+        raise typer.Exit(EXIT_USER_ERROR)
 
 
 app.add_typer(rules_app, name="rules")

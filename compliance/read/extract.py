@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from compliance.common.textmatch import normalize, word_count
-from compliance.model import Article, Image, Link, Location, Page, TextBlock
+from compliance.model import Article, Link, Location, Page, TextBlock
 from compliance.read.bylines import markup_bylines, rank_bylines, text_bylines
 from compliance.read.htmltree import (
     HEADING_TAGS,
@@ -28,6 +28,7 @@ from compliance.read.htmltree import (
     parse_html,
     selector,
 )
+from compliance.read.images import page_images
 from compliance.read.metadata import (
     canonical_of,
     headline_element,
@@ -39,7 +40,7 @@ from compliance.read.metadata import (
 )
 from compliance.read.plaintext import paragraphs as text_paragraphs
 from compliance.read.plaintext import read_lines, rejoin_wrapped
-from compliance.read.regions import ARTICLE, CHROME, headline_path, region_of
+from compliance.read.regions import ARTICLE, CHROME, headline_path
 
 _NOTICE = re.compile(
     r"originally (?:published|appeared)|first (?:published|appeared)|republish|"
@@ -64,43 +65,6 @@ def extract(page: Page) -> Article:
         rendered = render_markdown(page.text, page.source)
         return _extract_html(page, rendered.html, front_matter=rendered.front_matter)
     return _extract_text(page)
-
-
-def _images(
-    root: Any,
-    base: str | None,
-    story: frozenset[Any] = frozenset(),
-    positions: dict[Any, int] | None = None,
-) -> tuple[list[Image], list[Image]]:
-    """The page's images, each with its page region: those readers see, and those hidden
-    with CSS or `hidden` (kept so that a check can say the logo is there but hidden, rather
-    than missing)."""
-    images: list[Image] = []
-    hidden: list[Image] = []
-    for el in root.iter("img", "svg", "amp-img"):
-        found = images
-        if any(is_hidden(a) for a in (el, *el.iterancestors())):
-            found = hidden
-        region = region_of(el, story)
-        block = (positions or {}).get(el)
-        if el.tag == "svg":
-            title = el.find(".//title")
-            label = el.get("aria-label") or (title.text_content() if title is not None else "")
-            if label.strip():
-                found.append(
-                    Image("(inline svg)", label.strip(), location_of(el), "", region, block)
-                )
-            continue
-        src = el.get("src") or ""
-        if not src or src.startswith("data:"):  # lazy loading keeps the real address aside
-            src = el.get("data-src") or el.get("data-lazy-src") or src
-        if (not src or src.startswith("data:")) and el.get("srcset"):
-            src = el.get("srcset").split(",")[0].strip().split(" ")[0]
-        if base and src and not src.startswith("data:"):
-            src = urljoin(base, src)
-        alt = " ".join((el.get("alt") or "").split())
-        found.append(Image(src, alt, location_of(el), el.get("title") or "", region, block))
-    return images, hidden
 
 
 _TRACKER = re.compile(r"pixel|republication|count\.gif|counter|tracker|beacon", re.IGNORECASE)
@@ -205,7 +169,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     found = markup_bylines(root, objects, front, base or canonical, story)
     found.extend(text_bylines(blocks, title))
     trackers = _trackers(root, base)
-    images, hidden_images = _images(root, base, story, collector.image_blocks)
+    images, hidden_images = page_images(root, base, story, collector.image_blocks)
 
     return Article(
         source=page.source,

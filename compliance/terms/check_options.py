@@ -63,11 +63,34 @@ class LogoOptions(CheckOptions):
     min_score: int = Field(
         default=90, ge=50, le=100, description="How closely alt text must match, 0-100."
     )
+    images: list[str] = Field(
+        default_factory=list,
+        description="Reference logo files (PNG, JPEG, GIF, WebP), relative to the rule file:"
+        " an image on the page that looks like one of them is the logo, whatever its name.",
+    )
+    hashes: list[str] = Field(
+        default_factory=list,
+        description="Perceptual hashes of the reference logos (16 hex digits, as"
+        " `compliance rules logo-hash FILE` prints them), instead of or beside `images`.",
+    )
+    max_distance: int = Field(
+        default=10,
+        ge=0,
+        le=20,
+        description="How many of the hash's 64 bits may differ for an image to be the logo"
+        " (resized, recompressed, recoloured and padded copies differ by 4 or less, other logos"
+        " by 18 or more, on the drawings of tests/logos).",
+    )
 
     @model_validator(mode="after")
     def _needs_a_pattern(self) -> LogoOptions:
-        if not self.alt and not self.src:
-            raise ValueError("a logo check needs at least one 'alt' text or 'src' pattern")
+        if not (self.alt or self.src or self.images or self.hashes):
+            raise ValueError(
+                "a logo check needs at least one 'alt' text, 'src' pattern or reference image"
+            )
+        for value in self.hashes:
+            if len(value) != 16 or any(c not in "0123456789abcdefABCDEF" for c in value):
+                raise ValueError(f"hashes: '{value}' is not 16 hex digits")
         return self
 
 

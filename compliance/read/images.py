@@ -1,0 +1,214 @@
+"""The page's images as a reader sees them: every address an image can be drawn from, and
+whether it is shown at all.
+
+Candidates: `img` and `amp-img` (with `src`, lazy-loading attributes, every `srcset`
+candidate and the `source` elements of an enclosing `picture`), elements drawn with a CSS
+`background-image` in their style attribute, and inline `svg` with a label.
+
+Hidden: the `hidden` attribute; inline styles with `display: none`, `visibility: hidden`,
+`opacity: 0`, a width or height of 2 pixels or less, or an off-screen position; a width or
+height attribute of 2 or less; the screen-reader classes (`sr-only`, `screen-reader-text`,
+`visually-hidden`); `aria-hidden="true"` on a zero-sized image; and the page's own `<style>`
+rules that hide an element by any selector (tinycss2 parses them, cssselect applies them),
+on the image or an ancestor. Each hidden image says what hides it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from compliance.model import Image
+from compliance.read.htmltree import location_of
+from compliance.read.regions import region_of
+
+_SR_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
+_BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
+_PIXELS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px)?\s*$", re.IGNORECASE)
+_TINY = 2.0  # pixels: a 1x1 or 2x2 image is a tracker or a hidden logo, never a shown logo
+_OFF_SCREEN = -999.0  # px: "left: -9999px", the classic way to hide from sight only
+
+
+def _declarations(style: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in style.split(";"):
+        name, _, value = part.partition(":")
+        if value:
+            found[name.strip().lower()] = value.strip().lower().removesuffix("!important").strip()
+    return found
+
+
+def _number(value: str | None) -> float | None:
+    match = _PIXELS.match(value or "")
+    return float(match.group(1)) if match else None
+
+
+def hiding(declarations: dict[str, str]) -> str | None:
+    """Which of these CSS declarations hides what they style, in CSS words; None if none."""
+    if declarations.get("display") == "none":
+        return "display: none"
+    if declarations.get("visibility") in ("hidden", "collapse"):
+        return f"visibility: {declarations['visibility']}"
+    if _number(declarations.get("opacity")) == 0:
+        return "opacity: 0"
+    for side in ("width", "height", "max-width", "max-height"):
+        size = _number(declarations.get(side))
+        if size is not None and size <= _TINY:
+            return f"{side}: {declarations[side]}"
+    if declarations.get("position") in ("absolute", "fixed"):
+        for side in ("left", "top", "right"):
+            at = _number(declarations.get(side))
+            if at is not None and at <= _OFF_SCREEN:
+                return f"position: {declarations['position']}; {side}: {declarations[side]}"
+    indent = _number(declarations.get("text-indent"))
+    if indent is not None and indent <= _OFF_SCREEN:
+        return f"text-indent: {declarations['text-indent']}"
+    return None
+
+
+def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str]:
+    """Elements the page's own `<style>` blocks hide, each with the rule that does it.
+
+    A rule that hides the whole page or the article around its headline (`html`, `body`, the
+    headline's ancestors) is an anti-flicker snippet that the page's scripts undo (A/B
+    testing, fonts loading), not something readers never see: it is left out."""
+    blocks = [el.text or "" for el in root.iter("style") if (el.text or "").strip()]
+    if not blocks:
+        return {}
+    import tinycss2
+    from cssselect import SelectorError
+
+    hidden: dict[Any, str] = {}
+    for block in blocks:
+        for rule in tinycss2.parse_stylesheet(block, skip_comments=True, skip_whitespace=True):
+            if rule.type != "qualified-rule":
+                continue  # @media and others: what they hide depends on the reader's screen
+            declarations = {
+                d.lower_name: tinycss2.serialize(d.value).strip().lower()
+                for d in tinycss2.parse_declaration_list(rule.content, True, True)
+                if d.type == "declaration"
+            }
+            why = hiding(declarations)
+            if why is None:
+                continue
+            selector = tinycss2.serialize(rule.prelude).strip()
+            try:
+                elements = root.cssselect(selector)
+            except (SelectorError, ValueError, TypeError):
+                continue  # a selector cssselect cannot apply (pseudo-elements, :has)
+            for el in elements:
+                if el.tag in ("html", "body") or el in story:
+                    continue
+                hidden.setdefault(el, f"the page's style rule '{selector} {{ {why} }}'")
+    return hidden
+
+
+def _own_hiding(el: Any) -> str | None:
+    if el.get("hidden") is not None:
+        return "the hidden attribute"
+    declared = _declarations(el.get("style") or "")
+    why = hiding(declared)
+    if why:
+        return f"its style '{why}'"
+    classes = set((el.get("class") or "").lower().split())
+    if classes & _SR_CLASSES:
+        return f"the class '{sorted(classes & _SR_CLASSES)[0]}' (read to screen readers only)"
+    sizes = [_number(el.get(side)) for side in ("width", "height")]
+    if any(size is not None and size <= _TINY for size in sizes):
+        return f"its size ({el.get('width') or '?'}x{el.get('height') or '?'} pixels)"
+    if el.get("aria-hidden") == "true" and any(size == 0 for size in sizes):
+        return "aria-hidden on a zero-sized image"
+    return None
+
+
+def hidden_by(el: Any, rules: dict[Any, str]) -> str:
+    """What hides `el` from readers (on it or an ancestor), or "" when it is shown."""
+    for node in (el, *el.iterancestors()):
+        if not isinstance(node.tag, str):
+            continue
+        own = _own_hiding(node) if node is el else _ancestor_hiding(node)
+        why = rules.get(node) or own
+        if why:
+            return why if node is el else f"{why}, on an element around it"
+    return ""
+
+
+def _ancestor_hiding(el: Any) -> str | None:
+    """What hides a whole element and everything in it (a size on a wrapper does not)."""
+    if el.get("hidden") is not None:
+        return "the hidden attribute"
+    declared = _declarations(el.get("style") or "")
+    why = hiding({k: v for k, v in declared.items() if "width" not in k and "height" not in k})
+    if why:
+        return f"its style '{why}'"
+    classes = set((el.get("class") or "").lower().split())
+    if classes & _SR_CLASSES:
+        return f"the class '{sorted(classes & _SR_CLASSES)[0]}' (read to screen readers only)"
+    return None
+
+
+def _addresses(el: Any, base: str | None) -> tuple[str, ...]:
+    found = [el.get(name) or "" for name in ("src", "data-src", "data-lazy-src", "data-original")]
+    srcsets = [el.get("srcset") or "", el.get("data-srcset") or ""]
+    # libxml2 does not know <source> is empty, so the <img> may sit inside the last one.
+    picture = next((a for a in el.iterancestors() if a.tag == "picture"), None)
+    if picture is not None:
+        srcsets += [source.get("srcset") or "" for source in picture.iter("source")]
+    for srcset in srcsets:
+        found += [item.strip().split(" ")[0] for item in srcset.split(",") if item.strip()]
+    kept = [a.strip() for a in found if a.strip() and not a.strip().startswith("data:")]
+    return tuple(dict.fromkeys(urljoin(base, a) if base else a for a in kept))
+
+
+def _declared_size(el: Any) -> tuple[int, int]:
+    declared = _declarations(el.get("style") or "")
+    sizes = []
+    for side in ("width", "height"):
+        size = _number(declared.get(side)) or _number(el.get(side))
+        sizes.append(int(size) if size and size > 0 else 0)
+    return sizes[0], sizes[1]
+
+
+def page_images(
+    root: Any,
+    base: str | None,
+    story: frozenset[Any] = frozenset(),
+    positions: dict[Any, int] | None = None,
+) -> tuple[list[Image], list[Image]]:
+    """The page's images, each with its page region and every address it can be drawn
+    from: those readers see, and those hidden (with what hides them), kept so that a check
+    can say the logo is there but hidden rather than missing."""
+    rules = style_rules(root, story)
+    images: list[Image] = []
+    hidden: list[Image] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "svg":
+            title = el.find(".//title")
+            label = el.get("aria-label") or (title.text_content() if title is not None else "")
+            if not label.strip():
+                continue
+            found = Image("(inline svg)", label.strip(), location_of(el), "", kind="svg")
+        elif el.tag in ("img", "amp-img"):
+            sources = _addresses(el, base)
+            alt = " ".join((el.get("alt") or "").split())
+            found = Image(sources[0] if sources else "", alt, location_of(el),
+                          el.get("title") or "", sources=sources)  # fmt: skip
+        else:
+            drawn = _BACKGROUND.search(el.get("style") or "")
+            if drawn is None:
+                continue
+            src = urljoin(base, drawn.group(1).strip()) if base else drawn.group(1).strip()
+            label = el.get("aria-label") or el.get("title") or ""
+            found = Image(src, label, location_of(el), "", sources=(src,), kind="background")
+        why = hidden_by(el, rules)
+        region = region_of(el, story)
+        width, height = _declared_size(el)
+        placed = Image(
+            found.src, found.alt, found.location, found.title, region,
+            (positions or {}).get(el), found.sources, why, found.kind, width, height,
+        )  # fmt: skip
+        (hidden if why else images).append(placed)
+    return images, hidden
