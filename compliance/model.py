@@ -147,6 +147,7 @@ class Image:
     kind: str = "img"  # img, background (CSS background-image) or svg (inline)
     width: int = 0  # as the page declares it (attribute or inline style); 0: not declared
     height: int = 0
+    inline: str = ""  # an inline SVG's markup (at most MAX_INLINE_SVG characters)
 
 
 @dataclass(frozen=True)

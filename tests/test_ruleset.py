@@ -70,7 +70,9 @@ def problems_of(text: str) -> list[str]:
         ),
         (
             "checks:\n  - id: l\n    type: logo\n    clause: c\n",
-            ["r.yaml:7:5: checks[0]: a logo check needs at least one 'alt' text or 'src' pattern"],
+            [
+                "r.yaml:7:5: checks[0]: a logo check needs at least one 'alt' text, 'src' pattern or reference image"
+            ],
         ),
         (
             "checks:\n  - {id: a, type: byline, clause: c}\n  - {id: a, type: byline, clause: c}\n",

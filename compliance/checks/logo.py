@@ -36,6 +36,7 @@ from compliance.model import Article, Image
 from compliance.read.placement import image_with_story, where_shown
 
 if TYPE_CHECKING:
+    from compliance.read.pixels import Pixels
     from compliance.terms.check_options import LogoOptions as Options
 
 _TEXT_LINE_SCORE = 95
@@ -103,11 +104,12 @@ class _Seen:
     tiny: bool = False  # 2 pixels or less once read
 
 
-def _references(options: Options, ctx: CheckContext) -> tuple[list[int], list[str]]:
-    """The reference logos' hashes, and the problems reading them."""
+def _references(options: Options, ctx: CheckContext) -> tuple[list[Pixels | int], list[str]]:
+    """The reference logos (read from their files, or hashes as the rule file gives them),
+    and the problems reading them."""
     from compliance.read.pixels import reference_pixels
 
-    hashes = [int(value, 16) for value in options.hashes]
+    hashes: list[Pixels | int] = [int(value, 16) for value in options.hashes]
     problems = []
     for name in options.images:
         path = Path(name) if Path(name).is_absolute() else ctx.ruleset.path.parent / name
@@ -115,17 +117,17 @@ def _references(options: Options, ctx: CheckContext) -> tuple[list[int], list[st
         if isinstance(found, str):
             problems.append(f"reference logo {name}: {found}")
         else:
-            hashes.extend(found.hashes)
+            hashes.append(found)
     return hashes, problems
 
 
-def _look(image: Image, hashes: list[int], ctx: CheckContext) -> _Seen:
+def _look(image: Image, hashes: list[Pixels | int], ctx: CheckContext) -> _Seen:
     from compliance.read.pixels import closeness
 
     assert ctx.images is not None
     reasons = []
     for address in (image.sources or (image.src,))[:3]:
-        got = ctx.images.read(address, ctx.article.source)
+        got = ctx.images.read(address, ctx.article.source, image.inline)
         if isinstance(got, str):
             reasons.append(got)
             continue
@@ -185,13 +187,16 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
         # Images at the head first: where a logo stands, and what the budget is for.
         ordered = sorted(article.images, key=lambda image: not _at_head(article, image))
         for image in ordered:
-            if not _unlabelled(image) or not image.src or image.src == "(inline svg)":
+            if not _unlabelled(image) or not image.src:
                 continue
+            if image.kind == "svg" and not image.inline:
+                continue  # a drawing too large to be a logo
             if _icon(image):
                 continue
             with_story = image_with_story(article, image)
-            # Only an image at the head that could not be compared leaves the logo unknown.
-            could_be = with_story and _at_head(article, image)
+            # Only an image at the head that could not be compared leaves the logo unknown;
+            # not an inline SVG, which at an article's head is a share or menu icon.
+            could_be = with_story and _at_head(article, image) and image.kind != "svg"
             if not hashes or ctx.images is None or budget <= 0:
                 if could_be:
                     why = "the rule set has no reference logo" if not hashes else "not read"

@@ -19,6 +19,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.html
+
 from compliance.model import Image
 from compliance.read.htmltree import location_of
 from compliance.read.regions import region_of
@@ -26,6 +28,7 @@ from compliance.read.regions import region_of
 _SR_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
 _BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 _PIXELS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px)?\s*$", re.IGNORECASE)
+MAX_INLINE_SVG = 200_000  # characters: a drawing larger than this is no logo
 _TINY = 2.0  # pixels: a 1x1 or 2x2 image is a tracker or a hidden logo, never a shown logo
 _OFF_SCREEN = -999.0  # px: "left: -9999px", the classic way to hide from sight only
 
@@ -161,6 +164,23 @@ def _addresses(el: Any, base: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(urljoin(base, a) if base else a for a in kept))
 
 
+# The HTML parser lower-cases attribute names; SVG's own are case-sensitive.
+_SVG_CASE = {
+    name.lower(): name
+    for name in ("viewBox", "preserveAspectRatio", "gradientUnits", "gradientTransform",
+                 "patternUnits", "clipPathUnits", "textLength", "stdDeviation")
+}  # fmt: skip
+_SVG_ATTRIBUTE = re.compile(r"(?<=\s)(" + "|".join(_SVG_CASE) + r")(?==)")
+
+
+def _as_svg(markup: str) -> str:
+    """An inline SVG as the HTML parser kept it, made a standalone SVG document again."""
+    markup = _SVG_ATTRIBUTE.sub(lambda m: _SVG_CASE[m.group(1)], markup)
+    if "xmlns=" not in markup[: markup.find(">")]:
+        markup = markup.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    return markup
+
+
 def _declared_size(el: Any) -> tuple[int, int]:
     declared = _declarations(el.get("style") or "")
     sizes = []
@@ -186,11 +206,13 @@ def page_images(
         if not isinstance(el.tag, str):
             continue
         if el.tag == "svg":
+            if any(a.tag == "svg" for a in el.iterancestors()):
+                continue  # a nested drawing is part of its outer one
             title = el.find(".//title")
             label = el.get("aria-label") or (title.text_content() if title is not None else "")
-            if not label.strip():
-                continue
-            found = Image("(inline svg)", label.strip(), location_of(el), "", kind="svg")
+            markup = _as_svg(lxml.html.tostring(el, encoding="unicode"))
+            found = Image("(inline svg)", label.strip(), location_of(el), "", kind="svg",
+                          inline=markup if len(markup) <= MAX_INLINE_SVG else "")  # fmt: skip
         elif el.tag in ("img", "amp-img"):
             sources = _addresses(el, base)
             alt = " ".join((el.get("alt") or "").split())
@@ -209,6 +231,7 @@ def page_images(
         placed = Image(
             found.src, found.alt, found.location, found.title, region,
             (positions or {}).get(el), found.sources, why, found.kind, width, height,
+            found.inline,
         )  # fmt: skip
         (hidden if why else images).append(placed)
     return images, hidden

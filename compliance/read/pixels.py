@@ -1,9 +1,11 @@
 """Images read as pixels: a perceptual hash of each, to tell a newswire's logo by its look
 whatever its file is called, and what an image that could not be read lacked.
 
-The hash: the image composited on white, cropped to what differs from its border colour
-(padding on a coloured background is not the logo), in greyscale, as imagehash's 64-bit
-pHash (on Pillow). Pillow and imagehash load only when an image must be read.
+The hash: imagehash's 64-bit pHash (on Pillow) of the image composited on white, and of its
+drawing trimmed frame by frame (padding on a coloured background, then the logo's own field),
+so that a padded, recompressed or recoloured copy shares a trim with the bare file. An SVG is
+drawn by resvg first, with no file it may reference. Pillow, imagehash and resvg load only
+when an image must be read.
 
 Where images come from: a local page's images from disk, relative to the page; remote ones
 only with `fetch` (check's `--fetch-images`, on in the audit), through the address-checked
@@ -26,9 +28,12 @@ from urllib.parse import unquote, urlsplit
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_SVG_BYTES = 512 * 1024
+SVG_WIDTH = 512
 IMAGES_PER_PAGE = 12
 REVALIDATE_DAYS = 30
 _TRIMS = 3
+_SAME_SHAPE = 1.6  # trims whose width/height ratios differ more are different shapes
 _MIN_AREA = 64  # pixels: a trim that leaves less than this has cut into noise
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 
@@ -41,6 +46,7 @@ class Pixels:
     hashes: tuple[int, ...]
     width: int
     height: int
+    aspects: tuple[float, ...] = ()  # width / height of each trim hashed
 
     @property
     def hash(self) -> int:
@@ -52,14 +58,55 @@ def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
-def closeness(seen: Pixels, references: list[int]) -> int:
-    """The distance of an image to the nearest reference hash, over its trims."""
-    return min(distance(h, r) for h in seen.hashes for r in references)
+def closeness(seen: Pixels, references: list[Pixels | int]) -> int:
+    """The distance of an image to the nearest reference, over both one's trims of the same
+    shape (a wide logo is never compared with a round mark's trim); 64 when none compares."""
+    found = 64
+    for reference in references:
+        if isinstance(reference, int):  # a hash from a rule file: no shape known
+            found = min([found, *(distance(h, reference) for h in seen.hashes)])
+            continue
+        for h, aspect in zip(seen.hashes, seen.aspects, strict=True):
+            for r, other in zip(reference.hashes, reference.aspects, strict=True):
+                if max(aspect, other) / min(aspect, other) <= _SAME_SHAPE:
+                    found = min(found, distance(h, r))
+    return found
+
+
+def _svg(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head)
+
+
+def rasterised(svg: bytes) -> bytes | str:
+    """An SVG drawn as PNG by resvg, `SVG_WIDTH` pixels wide; it may reference no file."""
+    import tempfile
+
+    import resvg_py
+
+    if len(svg) > MAX_SVG_BYTES:
+        return f"an SVG over {MAX_SVG_BYTES // 1024:,} KiB"
+    with tempfile.TemporaryDirectory(prefix="compliance-svg-") as nothing:
+        try:
+            return bytes(
+                resvg_py.svg_to_bytes(
+                    svg_string=svg.decode("utf-8", "replace"), width=SVG_WIDTH,
+                    background="#ffffff", resources_dir=nothing,
+                )
+            )  # fmt: skip
+        except (ValueError, OSError) as exc:
+            return f"an SVG that cannot be drawn ({exc})"
 
 
 def pixels_of(data: bytes) -> Pixels | str:
-    """The Pixels of image bytes, or why they cannot be read."""
+    """The Pixels of image bytes (PNG, JPEG, GIF, WebP, SVG), or why they cannot be read."""
     from PIL import Image, UnidentifiedImageError
+
+    if _svg(data):
+        drawn = rasterised(data)
+        if isinstance(drawn, str):
+            return drawn
+        data = drawn
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
@@ -68,13 +115,14 @@ def pixels_of(data: bytes) -> Pixels | str:
             width, height = opened.size
             picture = opened.convert("RGBA")
     except (UnidentifiedImageError, Image.DecompressionBombError):
-        return "not an image format Pillow reads (PNG, JPEG, GIF, WebP)"
+        return "not an image format Pillow reads (PNG, JPEG, GIF, WebP, SVG)"
     except (OSError, ValueError, SyntaxError) as exc:
         return f"a broken image ({exc})"
-    return Pixels(_hashes(picture), width, height)
+    hashes, aspects = _hashes(picture)
+    return Pixels(hashes, width, height, aspects)
 
 
-def _hashes(picture: Any) -> tuple[int, ...]:
+def _hashes(picture: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
     import imagehash
     from PIL import Image, ImageChops
 
@@ -83,6 +131,7 @@ def _hashes(picture: Any) -> tuple[int, ...]:
     # Trimmed frame by frame (padding, then the logo's own field), each trim hashed: a
     # padded copy and the bare file share a trim, whatever noise a recompression left.
     found = [int(str(imagehash.phash(flat.convert("L"))), 16)]
+    aspects = [flat.width / max(flat.height, 1)]
     for _ in range(_TRIMS):
         border = Image.new("RGB", flat.size, flat.getpixel((0, 0)))
         box = ImageChops.difference(flat, border).convert("L").point(lambda v: 255 if v > 24 else 0)
@@ -93,7 +142,8 @@ def _hashes(picture: Any) -> tuple[int, ...]:
             break
         flat = flat.crop(bounds)
         found.append(int(str(imagehash.phash(flat.convert("L"))), 16))
-    return tuple(found)
+        aspects.append(flat.width / max(flat.height, 1))
+    return tuple(found), tuple(aspects)
 
 
 @lru_cache(maxsize=64)
@@ -128,8 +178,11 @@ class ImageReading:
         state["_fetchers"] = {}  # a client does not cross processes
         return state
 
-    def read(self, src: str, page_source: str) -> Pixels | str:
-        """The image `src` of the page read from `page_source`, or why it was not read."""
+    def read(self, src: str, page_source: str, inline: str = "") -> Pixels | str:
+        """The image `src` of the page read from `page_source` (an inline SVG: its markup),
+        or why it was not read."""
+        if inline:
+            return pixels_of(inline.encode("utf-8"))
         key = f"{page_source}\n{src}" if "://" not in src else src
         if key not in self._read:
             self._read[key] = self._read_now(src, page_source)

@@ -75,3 +75,12 @@ def variants(picture: Image.Image) -> dict[str, bytes]:
 def recoloured(picture: Image.Image) -> Image.Image:
     """The logo in a partner's house colours: the same drawing, other inks."""
     return ImageOps.colorize(picture.convert("L"), black=(20, 60, 30), white=(250, 245, 220))
+
+
+# The stand-in drawn as SVG, as a newswire ships its logo for the web.
+DCNF_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160" viewBox="0 0 400 160">'
+    '<rect width="400" height="160" fill="#0c2340"/>'
+    '<rect x="32" y="125" width="336" height="13" fill="#c8102e"/>'
+    '<text x="32" y="90" font-size="80" fill="white" font-family="sans-serif">DCNF</text></svg>'
+)
