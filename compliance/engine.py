@@ -79,11 +79,15 @@ class Checker:
         """Judge every input by the rule set `terms` names, given at `origin` (`--terms`, or
         the configuration's `terms:`). UserError, with a did-you-mean, when no rule set in
         use has it, naming the rule sets that extend it when it is an abstract base."""
+        self.check_terms(terms, origin)
+        self.terms, self.terms_origin = terms, origin
+
+    def check_terms(self, terms: str, origin: str = "--terms") -> None:
+        """UserError (as apply_terms says) unless `terms` names a rule set that can judge."""
         from compliance.common.validation import suggest
 
         ids = [r.id for r in self.applicable]
         if terms in ids:
-            self.terms, self.terms_origin = terms, origin
             return
         base = next((r for r in self.rulesets if r.id == terms and r.spec.abstract), None)
         if base is not None:
@@ -117,9 +121,15 @@ class Checker:
 
         return Governance(self.rulesets, self.matcher.declared if self.matcher else None)
 
-    def _governing(self, article: Article, match: Match | None) -> tuple[RuleSet, str] | str | None:
+    def _governing(
+        self, article: Article, match: Match | None, agreed: str | None = None
+    ) -> tuple[RuleSet, str] | str | None:
         """The rule set that judges the page and why; when a matched original has no
-        governing terms and the page carries no newswire's marks, why none does (a str)."""
+        governing terms and the page carries no newswire's marks, why none does (a str).
+        `agreed`: the rule set a partner's agreement names for its pages (partners file)."""
+        if agreed is not None and self.terms is None:
+            given = next(r for r in self.applicable if r.id == agreed)
+            return given, f"the partners file names its terms ({agreed}), not detected"
         if self.terms is not None:
             given = next(r for r in self.applicable if r.id == self.terms)
             given_as = self._given_as(given.id, self.terms_origin)
@@ -143,19 +153,24 @@ class Checker:
         return None
 
     def check_article(
-        self, article: Article, known: str | None = None, site: frozenset[int] = frozenset()
+        self,
+        article: Article,
+        known: str | None = None,
+        site: frozenset[int] = frozenset(),
+        agreed: str | None = None,
     ) -> Result:
         """Match the article, pick the rule set that governs it, and run its checks.
 
         `known`: the original's id or URL when a manifest names it; `site`: the paragraphs
-        its site repeats (Matcher.match).
+        its site repeats (Matcher.match); `agreed`: the rule set its partner's agreement
+        names (`--terms` still wins over it).
         """
         match = self.matcher.match(article, known, site) if self.matcher else None
         # A manifest naming an original the archive lacks is said even when nothing matched.
         notes = (
             tuple(self.matcher.manifest_notes(known, article)) if self.matcher and not match else ()
         )
-        governing = self._governing(article, match)
+        governing = self._governing(article, match, agreed)
         if governing is None or isinstance(governing, str):
             why = governing if isinstance(governing, str) else self._unmatched()
             return Result(

@@ -292,3 +292,33 @@ def test_a_looping_sitemap_and_a_feed_that_lies_about_dates(runner, tmp_path):
         assert done.exit_code in (0, 1), done.output
         assert site.seen("/index.xml") == 1 and site.seen("/posts.xml") == 1
         assert site.seen("/copy") == 1
+
+
+def test_a_partners_agreement_names_the_terms_its_copies_are_judged_by(runner, tmp_path):
+    with Site(robots=None) as site:
+        site.robots = f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n".encode()
+        site.pages["/sitemap.xml"] = _sitemap(site, [("/copy", ORIGINAL["title"])])
+        site.types["/sitemap.xml"] = "application/xml"
+        site.pages["/"] = b"<html><body>home</body></html>"
+        site.pages["/copy"] = COMPLIANT
+        partners = tmp_path / "partners.yaml"
+
+        def entry(terms: str) -> str:
+            return (
+                f"partners:\n  - {{id: p, name: P, sites: ['{site.base}'],"
+                f" contact: a@b.example, terms: {terms}}}\n"
+            )
+
+        partners.write_text(entry("propublica"))
+        db = tmp_path / "audit.sqlite"
+        done = _audit(runner, partners, db)
+        assert done.exit_code in (0, 1), done.output
+        import sqlite3
+
+        with sqlite3.connect(db) as store:
+            judged = store.execute("SELECT url, ruleset FROM pages").fetchall()
+        assert judged == [(site.url("/copy"), "propublica")]
+        partners.write_text(entry("propublika"))
+        done = _audit(runner, partners, tmp_path / "other.sqlite")
+        assert done.exit_code == 2
+        assert "partner p: no rule set has this id (did you mean 'propublica'?)" in done.output

@@ -252,7 +252,7 @@ def check_body(
     try:
         page = page_from_bytes(target.url, body, kind, fetched.charset, fetched.final_url)
         article = extract(page)
-        result = checker.check_article(article, target.original, site)
+        result = checker.check_article(article, target.original, site, target.terms)
         if checker.matcher is None:
             return result
         texts = [b.text for b in article.blocks]
@@ -303,11 +303,14 @@ def judgement_key(
 
 
 def _page_key(key: str, target: Target) -> str:
-    """The judgement key of one page: a manifest's named original is tried first, so it is
-    part of what judged it."""
-    if not target.original:
+    """The judgement key of one page: a manifest's named original is tried first, and a
+    partner's terms judge it, so both are part of what judged it."""
+    if not target.original and not target.terms:
         return key
-    return hashlib.sha256(f"{key}\x1f{target.original}".encode()).hexdigest()
+    named = f"{key}\x1f{target.original or ''}"
+    if target.terms:
+        named += f"\x1fterms={target.terms}"
+    return hashlib.sha256(named.encode()).hexdigest()
 
 
 def _domain(

@@ -34,6 +34,7 @@ class Target:
     path: str | None = None
     original: str | None = None  # the original's id or URL, when a manifest names it
     source: str = ""  # the SOURCE argument that listed it
+    terms: str | None = None  # the rule set judging it, when its partner's agreement names one
 
 
 @dataclass

@@ -29,7 +29,8 @@ from compliance.errors import UserError
 from compliance.model import utc_timestamp
 
 # 2: pages keep the content type and charset they were served with, and what judged them
-SCHEMA_VERSION = 2
+# 3: targets keep the terms a partner's agreement names
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS targets (
     path TEXT,
     original TEXT,
     source TEXT NOT NULL,
+    terms TEXT,                     -- the rule set its partner's agreement names (schema 3)
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS pages (
@@ -347,6 +349,9 @@ class Store:
             for column in ("content_type", "charset", "judged_with"):
                 if column not in columns:
                     self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} TEXT")
+            listed = {row["name"] for row in self.db.execute("PRAGMA table_info(targets)")}
+            if "terms" not in listed:
+                self.db.execute("ALTER TABLE targets ADD COLUMN terms TEXT")
             self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
         return str(SCHEMA_VERSION)
 
@@ -398,8 +403,12 @@ class Store:
                 ),
             )
             self.db.executemany(
-                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(run_id, n, t.url, t.path, t.original, t.source) for n, t in enumerate(targets)],
+                "INSERT INTO targets (run_id, position, url, path, original, source, terms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    (run_id, n, t.url, t.path, t.original, t.source, t.terms)
+                    for n, t in enumerate(targets)
+                ],
             )
             self._put_claim(run_id, new_claim())  # claimed as it is recorded: no gap to race
         return self.run(run_id)
@@ -472,7 +481,10 @@ class Store:
             )
         rows = self.db.execute(query + " ORDER BY position", (run_id,)).fetchall()
         return [
-            (row["position"], Target(row["url"], row["path"], row["original"], row["source"]))
+            (
+                row["position"],
+                Target(row["url"], row["path"], row["original"], row["source"], row["terms"]),
+            )
             for row in rows
         ]
 

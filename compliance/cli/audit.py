@@ -278,6 +278,10 @@ def audit(
                 from compliance.discover.partners import load_partners
 
                 partners = load_partners(partners_file)
+                for partner in partners.partners:
+                    if partner.terms:  # said with the file and the partner that names them
+                        where = f"{partners_file}: partner {partner.id}"
+                        terms_checker.check_terms(partner.terms, where)
             with Fetcher(options.policy()) as fetcher:
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
                 expanded = expand_sources(list(sources or []), polite, str(source_type))

@@ -5,6 +5,7 @@
         name: River Times
         sites: [rivertimes.example, news.rivertimes.example]
         contact: editor@rivertimes.example
+        terms: dcnf                      # optional: the rule set its agreement names
         discovery:                       # optional hints
           sitemaps: [https://rivertimes.example/news-sitemap.xml]
           feeds: [https://rivertimes.example/feed/]
@@ -50,6 +51,7 @@ class Partner:
     name: str
     sites: list[str]  # hosts ("example.com"), or origins ("http://example.com:8080")
     contact: str  # where its fix requests go
+    terms: str | None = None  # the rule set its agreement names for its copies
     discovery: Hints = field(default_factory=Hints)
 
     def owns(self, host: str) -> bool:

@@ -106,7 +106,9 @@ def discover(
                 tally.steps[decision.step] += 1
                 if page.url not in chosen:
                     chosen.add(page.url)
-                    found.targets.append(Target(page.url, source=f"partner:{partner.id}"))
+                    found.targets.append(
+                        Target(page.url, source=f"partner:{partner.id}", terms=partner.terms)
+                    )
             store.remember_decisions(rows)
     store.remember_listings(answered)
     # Known copies no listing names any more are checked again too: a copy taken down or
@@ -114,7 +116,7 @@ def discover(
     for url in sorted(known - chosen):
         partner = partners.of_url(url)
         if partner is not None:
-            found.targets.append(Target(url, source=f"partner:{partner.id}"))
+            found.targets.append(Target(url, source=f"partner:{partner.id}", terms=partner.terms))
     return found
 
 
