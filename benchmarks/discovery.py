@@ -5,9 +5,9 @@
 Serves `--sites` partner sites on 127.0.0.1 (one port each), each with `--pages` pages:
 robots.txt naming a sitemap index over post sitemaps of 1,000 URLs; a news sitemap of the
 latest 100 pages on every fourth site; a WordPress feed (100 entries a page, `?paged=N`)
-with full content on a third of the sites and summaries on another third. About 2% of the
-pages are copies of the synthetic archive's originals (benchmarks/synthetic.py), in four
-kinds: headline kept, headline rewritten, every attribution stripped (headline rewritten
+with full content on half the sites and WordPress's excerpts (the first 55 words) on the
+others. About 2% of the pages are copies of the synthetic archive's originals
+(benchmarks/synthetic.py), in four kinds: headline kept, headline rewritten, every attribution stripped (headline rewritten
 too), a three-paragraph excerpt (headline kept). The rest are the partners' own stories.
 
 In one run, each a fresh `compliance audit --partners` process: discovery as shipped; the
@@ -117,7 +117,10 @@ class PartnerSite:
         for path in newest:
             title, markup, published = self.pages[path]
             text = re.search(r"<article>(.*)</article>", markup, re.S)
-            content = text.group(1) if text and self.feed == "content" else "<p>Read more.</p>"
+            content = text.group(1) if text else ""
+            if self.feed == "summary":  # WordPress's excerpt: the first 55 words, then […]
+                words = re.sub(r"<[^>]+>", " ", content).split()
+                content = f"<p>{' '.join(words[:55])} [&hellip;]</p>"
             items.append(
                 f"<item><title>{html.escape(title)}</title><link>{self.base}{path}</link>"
                 f"<pubDate>{published}T08:00:00Z</pubDate><content:encoded><![CDATA["
@@ -184,9 +187,7 @@ def build_web(sites: int, pages: int, originals: list[dict], seed: int = 3):
     """The partner web, and the truth: each copy's URL and kind."""
     rng = random.Random(seed)
     writer = Writer(seed + 100)
-    web = [
-        PartnerSite(n, ("content", "summary", None)[n % 3], news=n % 4 == 0) for n in range(sites)
-    ]
+    web = [PartnerSite(n, ("content", "summary")[n % 2], news=n % 4 == 0) for n in range(sites)]
     copies: dict[str, str] = {}
     carried: set[str] = set()  # copies whose listing (a full-content feed) holds their text
     for site in web:

@@ -105,6 +105,10 @@ def partner_web(tmp_path):
             title, page = _local_story(n)
             hill.pages[f"/p/{n}"] = page
             summary_items.append((f"/p/{n}", title, "<p>A short teaser.</p>"))
+        # WordPress's excerpt of a copy under a new headline: the first 55 words.
+        hill.pages["/p/excerpt"] = WRONG_REPORTER
+        excerpt = " ".join(ORIGINAL["body"].split()[:55])
+        summary_items.append(("/p/excerpt", "Tehran talks", f"<p>{excerpt} [&hellip;]</p>"))
         hill.pages["/p/grid"] = COMPLIANT
         summary_items.append(
             ("/p/grid", "Our take on the grid",
@@ -146,7 +150,7 @@ def test_discovery_fetches_the_copies_and_leaves_the_local_stories(runner, tmp_p
     # The copies were fetched: by their news title, by their feed text, by a link.
     assert river.seen("/2022/04/china-pact") == 1
     assert river_feed.seen("/story/defence-pact") == 1
-    assert hill.seen("/p/grid") == 1
+    assert hill.seen("/p/grid") == 1 and hill.seen("/p/excerpt") == 1
     # No local story was fetched, and robots.txt kept the sitemap (and what it lists) unread.
     assert not [p for p in river.requests if p.startswith("/local/")]
     assert not [p for p in river_feed.requests if p.startswith("/story/3")]
@@ -158,7 +162,7 @@ def test_discovery_fetches_the_copies_and_leaves_the_local_stories(runner, tmp_p
     report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
     rows = json.loads(report.output)["republishers"]
     assert [(r["partner"]["id"], r["pages"]) for r in rows] == [
-        ("hill-post", 1), ("river-times", 2)
+        ("hill-post", 2), ("river-times", 2)
     ]  # fmt: skip
     river_row = rows[1]
     assert len(river_row["sites"]) == 2 and {s["pages"] for s in river_row["sites"]} == {1}
@@ -167,7 +171,7 @@ def test_discovery_fetches_the_copies_and_leaves_the_local_stories(runner, tmp_p
     report = runner.invoke(app, ["report", "--db", str(db), "--fix-requests", str(letters)])
     assert report.exit_code == 0, report.output
     written = sorted(p.name for p in letters.iterdir())
-    assert written == ["river-times.txt"]  # the wrong reporter is River's second site's
+    assert written == ["hill-post.txt", "river-times.txt"]  # the wrong reporters' partners
     assert (
         (letters / "river-times.txt")
         .read_text()
@@ -193,7 +197,7 @@ def test_the_second_week_asks_only_what_changed(runner, tmp_path, partner_web):
     assert river_feed.seen("/feed/") == 1 and hill.seen("/rss") == 1
     pages = [p for s in (river, river_feed, hill) for p in s.requests
              if p not in ("/", "/robots.txt") and not p.endswith((".xml", "/feed/", "/rss"))]  # fmt: skip
-    assert sorted(pages) == ["/2022/04/china-pact", "/p/grid", "/story/defence-pact"]
+    assert sorted(pages) == ["/2022/04/china-pact", "/p/excerpt", "/p/grid", "/story/defence-pact"]
 
 
 def test_discover_all_fetches_every_new_page(runner, tmp_path, partner_web):

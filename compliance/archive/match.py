@@ -104,6 +104,17 @@ class Matcher:
             prepare(paragraphs, self.boilerplate, self.index.common_paragraphs), furniture
         )
 
+    def sharing(self, paragraphs: Sequence[str]) -> list[tuple[Original, int]]:
+        """Originals whose passages the text holds (with how many fingerprints shared), most
+        first, without aligning: enough to tell that a feed's excerpt is worth fetching,
+        never a verdict (a copy is judged on its page, aligned)."""
+        copy = prepare(paragraphs, self.boilerplate, self.index.common_paragraphs)
+        text = " ".join(t for _, t in copy.kept).encode("utf-8")
+        return [
+            (self.index.original(number), hits)
+            for number, hits in self.index.candidates(fingerprints(text))
+        ]
+
     def _by_text(self, copy: Prepared, furniture: Sequence[str]) -> list[_Aligned]:
         text = " ".join(t for _, t in copy.kept).encode("utf-8")
         found = [

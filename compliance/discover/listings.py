@@ -3,8 +3,9 @@
 Per site, in this order: the `Sitemap:` lines of robots.txt (else `/sitemap.xml`), the
 feeds the home page announces (`<link rel="alternate" type="application/rss+xml">` and
 Atom), the partner's hints, and a WordPress feed's older pages (`?paged=N`, until a page
-adds nothing new). Every listing is asked conditionally with the validators the store kept
-from last week: one that has not changed (304) lists nothing new. Only pages on the
+adds nothing new to this run or to what earlier runs listed). Every listing is asked
+conditionally with the validators the store kept from last week: one that has not changed
+(304) lists nothing new. Only pages on the
 partner's own sites, outside its `skip` paths, are candidates.
 """
 
@@ -64,6 +65,7 @@ def read_site(
     fetcher: PoliteFetcher,
     validators: Validators = lambda _url: (None, None),
     remember: Remember = lambda _url, _etag, _modified: None,
+    known: frozenset[str] = frozenset(),
 ) -> SiteListing:
     """Every page `site`'s listings name (see the module's docstring)."""
     origin = site_origin(site)
@@ -89,7 +91,7 @@ def read_site(
         for page in _sitemap_pages(partner, url, fetcher, found, validators, remember):
             keep(page)
     for url in dict.fromkeys(feeds):
-        for page in _feed_pages(partner, url, fetcher, found, validators, remember):
+        for page in _feed_pages(partner, url, fetcher, found, validators, remember, known):
             keep(page)
     return found
 
@@ -192,7 +194,10 @@ def _feed_pages(
     found: SiteListing,
     validators: Validators,
     remember: Remember,
+    known: frozenset[str] = frozenset(),
 ) -> Iterator[Listed]:
+    """A feed's entries, and its older pages' while each adds pages this run has not seen
+    and that no earlier run listed (`known`): the second week reads only what is new."""
     from compliance.archive.feeds import feed_fault, parse_feed
 
     seen: set[str] = set()
@@ -210,7 +215,7 @@ def _feed_pages(
             if not link or link in seen:
                 continue
             seen.add(link)
-            new += 1
+            new += link not in known
             contents = entry.get("content") or []
             # dict.get: feedparser's own get maps a missing `updated` to `published`, warning
             updated, published = dict.get(entry, "updated"), dict.get(entry, "published")

@@ -60,6 +60,7 @@ def discover(
     before = store.discovery_decisions()
     known = store.known_copies()
     validators = store.listing_validators()
+    listed_before = frozenset(before)
     answered: list[tuple[str, str | None, str | None]] = []
     found = Discovery()
     jobs = [(partner, site) for partner in partners.partners for site in partner.sites]
@@ -72,6 +73,7 @@ def discover(
             fetcher,
             lambda url: validators.get(url, (None, None)),
             lambda url, etag, modified: answered.append((url, etag, modified)),
+            listed_before,
         )
         decided = []
         for page in listing.pages:

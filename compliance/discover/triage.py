@@ -6,10 +6,12 @@ In this order, the first that speaks decides:
    its tracking pixel: fetched;
 2. text: the entry carries the story's text (at least `FULL_TEXT_WORDS` words): matched
    against the archive's index; fetched only when it matches an original, left otherwise;
+   an excerpt (at least `EXCERPT_WORDS`) is fetched when it shares passages with one;
 3. title: the entry's title, a news sitemap's title or the URL's slug is close to an
    original's title (rapidfuzz over the archive's titles), and the page is not dated
    before that original: fetched;
-4. `--discover all`: every other page new or changed since the last run is fetched.
+4. `--discover all`: every other page new or changed since the last run is fetched, even
+   one whose full text in its feed matched no original.
 
 Everything else is left, counted with its reason. A page listed again with the same
 `lastmod` keeps last week's decision without being looked at again.
@@ -29,6 +31,7 @@ from compliance.common.textmatch import normalize
 from compliance.discover.listings import Listed
 
 FULL_TEXT_WORDS = 150  # a feed entry this long carries the story, not a teaser
+EXCERPT_WORDS = 25  # an excerpt this long can share passages with an original
 TITLE_SCORE = 86.0  # rapidfuzz token_sort_ratio of a title or slug to an original's
 SLUG_SCORE = 95.0  # token_set_ratio: a slug's words, nearly all in an original's title
 SLUG_WORDS = 5  # a slug shorter than this names too little
@@ -149,11 +152,19 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
 
         paragraphs = fragment_paragraphs(markup, page.listing)
         text_words = sum(len(p.split()) for p in paragraphs)
-        if text_words >= FULL_TEXT_WORDS // 3:
+        if text_words >= FULL_TEXT_WORDS:
             found = matcher.by_text(paragraphs, [page.title or ""])
             if found:
                 original = found[0].original
                 return Decision(True, "text", f"the feed's text is {original.id}'s", original.id)
+        elif text_words >= EXCERPT_WORDS:
+            # A feed's excerpt (WordPress gives the first 55 words) is too short to align,
+            # but the passages it shares with an original are a sign worth a fetch.
+            shared = matcher.sharing(paragraphs)
+            if shared:
+                original, hits = shared[0]
+                why = f"the feed's excerpt shares {hits} passages with {original.id}"
+                return Decision(True, "text", why, original.id)
     dated = _plausible(parse_date(page.published or page.modified))
     for text, score, slug in (
         (page.title, TITLE_SCORE, False),
@@ -163,8 +174,8 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
         if titled is not None:
             why = f"its title is close to {titled.original}'s"
             return Decision(True, "title", why, titled.original)
-    if text_words >= FULL_TEXT_WORDS:
-        return Decision(False, "left", "the feed carries its text, and it is no original's")
     if everything:
         return Decision(True, "all", "--discover all")
+    if text_words >= FULL_TEXT_WORDS:
+        return Decision(False, "left", "the feed carries its text, and it is no original's")
     return Decision(False, "left", "no link, text or title of the newswire's in its listing")
