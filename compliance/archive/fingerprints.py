@@ -34,23 +34,24 @@ _GRAM_WEIGHTS = [
         0xFF51AFD7ED558CCD,
     )
 ]
-_powers = np.ones(1, dtype=np.uint64)
-_inverse_powers = np.ones(1, dtype=np.uint64)
+# BASE**i and BASE**-i, one tuple replaced whole: threads (discovery triages sites on
+# threads) never see a grown table beside the old one.
+_tables = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
 
 def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
     """BASE**i and BASE**-i modulo 2**64 for i < length, grown on demand and kept."""
-    global _powers, _inverse_powers
-    if len(_powers) < length:
-        size = max(length, 2 * len(_powers), 1 << 16)
+    global _tables
+    tables = _tables
+    if len(tables[0]) < length:
+        size = max(length, 2 * len(tables[0]), 1 << 16)
         with np.errstate(over="ignore"):
-            _powers = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
-            _powers = np.concatenate(([np.uint64(1)], _powers[:-1]))
-            _inverse_powers = np.cumprod(
-                np.full(size, _BASE_INVERSE, dtype=np.uint64), dtype=np.uint64
-            )
-            _inverse_powers = np.concatenate(([np.uint64(1)], _inverse_powers[:-1]))
-    return _powers, _inverse_powers
+            powers = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
+            powers = np.concatenate(([np.uint64(1)], powers[:-1]))
+            inverse = np.cumprod(np.full(size, _BASE_INVERSE, dtype=np.uint64), dtype=np.uint64)
+            inverse = np.concatenate(([np.uint64(1)], inverse[:-1]))
+        tables = _tables = (powers, inverse)
+    return tables
 
 
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)

@@ -168,7 +168,7 @@ class ArchiveIndex:
             start, end = int(self.offsets[number]), int(self.offsets[number + 1])
             found = self._decoded[number] = _original_of(self.records[start:end])
             if len(self._decoded) > 4096:  # keep memory flat over a long run
-                self._decoded.pop(next(iter(self._decoded)))
+                self._decoded.pop(next(iter(self._decoded)), None)
         return found
 
     @cached_property

@@ -57,6 +57,7 @@ def discover(
     from concurrent.futures import ThreadPoolExecutor
 
     archive = ArchiveTitles(index, domains)
+    matcher = _OneAtATime(matcher) if matcher is not None else None
     before = store.discovery_decisions()
     known = store.known_copies()
     validators = store.listing_validators()
@@ -123,3 +124,22 @@ def discover(
 
 
 _UNCHANGED = Decision(False, "unchanged", "listed as before")
+
+
+class _OneAtATime:
+    """The matcher for the triage threads: its caches are one thread's, so one asks at a
+    time (matching holds the interpreter anyway; the threads overlap on the network)."""
+
+    def __init__(self, matcher: Any) -> None:
+        import threading
+
+        self._matcher = matcher
+        self._lock = threading.Lock()
+
+    def by_text(self, *args: Any) -> Any:
+        with self._lock:
+            return self._matcher.by_text(*args)
+
+    def sharing(self, *args: Any) -> Any:
+        with self._lock:
+            return self._matcher.sharing(*args)
