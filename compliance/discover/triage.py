@@ -39,15 +39,12 @@ _EARLIEST = timedelta(days=1)  # a copy may be dated a day before its original (
 _ADDRESS = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _SLUG_ID = re.compile(r"(?:^|-)\d+$|\.\w+$")  # "…-4656421", ".html"
 
-FETCHED_STEPS = ("join", "text", "title", "all", "known")
-
 
 @dataclass(frozen=True)
 class Decision:
     fetch: bool
     step: str  # join, text, title, all, known (a copy found before) or left
     why: str
-    original: str | None = None  # the original's id, when the listing names it
 
 
 @dataclass
@@ -109,17 +106,17 @@ class ArchiveTitles:
 
 
 def parse_date(text: str | None) -> datetime | None:
-    """An ISO 8601 or RFC 822 date as an aware datetime; None when it reads as neither."""
-    if not text:
-        return None
-    text = text.strip()
+    """An ISO 8601 date (as the checks read them) or a feed's RFC 822 date, as an aware
+    datetime; None when it reads as neither."""
+    from compliance.checks.time_window import parse_date as iso_date
+
+    found = iso_date(text)
+    if found is not None or not text:
+        return found
     try:
-        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            found = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        found = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
     return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
@@ -156,7 +153,7 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
             found = matcher.by_text(paragraphs, [page.title or ""])
             if found:
                 original = found[0].original
-                return Decision(True, "text", f"the feed's text is {original.id}'s", original.id)
+                return Decision(True, "text", f"the feed's text is {original.id}'s")
         elif text_words >= EXCERPT_WORDS:
             # A feed's excerpt (WordPress gives the first 55 words) is too short to align,
             # but the passages it shares with an original are a sign worth a fetch.
@@ -164,7 +161,7 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
             if shared:
                 original, hits = shared[0]
                 why = f"the feed's excerpt shares {hits} passages with {original.id}"
-                return Decision(True, "text", why, original.id)
+                return Decision(True, "text", why)
     dated = _plausible(parse_date(page.published or page.modified))
     for text, score, slug in (
         (page.title, TITLE_SCORE, False),
@@ -173,7 +170,7 @@ def decide(page: Listed, archive: ArchiveTitles, matcher: Any, everything: bool)
         titled = archive.close_title(text or "", score, dated, slug)
         if titled is not None:
             why = f"its title is close to {titled.original}'s"
-            return Decision(True, "title", why, titled.original)
+            return Decision(True, "title", why)
     if everything:
         return Decision(True, "all", "--discover all")
     if text_words >= FULL_TEXT_WORDS:

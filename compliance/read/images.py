@@ -107,16 +107,22 @@ def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str
     return hidden
 
 
-def _own_hiding(el: Any) -> str | None:
+def _hiding(el: Any, whole: bool = False) -> str | None:
+    """What hides `el` itself; `whole`: only what hides an element and all it holds (a
+    width on a wrapper hides none of its images)."""
     if el.get("hidden") is not None:
         return "the hidden attribute"
     declared = _declarations(el.get("style") or "")
+    if whole:
+        declared = {k: v for k, v in declared.items() if "width" not in k and "height" not in k}
     why = hiding(declared)
     if why:
         return f"its style '{why}'"
     classes = set((el.get("class") or "").lower().split())
     if classes & _SR_CLASSES:
         return f"the class '{sorted(classes & _SR_CLASSES)[0]}' (read to screen readers only)"
+    if whole:
+        return None
     sizes = [_number(el.get(side)) for side in ("width", "height")]
     if any(size is not None and size <= _TINY for size in sizes):
         return f"its size ({el.get('width') or '?'}x{el.get('height') or '?'} pixels)"
@@ -130,25 +136,11 @@ def hidden_by(el: Any, rules: dict[Any, str]) -> str:
     for node in (el, *el.iterancestors()):
         if not isinstance(node.tag, str):
             continue
-        own = _own_hiding(node) if node is el else _ancestor_hiding(node)
+        own = _hiding(node, whole=node is not el)
         why = rules.get(node) or own
         if why:
             return why if node is el else f"{why}, on an element around it"
     return ""
-
-
-def _ancestor_hiding(el: Any) -> str | None:
-    """What hides a whole element and everything in it (a size on a wrapper does not)."""
-    if el.get("hidden") is not None:
-        return "the hidden attribute"
-    declared = _declarations(el.get("style") or "")
-    why = hiding({k: v for k, v in declared.items() if "width" not in k and "height" not in k})
-    if why:
-        return f"its style '{why}'"
-    classes = set((el.get("class") or "").lower().split())
-    if classes & _SR_CLASSES:
-        return f"the class '{sorted(classes & _SR_CLASSES)[0]}' (read to screen readers only)"
-    return None
 
 
 def _addresses(el: Any, base: str | None) -> tuple[str, ...]:
