@@ -7,8 +7,9 @@ robots.txt naming a sitemap index over post sitemaps of 1,000 URLs; a news sitem
 latest 100 pages on every fourth site; a WordPress feed (100 entries a page, `?paged=N`)
 with full content on half the sites and WordPress's excerpts (the first 55 words) on the
 others. About 2% of the pages are copies of the synthetic archive's originals
-(benchmarks/synthetic.py), in four kinds: headline kept, headline rewritten, every attribution stripped (headline rewritten
-too), a three-paragraph excerpt (headline kept). The rest are the partners' own stories.
+(benchmarks/synthetic.py), in four kinds: headline kept, headline rewritten, every attribution
+stripped (headline rewritten too), a three-paragraph excerpt (headline kept).
+The rest are the partners' own stories.
 
 In one run, each a fresh `compliance audit --partners` process: discovery as shipped; the
 exhaustive baseline (`--discover all`, which the first week fetches every listed page); and

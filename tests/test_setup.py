@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 
 from conftest import ROOT
 
@@ -50,6 +51,19 @@ def test_installed_package_ships_its_rules(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "dcnf" in result.stdout
     assert "Daily Caller News Foundation" in result.stdout
+
+
+def test_every_package_directory_is_in_the_wheel():
+    # Tests import the checkout, so a sub-package missing from pyproject's list passes them
+    # all and fails only for users who install the wheel.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(path.relative_to(ROOT).parts)
+        for path in (ROOT / "compliance").rglob("*")
+        if path.is_dir() and path.name != "__pycache__"
+    } | {"compliance"}
+    assert on_disk - listed == set()
 
 
 def test_readme_check_reference_is_the_check_documentation():
