@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -423,7 +423,12 @@ def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Statu
     A failed `info` requirement is advice and leaves the verdict at `pass`; so does a failure
     that a waiver or the baseline suppresses.
     """
-    failed = {f.severity for f in findings if f.counts}
+    return status_from_severities(f.severity for f in findings if f.counts)
+
+
+def status_from_severities(failed: Iterable[Severity]) -> Status:
+    """The verdict of failed findings that count, given by their severities."""
+    failed = set(failed)
     if Severity.ERROR in failed:
         return Status.FAIL
     if Severity.WARNING in failed:

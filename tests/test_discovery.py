@@ -326,3 +326,71 @@ def test_a_partners_agreement_names_the_terms_its_copies_are_judged_by(runner, t
         done = _audit(runner, partners, tmp_path / "other.sqlite")
         assert done.exit_code == 2
         assert "partner p: no rule set has this id (did you mean 'propublica'?)" in done.output
+
+
+def _waiving_partner(partners: Path, site: Site, waivers: str) -> None:
+    partners.write_text(
+        "partners:\n  - id: p\n    name: P\n"
+        f"    sites: ['{site.base}']\n    contact: a@b.example\n" + waivers,
+        encoding="utf-8",
+    )
+
+
+def test_a_partners_waiver_leaves_its_failure_out_until_it_expires(runner, tmp_path):
+    with Site(robots=None) as site:
+        site.robots = f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n".encode()
+        site.pages["/sitemap.xml"] = _sitemap(site, [("/copy", ORIGINAL["title"])])
+        site.types["/sitemap.xml"] = "application/xml"
+        site.pages["/"] = b"<html><body>home</body></html>"
+        site.pages["/copy"] = WRONG_REPORTER  # fails dcnf.byline, warns dcnf.photo-credits
+        partners, db = tmp_path / "partners.yaml", tmp_path / "audit.sqlite"
+        _waiving_partner(
+            partners, site,
+            "    waivers:\n"
+            "      - {rule: dcnf.byline, reason: 'agreement of 2026-10-01', expires: 2099-12-31,"
+            f" pages: ['{site.url('/co*')}']}}\n"
+            "      - {rule: 'dcnf.photo-*', reason: 'trial month', expires: 2020-01-31}\n",
+        )  # fmt: skip
+        checked = runner.invoke(app, ["partners", "check", str(partners), "--offline"])
+        assert "waives dcnf.byline until 2099-12-31" in checked.output
+        assert "waiver of dcnf.photo-* expired on 2020-01-31" in checked.output
+
+        done = _audit(runner, partners, db)
+        # The byline's failure is waived; the photo credits' waiver has lapsed: a warning.
+        assert done.exit_code == 0, done.output
+        assert "partner p's waiver of dcnf.photo-* expired on 2020-01-31" in done.output
+        page = json.loads(runner.invoke(app, ["report", "--db", str(db), "--format", "json"]).output)["pages"][0]  # fmt: skip
+        assert page["status"] == "warn" and page["failed_checks"] == ["media_credits"]
+        assert "dcnf.byline waived until 2099-12-31: agreement of 2026-10-01" in page["notes"]
+        letters = tmp_path / "letters"
+        runner.invoke(app, ["report", "--db", str(db), "--fix-requests", str(letters)])
+        letter = (letters / "p.txt").read_text()
+        assert "The photo credits" in letter and "The byline" not in letter
+
+        # Next week the agreement is over: the same bytes keep their verdict, not the waiver.
+        _waiving_partner(partners, site, "")
+        site.requests.clear()
+        done = _audit(runner, partners, db)
+        assert done.exit_code == 1, done.output
+        page = json.loads(runner.invoke(app, ["report", "--db", str(db), "--format", "json"]).output)["pages"][0]  # fmt: skip
+        assert page["status"] == "fail" and page["failed_checks"] == ["byline", "media_credits"]
+        assert not [n for n in page["notes"] if "waived" in n]
+
+
+def test_a_store_from_before_partners_waivers_is_upgraded(tmp_path):
+    import sqlite3
+
+    from compliance.audit.store import Store
+    from compliance.discover.partners import Partner
+
+    db = tmp_path / "audit.sqlite"
+    Store(db).close()
+    with sqlite3.connect(db) as old:  # schema 3: partners had no waivers
+        old.execute("ALTER TABLE run_partners DROP COLUMN waivers")
+        old.execute("UPDATE meta SET value='3' WHERE key='schema'")
+        old.execute("INSERT INTO run_partners VALUES ('r1', 'p', 'P', 'a@b', '[\"p.example\"]')")
+    store = Store(db, read_only=True)
+    assert [(p.id, p.waivers) for p in store.partners("r1")] == [("p", ())]
+    store = Store(db)
+    store.record_partners("r2", [Partner("q", "Q", ["q.example"], "c@d")])
+    assert [p.sites for p in store.partners("r2")] == [("q.example",)]

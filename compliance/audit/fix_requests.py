@@ -13,7 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from compliance.audit.report import AuditReport, partner_domains
+from compliance.audit.report import AuditReport
+from compliance.audit.republishers import partner_domains
 from compliance.audit.store import PageRecord, RunPartner
 from compliance.checks import check_label
 from compliance.common.files import write_atomic

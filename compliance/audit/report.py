@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from compliance.audit.republishers import partner_domains
 from compliance.audit.store import PageRecord, Run, RunPartner, Store
 from compliance.errors import UserError
 from compliance.model import utc_timestamp
@@ -130,19 +131,6 @@ class Republisher:
         return found
 
 
-def partner_domains(partners: list[RunPartner]) -> dict[str, tuple[str, RunPartner]]:
-    """Each partner site's republisher key (its registrable domain), and the row it counts
-    in: the partner's first site's key, and the partner."""
-    from compliance.audit.runner import republisher
-
-    found: dict[str, tuple[str, RunPartner]] = {}
-    for partner in partners:
-        keys = [republisher(s if "://" in s else f"https://{s}") for s in partner.sites]
-        for key in keys:
-            found.setdefault(key, (keys[0], partner))
-    return found
-
-
 @dataclass(frozen=True)
 class TrendPoint:
     run_id: str
@@ -258,9 +246,14 @@ def page_to_json(page: PageRecord, violations: list[Violation]) -> dict[str, Any
 
 def page_notes(page: PageRecord) -> list[str]:
     """What a page's result notes besides its findings: a manifest's unknown original, a
-    canonical link pointing elsewhere."""
+    canonical link pointing elsewhere, a failure its partner's agreement waives."""
     original = page.result.get("original") or {}
-    return [*page.result.get("notes", []), *original.get("contradictions", [])]
+    waived = [
+        f"{f['rule']} {f['suppressed']}"
+        for f in page.result.get("findings", [])
+        if f.get("passed") is False and f.get("suppressed")
+    ]
+    return [*page.result.get("notes", []), *original.get("contradictions", []), *waived]
 
 
 def violations_of(page: PageRecord) -> list[Violation]:

@@ -24,17 +24,19 @@ from concurrent.futures import (
     wait,
 )
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
-from functools import cache, cached_property
+from datetime import UTC, date, datetime
+from functools import cached_property
 from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compliance import __version__
 from compliance.archive.alignment import paragraph_keys
+from compliance.audit.republishers import republisher, saved_page_republisher
 from compliance.audit.site_boilerplate import SiteBoilerplate
 from compliance.audit.sources import Target
 from compliance.audit.store import PageRecord, Run, Store, Version
+from compliance.audit.waivers import PartnerWaivers
 from compliance.common.budget import PAGE_BUDGET, BudgetedPool, near_memory_cap
 from compliance.engine import (
     PARALLEL_FROM,
@@ -105,59 +107,6 @@ class AuditOptions:
         if "allow_hosts" in known:
             known["allow_hosts"] = tuple(known["allow_hosts"])
         return cls(**known)
-
-
-@cache
-def _suffixes() -> Callable[[str], Any]:
-    """The public suffix list as shipped with tldextract: never fetched, loaded once."""
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-def republisher(url: str, path: str | None = None, source: str = "") -> str:
-    """Who published a page: its registrable domain (www.news.example.co.uk: example.co.uk).
-
-    An address or a single-label host is kept whole, with its port. A saved page belongs to
-    its site folder, the first level under the audited directory `source`; a page saved
-    directly in that directory, to the directory (see `saved_page_republisher`).
-    """
-    if path is not None:
-        try:
-            inside = Path(path).relative_to(source).parts if source else ()
-        except ValueError:
-            inside = ()
-        return inside[0] if len(inside) > 1 else Path(path).parent.name or "."
-    parts = _suffixes()(url)
-    registrable = parts.top_domain_under_public_suffix
-    if registrable:
-        return registrable
-    return origin_of(url).split("://", 1)[1]
-
-
-def saved_page_republisher(target: Target, result: Result | None, before: str | None = None) -> str:
-    """The republisher of a saved page: its site folder; a page saved with no site folder,
-    the site of the address it gives for itself, unless that is its original's (a copy's
-    canonical link may rightly name the original); else the folder it is in.
-
-    `before`: the republisher named when these bytes were judged, for a verdict reused
-    without reading the page again."""
-    assert target.path is not None
-    folder = republisher(target.url, target.path, target.source)
-    try:
-        in_site_folder = len(Path(target.path).relative_to(target.source).parts) > 1
-    except ValueError:
-        in_site_folder = False
-    if in_site_folder:
-        return folder
-    if result is None:
-        return before or folder
-    declared = result.page_url
-    if not declared or not declared.startswith(("http://", "https://")):
-        return folder
-    own = republisher(declared)
-    original = result.match.original.url if result is not None and result.match else None
-    return folder if original and republisher(original) == own else own
 
 
 def sources_key(sources: Sequence[str], label: str | None) -> str:
@@ -548,11 +497,13 @@ class Audit:
         `--resume` does again, and never a committed result.
         """
         jobs = self.pending(run)
+        waivers = PartnerWaivers(self.store.partners(run.id), date.today())
         recorded = 0
         waiting: list[PageRecord] = []
         since = time.monotonic()
         try:
-            for record in self._records(jobs):
+            for judged in self._records(jobs):
+                record = waivers.apply(judged)
                 if not waiting:
                     since = time.monotonic()
                 waiting.append(record)
@@ -564,10 +515,10 @@ class Audit:
         finally:
             if waiting:
                 recorded += self.store.record_pages(run.id, waiting)
-        self._judge_without_site_boilerplate(run)
+        self._judge_without_site_boilerplate(run, waivers)
         return recorded
 
-    def _judge_without_site_boilerplate(self, run: Run) -> None:
+    def _judge_without_site_boilerplate(self, run: Run, waivers: PartnerWaivers) -> None:
         """Judge again the copies whose paragraphs include what their site repeats on its
         pages (site_boilerplate), with those paragraphs left out, and store the new verdicts.
         These are copies, a few pages of a run; they are checked here, as bodies a worker
@@ -586,7 +537,7 @@ class Audit:
             result = check_body(checker, job[1], got.body, loaded.kind, got, shared)
             digest = hashlib.sha256(repr(sorted(shared)).encode()).hexdigest()[:16]
             key = f"{_page_key(self.key, job[1])}:site-{digest}"
-            records.append(make_record(job[0], job[1], got, result, got.body, key))
+            records.append(waivers.apply(make_record(job[0], job[1], got, result, got.body, key)))
         self.store.replace_pages(run.id, records)
         self.bugs += checker.bugs
         self.site_paragraphs = SiteBoilerplate()

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,12 +26,13 @@ from urllib.parse import quote
 from compliance.audit.lease import PROCESS_HOLDER, Claim, new_claim
 from compliance.audit.sources import Target
 from compliance.audit.store_errors import GuardedConnection, StoreError, store_error
+from compliance.ci.config import Waiver
 from compliance.errors import UserError
 from compliance.model import utc_timestamp
 
 # 2: pages keep the content type and charset they were served with, and what judged them
 # 3: targets keep the terms a partner's agreement names
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -122,6 +124,7 @@ CREATE TABLE IF NOT EXISTS run_partners (
     name TEXT NOT NULL,
     contact TEXT NOT NULL,
     sites TEXT NOT NULL,            -- JSON list, as written
+    waivers TEXT NOT NULL DEFAULT '[]',  -- JSON list of {rule, paths, reason, expires}
     PRIMARY KEY (run_id, partner)
 );
 """
@@ -145,6 +148,7 @@ class RunPartner:
     name: str
     contact: str
     sites: tuple[str, ...]
+    waivers: tuple[Waiver, ...] = ()  # the checks its agreement waives, as the run began
 
 
 @dataclass(frozen=True)
@@ -297,6 +301,13 @@ def store_path(db: str) -> Path:
     return Path(db)
 
 
+def _waivers(stored: str) -> tuple[Waiver, ...]:
+    return tuple(
+        Waiver(w["rule"], w["paths"], w["reason"], date.fromisoformat(w["expires"]))
+        for w in json.loads(stored)
+    )
+
+
 class Store:
     """An audit history in one SQLite file. Use from one thread; open one per process."""
 
@@ -352,6 +363,11 @@ class Store:
             listed = {row["name"] for row in self.db.execute("PRAGMA table_info(targets)")}
             if "terms" not in listed:
                 self.db.execute("ALTER TABLE targets ADD COLUMN terms TEXT")
+            partnered = {row["name"] for row in self.db.execute("PRAGMA table_info(run_partners)")}
+            if "waivers" not in partnered:
+                self.db.execute(
+                    "ALTER TABLE run_partners ADD COLUMN waivers TEXT NOT NULL DEFAULT '[]'"
+                )
             self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
         return str(SCHEMA_VERSION)
 
@@ -648,24 +664,38 @@ class Store:
         return {r[0] for r in rows}
 
     def record_partners(self, run_id: str, partners: Sequence[Any]) -> None:
-        """The partners (discover.partners.Partner) a run is over."""
+        """The partners (discover.partners.Partner) a run is over, with their waivers: a
+        resumed run judges by the agreements it began with."""
+
+        def waivers(partner: Any) -> str:
+            return json.dumps(
+                [
+                    {"rule": w.rule, "paths": list(w.patterns), "reason": w.reason,
+                     "expires": w.expires.isoformat()}
+                    for w in partner.waivers
+                ]
+            )  # fmt: skip
+
         with self._write():
             self.db.executemany(
-                "INSERT OR REPLACE INTO run_partners VALUES (?, ?, ?, ?, ?)",
-                [(run_id, p.id, p.name, p.contact, json.dumps(p.sites)) for p in partners],
+                "INSERT OR REPLACE INTO run_partners VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, p.id, p.name, p.contact, json.dumps(p.sites), waivers(p))
+                    for p in partners
+                ],
             )
 
     def partners(self, run_id: str) -> list[RunPartner]:
         """The partners a run was over; none for a run over plain sources."""
         try:
             rows = self.db.execute(
-                "SELECT partner, name, contact, sites FROM run_partners WHERE run_id=?"
+                "SELECT partner, name, contact, sites, waivers FROM run_partners WHERE run_id=?"
                 " ORDER BY partner",
                 (run_id,),
             ).fetchall()
         except sqlite3.OperationalError:  # an older store read where it cannot be written
             return []
-        return [RunPartner(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
+        return [RunPartner(r[0], r[1], r[2], tuple(json.loads(r[3])), _waivers(r[4])) for r in rows]
 
     def count_pages(self, run_id: str) -> int:
         return self.db.execute("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]

@@ -36,6 +36,10 @@ class Waiver:
     reason: str  # why: the agreement that allows it
     expires: date  # the last day the waiver holds (YYYY-MM-DD)
 
+    @property
+    def patterns(self) -> list[str]:
+        return self.paths
+
 
 @dataclass(frozen=True)
 class OriginalsEntry:

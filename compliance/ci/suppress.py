@@ -7,14 +7,61 @@ code leave it out.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Protocol, TypeVar
 
-from compliance.ci.config import ProjectConfig, Waiver
+from compliance.ci.config import ProjectConfig
 from compliance.errors import UserError
 from compliance.model import Finding, Result, RunResult, status_from_findings
+
+
+class Waiving(Protocol):
+    """What a waiver says, wherever it is written: a project's configuration (ci.config.Waiver)
+    or a partner's agreement (discover.partners.PartnerWaiver)."""
+
+    @property
+    def rule(self) -> str: ...  # a rule id, or a pattern of them ('dcnf.*')
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def expires(self) -> date: ...  # the last day it holds
+
+    @property
+    def patterns(self) -> Sequence[str]: ...  # the inputs (paths or URLs) it covers
+
+
+W = TypeVar("W", bound=Waiving)
+
+
+def waiver_for(waivers: Iterable[W], rule: str, names: Sequence[str], today: date) -> W | None:
+    """The first waiver in force on `today` that covers `rule` for an input known by `names`."""
+    for waiver in waivers:
+        if (
+            waiver.expires >= today
+            and fnmatchcase(rule, waiver.rule)
+            and any(fnmatchcase(name, pattern) for name in names for pattern in waiver.patterns)
+        ):
+            return waiver
+    return None
+
+
+WAIVED = "waived until "  # how a waived finding's `suppressed` begins
+
+
+def waived_mark(waiver: Waiving) -> str:
+    """A waived finding's `suppressed`: until when, and the agreement that allows it."""
+    return f"{WAIVED}{waiver.expires.isoformat()}: {waiver.reason}"
+
+
+def lapsed(waiver: Waiving) -> str:
+    """The end of the warning for a waiver past its date."""
+    return f"expired on {waiver.expires.isoformat()}; the check is enforced again"
 
 
 def load_baseline(path: Path) -> frozenset[str]:
@@ -51,22 +98,10 @@ class Suppressions:
             return [result.input]
         return [result.input, self.config.relative(Path(result.input))]
 
-    def _waiver(self, result: Result, finding: Finding) -> Waiver | None:
-        names = self._names(result)
-        for waiver in self.config.spec.waivers:
-            if (
-                waiver.expires >= self.today
-                and fnmatchcase(finding.rule, waiver.rule)
-                and any(fnmatchcase(name, pattern) for name in names for pattern in waiver.paths)
-            ):
-                return waiver
-        return None
-
     def expired(self) -> list[str]:
         """A warning for each waiver past its date: its check is enforced again."""
         return [
-            f"{place}: the waiver of {waiver.rule} for {', '.join(waiver.paths)} expired on"
-            f" {waiver.expires.isoformat()}; the check is enforced again"
+            f"{place}: the waiver of {waiver.rule} for {', '.join(waiver.paths)} {lapsed(waiver)}"
             for waiver, place in zip(
                 self.config.spec.waivers, self.config.waiver_places, strict=True
             )
@@ -76,11 +111,9 @@ class Suppressions:
     def _finding(self, result: Result, finding: Finding) -> Finding:
         if finding.passed:
             return finding
-        waiver = self._waiver(result, finding)
+        waiver = waiver_for(self.config.spec.waivers, finding.rule, self._names(result), self.today)
         if waiver is not None:
-            return replace(
-                finding, suppressed=(f"waived until {waiver.expires.isoformat()}: {waiver.reason}")
-            )
+            return replace(finding, suppressed=waived_mark(waiver))
         if finding.fingerprint in self.baseline:
             return replace(finding, suppressed="in the baseline")
         return finding

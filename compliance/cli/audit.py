@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -275,9 +276,11 @@ def audit(
         if not resume:
             partners = None
             if partners_file is not None:
-                from compliance.discover.partners import load_partners
+                from compliance.discover.partners import expired_waivers, load_partners
 
                 partners = load_partners(partners_file)
+                for lapsed in expired_waivers(partners, date.today()):
+                    warn(lapsed)
                 for partner in partners.partners:
                     if partner.terms:  # said with the file and the partner that names them
                         where = f"{partners_file}: partner {partner.id}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +32,9 @@ def check_partners(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The partners file (YAML).")],
     offline: Annotated[
         bool,
-        typer.Option("--offline", help="Only validate the file; fetch nothing."),
+        typer.Option(
+            "--offline", help="Only validate the file and list the partners; fetch nothing."
+        ),
     ] = False,
     delay: DelayOption = 1.0,
     timeout: TimeoutOption = 30.0,
@@ -41,7 +45,7 @@ def check_partners(
     robots.txt, home page, sitemaps and feeds as the audit's discovery would, and say which
     listings it found and how many pages they list."""
     from compliance.discover.listings import read_site
-    from compliance.discover.partners import load_partners
+    from compliance.discover.partners import expired_waivers, load_partners
     from compliance.web.fetch import Fetcher, FetchPolicy
     from compliance.web.politeness import PoliteFetcher
 
@@ -51,16 +55,23 @@ def check_partners(
         raise fail(exc) from None
     sites = sum(len(p.sites) for p in partners.partners)
     typer.echo(printable(f"{file}: valid, {len(partners.partners)} partners, {sites} sites"))
-    if offline:
-        return
+    for lapsed in expired_waivers(partners, date.today()):
+        typer.echo(printable(f"warning: {lapsed}"), err=True)
     policy = FetchPolicy(allow_private=allow_private, deadline=timeout)
-    with Fetcher(policy) as fetcher:
-        polite = PoliteFetcher(fetcher, 2, delay, not ignore_robots)
+    with contextlib.ExitStack() as stack:
+        polite = None
+        if not offline:
+            fetcher = stack.enter_context(Fetcher(policy))
+            polite = PoliteFetcher(fetcher, 2, delay, not ignore_robots)
         for partner in partners.partners:
             typer.echo(
                 printable(f"\n{partner.id} ({partner.name}), fix requests to {partner.contact}")
             )
-            for site in partner.sites:
+            for waiver in partner.waivers:
+                pages = ", ".join(waiver.pages)
+                line = f"  waives {waiver.rule} until {waiver.expires} on {pages}: {waiver.reason}"
+                typer.echo(printable(line))
+            for site in partner.sites if polite is not None else ():
                 listing = read_site(partner, site, polite)
                 read = sorted(set(listing.listings))
                 typer.echo(printable(f"  {listing.site}: {len(listing.pages):,} pages listed"))

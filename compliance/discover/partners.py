@@ -6,6 +6,11 @@
         sites: [rivertimes.example, news.rivertimes.example]
         contact: editor@rivertimes.example
         terms: dcnf                      # optional: the rule set its agreement names
+        waivers:                         # optional: checks its agreement lets it skip
+          - rule: dcnf.logo
+            reason: "agreement of 2026-10-01: text credit instead of the logo"
+            expires: 2027-03-31          # the last day it holds
+            pages: ["https://rivertimes.example/opinion/*"]   # optional; all its pages
         discovery:                       # optional hints
           sitemaps: [https://rivertimes.example/news-sitemap.xml]
           feeds: [https://rivertimes.example/feed/]
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +48,22 @@ class Hints:
 
 
 @dataclass(frozen=True)
+class PartnerWaiver:
+    """A check a partner's agreement lets it skip, until a date (ci.suppress applies it)."""
+
+    __pydantic_config__ = _FORBID_EXTRA
+
+    rule: str  # the rule waived, e.g. 'dcnf.logo'; '*' patterns allowed
+    reason: str  # the agreement that allows it
+    expires: date  # the last day the waiver holds (YYYY-MM-DD)
+    pages: list[str] = field(default_factory=lambda: ["*"])  # URL patterns it covers
+
+    @property
+    def patterns(self) -> list[str]:
+        return self.pages
+
+
+@dataclass(frozen=True)
 class Partner:
     """One republisher of the newswire: its sites, its contact, its terms."""
 
@@ -52,6 +74,7 @@ class Partner:
     sites: list[str]  # hosts ("example.com"), or origins ("http://example.com:8080")
     contact: str  # where its fix requests go
     terms: str | None = None  # the rule set its agreement names for its copies
+    waivers: list[PartnerWaiver] = field(default_factory=list)
     discovery: Hints = field(default_factory=Hints)
 
     def owns(self, host: str) -> bool:
@@ -81,6 +104,18 @@ class Partners:
 
     def by_id(self, partner_id: str) -> Partner | None:
         return next((p for p in self.partners if p.id == partner_id), None)
+
+
+def expired_waivers(partners: Partners, today: date) -> list[str]:
+    """A warning for each partner's waiver past its date: its check is enforced again."""
+    from compliance.ci.suppress import lapsed
+
+    return [
+        f"{partners.path}: partner {partner.id}'s waiver of {waiver.rule} {lapsed(waiver)}"
+        for partner in partners.partners
+        for waiver in partner.waivers
+        if waiver.expires < today
+    ]
 
 
 def _bare(host: str) -> str:
@@ -128,6 +163,14 @@ def _problems(spec: PartnersSpec) -> list[Any]:
         if not partner.contact.strip():
             message = f"partners[{n}].contact: must not be empty"
             found.append(Problem(("partners", n, "contact"), False, message))
+        for w, waiver in enumerate(partner.waivers):
+            for key in ("rule", "reason"):
+                if not getattr(waiver, key).strip():
+                    message = f"partners[{n}].waivers[{w}].{key}: must not be empty"
+                    found.append(Problem(("partners", n, "waivers", w, key), False, message))
+            if not waiver.pages:
+                message = f"partners[{n}].waivers[{w}].pages: give at least one URL pattern"
+                found.append(Problem(("partners", n, "waivers", w, "pages"), False, message))
         for kind in ("sitemaps", "feeds"):
             for h, url in enumerate(getattr(partner.discovery, kind)):
                 if urlsplit(url).scheme not in ("http", "https"):
