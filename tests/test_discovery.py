@@ -394,3 +394,35 @@ def test_a_store_from_before_partners_waivers_is_upgraded(tmp_path):
     store = Store(db)
     store.record_partners("r2", [Partner("q", "Q", ["q.example"], "c@d")])
     assert [p.sites for p in store.partners("r2")] == [("q.example",)]
+
+
+def test_discovery_on_a_dask_cluster_reads_each_site_as_a_local_run_does(
+    runner, tmp_path, partner_web
+):
+    distributed = pytest.importorskip("distributed")
+    partners, river, river_feed, hill = partner_web
+    db = tmp_path / "audit.sqlite"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        on = ("--cluster", cluster.scheduler_address)
+        done = _audit(runner, partners, db, *on)
+        assert done.exit_code in (0, 1), done.output
+        # The same pages as the local run fetches (the first test): the copies, no local story.
+        assert river.seen("/2022/04/china-pact") == 1
+        assert river_feed.seen("/story/defence-pact") == 1
+        assert hill.seen("/p/grid") == 1 and hill.seen("/p/excerpt") == 1
+        assert not [p for s in (river, river_feed, hill) for p in s.requests
+                    if p.startswith(("/local/", "/story/3", "/p/4"))]  # fmt: skip
+        assert hill.seen("/sitemap.xml") == 0
+        # Week two: the workers ask with the validators the store kept (304s).
+        for site in (river, river_feed, hill):
+            site.requests.clear()
+        assert _audit(runner, partners, db, *on).exit_code in (0, 1)
+        assert river_feed.seen("/feed/") == 1 and hill.seen("/rss") == 1
+        # Each site was read as one task on the workers, in each of the two runs.
+        assert cluster.scheduler.task_prefixes["read_site"].state_counts["memory"] == 6
+    report = json.loads(runner.invoke(app, ["report", "--db", str(db), "--format", "json"]).output)
+    assert [(r["partner"]["id"], r["pages"]) for r in report["republishers"]] == [
+        ("hill-post", 2), ("river-times", 2)
+    ]  # fmt: skip

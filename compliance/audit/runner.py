@@ -23,6 +23,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -86,6 +87,12 @@ class AuditOptions:
             max_bytes=self.max_bytes,
             deadline=self.deadline,
         )
+
+    @contextmanager
+    def polite_fetcher(self) -> Iterator[PoliteFetcher]:
+        """A fetcher at this audit's pace per host, obeying robots.txt as it is told to."""
+        with Fetcher(self.policy(), connections=self.per_host) as fetcher:
+            yield PoliteFetcher(fetcher, self.per_host, self.interval, self.obey_robots)
 
     def image_reading(self) -> ImageReading:
         """How checks read images: fetched as pages are, at the same pace per host."""
@@ -399,8 +406,7 @@ def audit_shard(
     options = context.options
     pool = _shard_pool(context)
     out = []
-    with Fetcher(options.policy(), connections=options.per_host) as fetcher:
-        polite = PoliteFetcher(fetcher, options.per_host, options.interval, options.obey_robots)
+    with options.polite_fetcher() as polite:
         for position, target, version in jobs:
             loaded = load_target(target, polite, version)
             got = loaded.fetched

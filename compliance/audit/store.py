@@ -477,14 +477,14 @@ class Store:
         return _row_to_run(row)
 
     def runs(self) -> list[Run]:
-        """Every run, oldest first."""
-        rows = self.db.execute("SELECT * FROM runs ORDER BY started, id").fetchall()
+        """Every run, oldest first (runs begun in the same second, in the order begun)."""
+        rows = self.db.execute("SELECT * FROM runs ORDER BY started, rowid").fetchall()
         return [_row_to_run(row) for row in rows]
 
     def unfinished(self) -> Run | None:
         """The latest run that was interrupted before it finished."""
         row = self.db.execute(
-            "SELECT * FROM runs WHERE state='running' ORDER BY started DESC, id DESC LIMIT 1"
+            "SELECT * FROM runs WHERE state='running' ORDER BY started DESC, rowid DESC LIMIT 1"
         ).fetchone()
         return _row_to_run(row) if row else None
 
