@@ -15,25 +15,14 @@ Fails: a copy dated 120 days after it; or one published an hour after the origin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from compliance.checks.base import CheckContext, Outcome, not_judged
 from compliance.checks.common import needs_original
+from compliance.common.dates import parse_date
 
 if TYPE_CHECKING:
     from compliance.terms.check_options import TimeWindowOptions as Options
-
-
-def parse_date(value: object) -> datetime | None:
-    """An ISO date or date-time (UTC when no zone is given); None when unreadable."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run(options: Options, ctx: CheckContext) -> Outcome:

@@ -108,7 +108,7 @@ class ArchiveTitles:
 def parse_date(text: str | None) -> datetime | None:
     """An ISO 8601 date (as the checks read them) or a feed's RFC 822 date, as an aware
     datetime; None when it reads as neither."""
-    from compliance.checks.time_window import parse_date as iso_date
+    from compliance.common.dates import parse_date as iso_date
 
     found = iso_date(text)
     if found is not None or not text:
