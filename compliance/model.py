@@ -275,6 +275,20 @@ class Article:
 
 
 @dataclass(frozen=True)
+class BodyVersion:
+    """An earlier body of an original, as its archive saw it before an edit."""
+
+    body: tuple[str, ...]  # paragraphs
+    seen: str | None = None  # when the archive first saw this body (UTC, ISO)
+    modified: str | None = None  # the source's modification date for it
+
+    @property
+    def when(self) -> str | None:
+        """When this body was current from: its source's date, else when it was seen."""
+        return self.modified or self.seen
+
+
+@dataclass(frozen=True)
 class Original:
     """One of the newswire's own articles, from its archive."""
 
@@ -290,6 +304,14 @@ class Original:
     # The archive file it was read from, resolved: the terms an archive was declared with
     # (`--originals ID=PATH`, `archive sync --terms`) govern the originals it holds.
     file: str = ""
+    versions: tuple[BodyVersion, ...] = ()  # earlier bodies, oldest first; `body` is the latest
+
+    def version_bodies(self) -> list[BodyVersion]:
+        """Every body of the original, oldest first, the current one last (numbered from 1)."""
+        extra = self.extra
+        modified = extra.get("body_modified") or extra.get("modified") or None
+        current = BodyVersion(self.body, extra.get("seen"), modified)
+        return [*self.versions, current]
 
 
 @dataclass(frozen=True)
@@ -321,6 +343,10 @@ class Match:
     alignment: Any = field(default=None, compare=False)  # alignment.Alignment, when aligned
     alternatives: tuple[Alternative, ...] = ()
     contradictions: tuple[str, ...] = ()  # what the page says against this match
+    # Which of the original's bodies the copy carries (1: the oldest), of how many: for an
+    # original the archive saw edited (archive/corrections.py); 1 of 1 otherwise.
+    version: int = 1
+    latest_version: int = 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -333,6 +359,8 @@ class Match:
             "paragraphs": self.alignment.summary() if self.alignment is not None else None,
             "alternatives": [a.to_json() for a in self.alternatives],
             "contradictions": list(self.contradictions),
+            "version": self.version,
+            "latest_version": self.latest_version,
         }
 
 

@@ -33,12 +33,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from compliance.model import Original
+from compliance.model import BodyVersion, Original
 from compliance.read.joins import normalize_url
 
 # 3: originals are also found by id; 4: paragraphs many originals share; 5: each original's
-# archive file, and which terms the originals name (for the warnings of ungoverned ones)
-FORMAT = 5
+# archive file, and which terms the originals name (for the warnings of ungoverned ones);
+# 6: earlier versions of originals' bodies, their paragraphs fingerprinted once
+FORMAT = 6
 DOC_BITS = 24
 DOC_MASK = np.uint64((1 << DOC_BITS) - 1)
 HASH_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << DOC_BITS) - 1))
@@ -91,6 +92,7 @@ def record_of(original: Original) -> bytes:
             "origin": original.origin,
             "extra": original.extra,
             "file": original.file,
+            "versions": [[v.body, v.seen, v.modified] for v in original.versions],
         },
     ).encode("ascii")
 
@@ -108,6 +110,7 @@ def _original_of(record: bytes) -> Original:
         origin=data["origin"],
         extra=data["extra"],
         file=data["file"],
+        versions=tuple(BodyVersion(tuple(b), seen, mod) for b, seen, mod in data["versions"]),
     )
 
 

@@ -96,6 +96,17 @@ class _Naming:
         ]
 
 
+def indexed_text(original: Original) -> list[str]:
+    """The paragraphs fingerprinted for an original: its body, then each paragraph of its
+    earlier versions that the body no longer has, once (a copy made before a correction
+    carries the text the correction replaced)."""
+    seen = set(original.body)
+    earlier = [
+        p for v in original.versions for p in v.body if not (p in seen or seen.add(p))
+    ]  # fmt: skip
+    return [*original.body, *earlier]
+
+
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -242,7 +253,7 @@ def build_index(
                 for key in original_keys(original):
                     keys.append(key)
                     key_docs.append(number)
-                postings.add(fold_bytes(" ".join(original.body)))
+                postings.add(fold_bytes(" ".join(indexed_text(original))))
                 common.add(original.body)
                 naming.add(original)
                 if progress and number % BATCH == 0:

@@ -16,10 +16,10 @@ from typing import Any
 
 from compliance.common.textmatch import split_paragraphs
 from compliance.errors import InputError, UserError
-from compliance.model import Article, Original
+from compliance.model import Article, BodyVersion, Original
 from compliance.read.sources import PAGE_SUFFIXES, InputRef, load_page
 
-_KNOWN_KEYS = {"id", "url", "title", "authors", "published", "source", "body"}
+_KNOWN_KEYS = {"id", "url", "title", "authors", "published", "source", "body", "versions"}
 
 
 @dataclass
@@ -65,7 +65,27 @@ def original_from_record(record: dict[str, Any], origin: str) -> Original:
         source=record.get("source") or None,
         origin=origin,
         extra={k: v for k, v in record.items() if k not in _KNOWN_KEYS},
+        versions=_versions(record.get("versions")),
     )
+
+
+def _versions(value: Any) -> tuple[BodyVersion, ...]:
+    """The earlier bodies of a record (`versions`: [{"seen", "modified", "body"}], oldest
+    first); raises ValueError naming what is wrong."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError("'versions' must be a list of {seen, modified, body}, oldest first")
+    found = []
+    for n, entry in enumerate(value):
+        body = entry.get("body") if isinstance(entry, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            raise ValueError(f"versions[{n}] must be an object with its 'body' as a string")
+        dates = [entry.get(key) for key in ("seen", "modified")]
+        if any(d is not None and not isinstance(d, str) for d in dates):
+            raise ValueError(f"versions[{n}]: 'seen' and 'modified' are ISO dates, as strings")
+        found.append(BodyVersion(body_paragraphs(body), *[d or None for d in dates]))
+    return tuple(found)
 
 
 def single_newlines(body: str) -> bool:

@@ -21,7 +21,9 @@ from compliance.model import Original
 
 STATE_SCHEMA = "compliance-archive-sync/1"
 # Keys the sync writes for its own bookkeeping: a change in them alone is not an edit.
-BOOKKEEPING = frozenset({"deleted", "synced"})
+# `seen` and `body_modified` date the current body (when the sync first saw it, and the
+# source's date then); `versions` are the earlier bodies, oldest first (CONTRACT.md).
+BOOKKEEPING = frozenset({"deleted", "synced", "seen", "body_modified", "versions"})
 
 
 def state_path(path: Path) -> Path:
@@ -41,6 +43,12 @@ def record_from_original(original: Original) -> dict[str, Any]:
     }
     record.update(original.extra)
     record["body"] = "\n\n".join(original.body)
+    if original.versions:
+        record["versions"] = [
+            {k: v for k, v in (("seen", old.seen), ("modified", old.modified)) if v}
+            | {"body": "\n\n".join(old.body)}
+            for old in original.versions
+        ]
     return {k: v for k, v in record.items() if v not in (None, [], "")}
 
 
@@ -70,11 +78,14 @@ class SyncedArchive:
         return archive
 
     def apply(self, record: dict[str, Any], now: str) -> str:
-        """Add or replace one record: says "added", "updated" or "unchanged"."""
+        """Add or replace one record: says "added", "updated" or "unchanged".
+
+        A record whose body changed keeps the body it replaces as its latest earlier
+        version, dated; a change of metadata alone (a title, a category) adds none."""
         old = self.records.get(record["id"])
         record = {**record, "synced": now}
         if old is None:
-            self.records[record["id"]] = record
+            self.records[record["id"]] = _dated(record, now)
             self.changed = True
             return "added"
         if _content(old) == _content(record):
@@ -83,6 +94,16 @@ class SyncedArchive:
                 self.changed = True
                 return "updated"
             return "unchanged"
+        if old.get("body") != record.get("body"):
+            earlier = {
+                "seen": old.get("seen") or old.get("synced"),
+                "modified": old.get("body_modified") or old.get("modified"),
+                "body": old.get("body"),
+            }
+            versions = [*old.get("versions", []), {k: v for k, v in earlier.items() if v}]
+            record = {**_dated(record, now), "versions": versions}
+        else:
+            record.update({k: old[k] for k in ("seen", "body_modified", "versions") if k in old})
         self.records[record["id"]] = record
         self.changed = True
         return "updated"
@@ -108,6 +129,12 @@ class SyncedArchive:
             self.changed = False
         self.state["schema"] = STATE_SCHEMA
         write_atomic(state_path(self.path), json.dumps(self.state, indent=1) + "\n")
+
+
+def _dated(record: dict[str, Any], now: str) -> dict[str, Any]:
+    """`record` with its body dated: first seen now, at the source's modification date."""
+    dates = {"seen": now, "body_modified": record.get("modified")}
+    return {**record, **{k: v for k, v in dates.items() if v}}
 
 
 def _content(record: dict[str, Any]) -> dict[str, Any]:
