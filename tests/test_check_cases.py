@@ -2,7 +2,7 @@
 
 Each case is a small page (html, markdown or text), optionally the original it copies (then
 aligned with the page as the matcher would), optionally option overrides for checks
-(`options: {check id: {option: value}}`), and the verdict expected of named checks (`pass`,
+(`options: {check id: {option: value}}`; an original's earlier bodies in `versions`), and the verdict expected of named checks (`pass`,
 `fail`, or `not-judged` for a check that could not judge). A cases
 file runs against the bundled DCNF rule set, or against its own `checks:` when it has them
 (check types no DCNF rule uses).
@@ -18,7 +18,7 @@ import yaml
 from compliance.archive.alignment import align
 from compliance.checks import CHECK_TYPES
 from compliance.engine import evaluate
-from compliance.model import Match, Original, Page
+from compliance.model import BodyVersion, Match, Original, Page
 from compliance.read.extract import extract
 from compliance.terms.loading import load_rulesets
 from compliance.terms.ruleset import RuleSet
@@ -84,7 +84,11 @@ def test_every_check_type_has_both_outcomes(rulesets):
 
 
 def _original(spec: dict) -> Original:
-    extra = {k: spec[k] for k in ("post_id", "links", "images") if k in spec}
+    extra = {k: spec[k] for k in ("post_id", "links", "images", "modified") if k in spec}
+    versions = tuple(
+        BodyVersion(tuple(v["body"]), v.get("seen"), v.get("modified"))
+        for v in spec.get("versions", [])
+    )
     return Original(
         id="case-original",
         title=spec.get("title", "Original"),
@@ -94,6 +98,7 @@ def _original(spec: dict) -> Original:
         published=spec.get("published"),
         source="dcnf",
         extra=extra,
+        versions=versions,
     )
 
 

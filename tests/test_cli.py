@@ -151,7 +151,7 @@ def test_rules_list_show_validate_schema(runner):
     assert shown.exit_code == 0
     assert "All republished articles must include our logo." in shown.stdout
     validated = runner.invoke(app, ["rules", "validate"])
-    assert validated.exit_code == 0 and "dcnf (6 checks)" in validated.stdout
+    assert validated.exit_code == 0 and "dcnf (7 checks)" in validated.stdout
     schema = runner.invoke(app, ["rules", "schema"])
     assert json.loads(schema.stdout)["properties"]["checks"]["type"] == "array"
 

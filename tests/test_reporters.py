@@ -131,7 +131,7 @@ def test_junit_parses_with_suites_per_rule_set(examples_run):
     root = ET.fromstring(REPORTERS["junit"](examples_run, RenderOptions()))
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert set(suites) == {"dcnf", "unmatched"}
-    assert suites["dcnf"].get("tests") == "36" and suites["dcnf"].get("failures") == "8"
+    assert suites["dcnf"].get("tests") == "42" and suites["dcnf"].get("failures") == "8"
     names = [(c.get("classname"), c.get("name")) for c in suites["dcnf"].iter("testcase")]
     assert ("examples/copies/logo-missing.md", "dcnf.logo") in names
 

@@ -7,9 +7,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from compliance.archive.corrections import corrections_of
 from compliance.archive.index_cache import default_location, staleness
 from compliance.archive.originals import iter_originals
 from compliance.archive.sync.archive_file import state_path
+from compliance.model import Original
 
 
 def describe_archive(archive: Path) -> dict[str, Any]:
@@ -19,8 +21,13 @@ def describe_archive(archive: Path) -> dict[str, Any]:
     first = last = None
     authors: Counter[str] = Counter()
     terms: Counter[str] = Counter()
+    edited = 0
+    recent: list[dict[str, Any]] = []  # the latest corrections, newest first
     for original in iter_originals([archive], problems):
         articles += 1
+        if original.versions:
+            edited += 1
+            recent = _latest_corrections([*recent, *_corrections(original)])
         deleted += "deleted" in original.extra
         authors.update(original.authors)
         terms[original.source or "(none)"] += 1
@@ -46,7 +53,29 @@ def describe_archive(archive: Path) -> dict[str, Any]:
         "author_count": len(authors),
         "authors": [{"name": n, "articles": c} for n, c in authors.most_common(20)],
         "terms": dict(terms.most_common()),
+        "versions": {"originals": edited, "recent_corrections": recent},
         "sync": {k: sync_state[k] for k in ("source", "kind", "synced", "last") if k in sync_state},
         "index": {"location": str(location), "current": reason is None, "stale_because": reason},
         "problems": problems,
     }
+
+
+RECENT = 5  # corrections archive info lists
+
+
+def _corrections(original: Original) -> list[dict[str, Any]]:
+    """The edits of `original` that a `corrections` check counts by default."""
+    return [
+        {
+            "id": original.id,
+            "title": original.title,
+            "when": correction.when.isoformat() if correction.when else None,
+            "changes": [c.describe() for c in correction.changes if c.kind in ("notice", "fact")],
+        }
+        for correction in corrections_of(original)
+        if any(c.kind in ("notice", "fact") for c in correction.changes)
+    ]
+
+
+def _latest_corrections(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(found, key=lambda c: c["when"] or "", reverse=True)[:RECENT]

@@ -22,6 +22,7 @@ from compliance.archive.alignment import (
     align_sentences,
     prepare,
 )
+from compliance.archive.corrections import carried_version
 from compliance.archive.declared import Declared
 from compliance.archive.fingerprints import fingerprints
 from compliance.archive.index import ArchiveIndex
@@ -217,6 +218,7 @@ class Matcher:
             else:
                 return None
         notes.extend(_contradictions(article, chosen.original, method))
+        versions = len(chosen.original.versions) + 1
         return Match(
             chosen.original,
             chosen.alignment.similarity,
@@ -230,6 +232,8 @@ class Matcher:
                 for a in ranked[1:]
             ),
             contradictions=tuple(notes),
+            version=carried_version(chosen.original, chosen.alignment.copy),
+            latest_version=versions,
         )
 
 

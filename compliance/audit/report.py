@@ -173,6 +173,19 @@ class AuditReport:
             counts.update(republisher.counts)
         return Republisher("all", dict(counts))
 
+    def missing_corrections(self) -> list[tuple[str, list[Violation]]]:
+        """Copies still carrying text their original corrected (the `corrections` check), by
+        republisher: its partner's name in an audit over partners."""
+        owners = partner_domains(self.partners)
+        groups: dict[str, list[Violation]] = {}
+        for violations in self.violations.values():
+            for violation in violations:
+                if violation.check == "corrections":
+                    owner = owners.get(violation.domain)
+                    name = owner[1].name if owner else violation.domain
+                    groups.setdefault(name, []).append(violation)
+        return sorted(groups.items())
+
     def rules_by_id(self) -> dict[str, dict[str, str]]:
         return {rule["id"]: rule for rule in self.run.rules}
 
@@ -208,6 +221,10 @@ class AuditReport:
             "changed": [v.to_json() for v in self.changed],
             "no_longer_copies": [p.to_json() for p in self.no_longer_copies],
             "disappeared": [p.to_json() for p in self.disappeared],
+            "missing_corrections": [
+                {"republisher": name, "copies": [v.to_json() for v in copies]}
+                for name, copies in self.missing_corrections()
+            ],
             "trend": [
                 {
                     "run": t.run_id,

@@ -38,7 +38,9 @@ from compliance.audit.site_boilerplate import SiteBoilerplate
 from compliance.audit.sources import Target
 from compliance.audit.store import PageRecord, Run, Store, Version
 from compliance.audit.waivers import PartnerWaivers
+from compliance.checks.base import VALID_UNTIL
 from compliance.common.budget import PAGE_BUDGET, BudgetedPool, near_memory_cap
+from compliance.common.dates import parse_date
 from compliance.engine import (
     PARALLEL_FROM,
     Checker,
@@ -486,6 +488,8 @@ class Audit:
         else:
             return None
         found = self.store.judged(job[1].url, digest, _page_key(self.key, job[1]))
+        if found is not None and _lapsed(found):
+            return None
         self.reused += found is not None
         return found
 
@@ -668,6 +672,16 @@ class Audit:
                         self.site_paragraphs.add(record.domain, result, job, loaded)
                     yield record
         self.bugs += checker.bugs
+
+
+def _lapsed(record: PageRecord) -> bool:
+    """Whether a stored verdict depended on a moment now past (checks.base.VALID_UNTIL)."""
+    now = datetime.now(UTC)
+    for finding in record.result.get("findings", []):
+        until = parse_date((finding.get("details") or {}).get(VALID_UNTIL))
+        if until is not None and until <= now:
+            return True
+    return False
 
 
 def _check_in_worker(target: Target, loaded: Loaded) -> tuple[Result, int]:

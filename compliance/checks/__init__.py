@@ -28,6 +28,7 @@ CHECK_TYPES: tuple[str, ...] = (
     "additions_disclosed",
     "style_edits",
     "integrity",
+    "corrections",
 )
 
 # What each check looks at, in words a letter to an editor can use ("the photo credits").
@@ -47,6 +48,7 @@ CHECK_LABELS: dict[str, str] = {
     "additions_disclosed": "text added to the article",
     "style_edits": "edits to the article's words",
     "integrity": "the article's text",
+    "corrections": "the original's corrections",
 }
 
 

@@ -27,6 +27,11 @@ class Outcome:
     judged: bool = True
 
 
+# A finding's `details` key: the moment (ISO, UTC) after which its verdict no longer holds for
+# the same bytes (a correction's grace period ends), so a stored verdict is not reused.
+VALID_UNTIL = "valid_until"
+
+
 def not_judged(message: str) -> Outcome:
     """The outcome of a check that could not judge; `message` says what it lacked."""
     return Outcome(True, f"not judged: {message}", judged=False)

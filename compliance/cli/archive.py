@@ -170,6 +170,13 @@ def archive_info(
         "terms:     "
         + (", ".join(f"{k} ({v:,})" for k, v in info["terms"].items()) or "none named"),
     ]
+    versions = info["versions"]
+    if versions["originals"]:
+        lines.append(f"versions:  {versions['originals']:,} originals edited since first seen")
+        for correction in versions["recent_corrections"]:
+            when = (correction["when"] or "?")[:10]
+            lines.append(f"  corrected {when}: {correction['title']}: "
+                         + "; ".join(correction["changes"]))  # fmt: skip
     synced = info["sync"]
     if synced:
         last = synced.get("last") or {}

@@ -295,6 +295,27 @@ class IntegrityOptions(CheckOptions):
     )
 
 
+class CorrectionsOptions(CheckOptions):
+    """The copy carries the corrections the newswire made to the original since."""
+
+    type: Literal["corrections"]
+    kinds: list[Literal["notice", "fact", "wording", "added", "removed"]] = Field(
+        default_factory=lambda: ["notice", "fact"],
+        min_length=1,
+        description="Which edits a copy must carry: notice (a correction notice added),"
+        " fact (a number, date, name or quote changed), wording (other words changed),"
+        " added or removed (a paragraph). Style edits (punctuation, case) never count.",
+    )
+    grace_hours: float = Field(
+        default=48, ge=0, description="Hours after a correction before copies must carry it."
+    )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="More wordings of a correction notice ('*' for any words), beside the"
+        " built-in ones ('Correction:*', 'Editor's note*', '*An earlier version of this *').",
+    )
+
+
 OPTIONS: dict[str, type[CheckOptions]] = {
     "logo": LogoOptions,
     "byline": BylineOptions,
@@ -311,6 +332,7 @@ OPTIONS: dict[str, type[CheckOptions]] = {
     "additions_disclosed": AdditionsDisclosedOptions,
     "style_edits": StyleEditsOptions,
     "integrity": IntegrityOptions,
+    "corrections": CorrectionsOptions,
 }
 
 AnyCheck = Annotated[

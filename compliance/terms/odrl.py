@@ -36,6 +36,7 @@ MAPPING: dict[str, tuple[str, str, str]] = {
     "integrity": ("prohibition", "modify", "the text, as the terms limit it"),
     "excerpt_limit": ("constraint", "count", "the part of the story republished"),
     "time_window": ("constraint", "elapsedTime", "time since the original was published"),
+    "corrections": ("duty", "modify", "the copy, to carry the original's corrections"),
 }
 
 

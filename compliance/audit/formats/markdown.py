@@ -100,6 +100,14 @@ def render(report: AuditReport) -> str:
         "None."
     ]
     lines.append("")
+    corrections = report.missing_corrections()
+    if corrections:
+        count = sum(len(copies) for _name, copies in corrections)
+        lines += [f"## Copies missing a correction ({count})", ""]
+        for name, copies in corrections:
+            lines.append(f"- {cell(name)}")
+            lines += [f"  - {cell(v.url)}: {cell(v.message)}" for v in copies]
+        lines.append("")
     failing = [p for p in report.pages if report.violations.get(p.url)]
     lines += [f"## Pages with violations ({len(failing)})", ""]
     for page in failing:
