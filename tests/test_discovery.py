@@ -298,13 +298,18 @@ def test_a_looping_sitemap_and_a_feed_that_lies_about_dates(runner, tmp_path):
         assert site.seen("/copy") == 1
 
 
+def _one_copy(site: Site, page: bytes) -> None:
+    """A partner site whose sitemap lists one page, /copy, under the original's headline."""
+    site.robots = f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n".encode()
+    site.pages["/sitemap.xml"] = _sitemap(site, [("/copy", ORIGINAL["title"])])
+    site.types["/sitemap.xml"] = "application/xml"
+    site.pages["/"] = b"<html><body>home</body></html>"
+    site.pages["/copy"] = page
+
+
 def test_a_partners_agreement_names_the_terms_its_copies_are_judged_by(runner, tmp_path):
     with Site(robots=None) as site:
-        site.robots = f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n".encode()
-        site.pages["/sitemap.xml"] = _sitemap(site, [("/copy", ORIGINAL["title"])])
-        site.types["/sitemap.xml"] = "application/xml"
-        site.pages["/"] = b"<html><body>home</body></html>"
-        site.pages["/copy"] = COMPLIANT
+        _one_copy(site, COMPLIANT)
         partners = tmp_path / "partners.yaml"
 
         def entry(terms: str) -> str:
@@ -338,11 +343,7 @@ def _waiving_partner(partners: Path, site: Site, waivers: str) -> None:
 
 def test_a_partners_waiver_leaves_its_failure_out_until_it_expires(runner, tmp_path):
     with Site(robots=None) as site:
-        site.robots = f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n".encode()
-        site.pages["/sitemap.xml"] = _sitemap(site, [("/copy", ORIGINAL["title"])])
-        site.types["/sitemap.xml"] = "application/xml"
-        site.pages["/"] = b"<html><body>home</body></html>"
-        site.pages["/copy"] = WRONG_REPORTER  # fails dcnf.byline, warns dcnf.photo-credits
+        _one_copy(site, WRONG_REPORTER)  # fails dcnf.byline, warns dcnf.photo-credits
         partners, db = tmp_path / "partners.yaml", tmp_path / "audit.sqlite"
         _waiving_partner(
             partners, site,
