@@ -122,6 +122,8 @@ def test_the_audit_lists_copies_missing_a_correction_and_asks_for_the_fix(runner
     assert sorted(c["url"].rsplit("/", 1)[1] for c in group["copies"]) == ["v1", "v2"]
     markdown = runner.invoke(app, ["report", "--db", str(db), "-f", "markdown"]).stdout
     assert "## Copies missing a correction (2)" in markdown
+    page = runner.invoke(app, ["report", "--db", str(db), "-f", "html"]).stdout
+    assert '<h2 id="missing-corrections">Copies missing a correction (2)</h2>' in page
     letters = tmp_path / "letters"
     runner.invoke(app, ["report", "--db", str(db), "--fix-requests", str(letters)])
     [letter] = [p.read_text() for p in letters.iterdir()]
