@@ -151,10 +151,11 @@ def carried_version(original: Original, copy: Sequence[str]) -> int:
         return 1
     shared = set.intersection(*(set(body) for body in bodies))
     written = set(copy)
+    keys = [_key(p) for p in copy]
     scores = []
     for number, body in enumerate(bodies, start=1):
         own = [p for p in body if p not in shared]
-        best = [_best(p, copy) for p in own]
+        best = [max((fuzz.ratio(_key(p), k) for k in keys), default=0.0) for p in own]
         mean = sum(best) / len(best) if best else 0.0
         # Bodies that differ in style only score alike; the one written as the copy is wins.
         exact = sum(p in written for p in own) / len(own) if own else 0.0
