@@ -70,6 +70,49 @@ def hiding(declarations: dict[str, str]) -> str | None:
     return None
 
 
+# What can make a declaration block hide (a superset of `hiding`'s tests): only rules whose
+# block holds one of these are parsed, since tinycss2's tokenizer, run over a site's whole
+# stylesheet, was two thirds of reading a page.
+_MAY_HIDE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*[-+]?[.0]"
+    r"|(?:width|height)\s*:\s*(?:-|[0-2](?:\.\d+)?\s*(?:px)?\s*(?:!|;|$))"
+    r"|(?:left|top|right|text-indent)\s*:\s*-\d{3}",
+    re.IGNORECASE,
+)
+# The marks of CSS's block structure, with what may hide a bracket: escapes, comments,
+# strings.
+_STRUCTURE = re.compile(
+    r"""\\.|/\*.*?(?:\*/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|[{}()\[\];]""", re.S
+)
+_CLOSES = {"}": "{", ")": "(", "]": "["}
+
+
+def _top_level_rules(css: str) -> list[tuple[str, str]]:
+    """(prelude, block) of each top-level rule of a stylesheet, at-rules included, found as
+    CSS Syntax finds them: a `{` opens a rule's block only outside any () or [] block, a
+    closing bracket closes only the block it matches, and comments, strings and escapes hide
+    brackets (a sheet wrapped in `<![CDATA[ … ]]>` is one unterminated rule, as in a
+    browser)."""
+    rules = []
+    stack: list[str] = []
+    start = opened = 0
+    for mark in _STRUCTURE.finditer(css):
+        token = mark.group()
+        if token in "{([":
+            if token == "{" and not stack:
+                opened = mark.end()
+            stack.append(token)
+        elif token in _CLOSES:
+            if stack and stack[-1] == _CLOSES[token]:
+                stack.pop()
+                if token == "}" and not stack:
+                    rules.append((css[start : opened - 1], css[opened : mark.start()]))
+                    start = mark.end()
+        elif token == ";" and not stack and css[start : mark.start()].lstrip().startswith("@"):
+            start = mark.end()  # an at-rule statement (@import …;); elsewhere ';' is prelude
+    return rules
+
+
 def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str]:
     """Elements the page's own `<style>` blocks hide, each with the rule that does it.
 
@@ -79,32 +122,82 @@ def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str
     blocks = [el.text or "" for el in root.iter("style") if (el.text or "").strip()]
     if not blocks:
         return {}
+    hidden: dict[Any, str] = {}
+    names: set[str] | None = None
+    for block in blocks:
+        for prelude, content in _top_level_rules(block):
+            if prelude.lstrip().startswith("@") or not _MAY_HIDE.search(content):
+                continue  # @media and others: what they hide depends on the reader's screen
+            if names is None:
+                names = _names_on(root)
+            if not _may_select(prelude, names):
+                continue
+            for el, why in _hidden_by_rule(root, f"{prelude}{{{content}}}", story):
+                hidden.setdefault(el, why)
+    return hidden
+
+
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^()]*\)")  # attribute tests, pseudo-class arguments
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+_NAMED = re.compile(r"([.#])([\w-]+)")
+
+
+def _names_on(root: Any) -> set[str]:
+    """Every ".class" and "#id" the page's elements carry."""
+    found: set[str] = set()
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            found.update(f".{c}" for c in (el.get("class") or "").split())
+            if el.get("id"):
+                found.add(f"#{el.get('id')}")
+    return found
+
+
+def _may_select(prelude: str, names: set[str]) -> bool:
+    """Whether a selector list can select anything on a page whose elements carry `names`:
+    some selector's last compound names only classes and ids the page has. Running a
+    selector over the whole page is most of what a hiding rule costs, and a site's
+    stylesheet hides mostly what this page does not have."""
+    if "\\" in prelude or "/*" in prelude:
+        return True  # escapes and comments: leave it to the parser
+    for selector in prelude.split(","):
+        plain = _BRACKETED.sub("", _BRACKETED.sub("", selector)).strip()
+        if "(" in plain or "[" in plain:
+            return True  # nested deeper than read here
+        subject = _COMBINATOR.split(plain)[-1] if plain else ""
+        if all("".join(named) in names for named in _NAMED.findall(subject)):
+            return True
+    return False
+
+
+def _hidden_by_rule(root: Any, text: str, story: frozenset[Any]) -> list[tuple[Any, str]]:
+    """The elements one style rule hides, with the rule in CSS words."""
     import tinycss2
     from cssselect import SelectorError
 
-    hidden: dict[Any, str] = {}
-    for block in blocks:
-        for rule in tinycss2.parse_stylesheet(block, skip_comments=True, skip_whitespace=True):
-            if rule.type != "qualified-rule":
-                continue  # @media and others: what they hide depends on the reader's screen
-            declarations = {
-                d.lower_name: tinycss2.serialize(d.value).strip().lower()
-                for d in tinycss2.parse_declaration_list(rule.content, True, True)
-                if d.type == "declaration"
-            }
-            why = hiding(declarations)
-            if why is None:
-                continue
-            selector = tinycss2.serialize(rule.prelude).strip()
-            try:
-                elements = root.cssselect(selector)
-            except (SelectorError, ValueError, TypeError):
-                continue  # a selector cssselect cannot apply (pseudo-elements, :has)
-            for el in elements:
-                if el.tag in ("html", "body") or el in story:
-                    continue
-                hidden.setdefault(el, f"the page's style rule '{selector} {{ {why} }}'")
-    return hidden
+    found = []
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        declarations = {
+            d.lower_name: tinycss2.serialize(d.value).strip().lower()
+            for d in tinycss2.parse_declaration_list(rule.content, True, True)
+            if d.type == "declaration"
+        }
+        why = hiding(declarations)
+        if why is None:
+            continue
+        selector = tinycss2.serialize(rule.prelude).strip()
+        try:
+            elements = root.cssselect(selector)
+        except (SelectorError, ValueError, TypeError):
+            continue  # a selector cssselect cannot apply (pseudo-elements, :has)
+        found += [
+            (el, f"the page's style rule '{selector} {{ {why} }}'")
+            for el in elements
+            if el.tag not in ("html", "body") and el not in story
+        ]
+    return found
 
 
 def _hiding(el: Any, whole: bool = False) -> str | None:

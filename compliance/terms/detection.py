@@ -17,15 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from compliance.common.textmatch import contains_phrase, glob_match, names_credited, word_count
+from compliance.common.textmatch import contains_phrase
 from compliance.model import Article
-from compliance.read.placement import block_with_story, image_with_story
+from compliance.read.placement import image_with_story
 from compliance.terms.ruleset import RuleSet
-
-if TYPE_CHECKING:
-    from compliance.terms.schema import Detect
+from compliance.terms.signals import PageSignals, SignalIndex, signal_index
 
 STRONG, WEAK, NEEDED = 2, 1, 2
 
@@ -37,45 +34,47 @@ class Detection:
     reason: str  # the strongest signal, for the report
 
 
-def _signals(detect: Detect, article: Article, name: str) -> Iterator[tuple[int, str]]:
-    blocks = [b for i, b in enumerate(article.blocks) if block_with_story(article, i)]
+def _signals(
+    number: int, ruleset: RuleSet, article: Article, index: SignalIndex, page: PageSignals
+) -> Iterator[tuple[int, str]]:
+    detect = ruleset.spec.detect
     for phrase in detect.text:
-        if any(contains_phrase(b.text, phrase) for b in blocks):
+        if (number, phrase) in page.phrases:
             yield STRONG, f"the page carries '{phrase}'"
-    short = [b.text for b in blocks if word_count(b.text) <= 16]
     for pattern in detect.lines:
-        line = next((text for text in short if glob_match(text, [pattern])), None)
+        line = page.lines.get((number, pattern))
         if line:
             yield STRONG, f"a line reads '{line}'"
-    names = detect.names or [name]
-    label = next((text for text in short if names_credited(text, names)), None)
+    label = page.credit_label(detect.names or [ruleset.spec.name])
     if label:
         yield STRONG, f"a credit line reads '{label}'"
     for image in (i for i in article.images if image_with_story(article, i)):
         alt_hit = any(contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt)
-        if alt_hit or (image.src and glob_match(image.src, detect.images.src)):
+        src_hit = image.src and any(n == number for n, _ in index.image_src(image.src))
+        if alt_hit or src_hit:
             yield STRONG, f"the page shows the image {image.alt or image.src!r}"
             break
-    trackers = article.metadata.get("trackers") or []
-    hit = next((t["src"] for t in trackers if glob_match(t["src"], detect.pixels)), None)
+    hit = page.first_address("pixels", number)
     if hit:
         yield STRONG, f"the page carries the tracking pixel {hit}"
-    if article.canonical and glob_match(article.canonical, detect.canonical):
+    if page.first_address("canonical", number):
         yield STRONG, f"the canonical link points at {article.canonical}"
-    link = next((a.href for a in article.links if glob_match(a.href, detect.links)), None)
+    link = page.first_address("links", number)
     if link:  # ordinary reporting links to its sources too: a citation, never a copy
         yield WEAK, f"the page links to {link}"
     for phrase in detect.weak:
-        if any(phrase.lower() in b.text.lower() for b in blocks):
+        if (number, phrase) in page.weak:
             yield WEAK, f"the page carries '{phrase}'"
 
 
 def detect(rulesets: Sequence[RuleSet], article: Article) -> Detection | None:
     """The rule set with the most evidence on the page, if any has enough; ties go to the
     rule set loaded first."""
+    index = signal_index(rulesets)
+    page = index.read(article)
     best: Detection | None = None
-    for ruleset in rulesets:
-        signals = _signals(ruleset.spec.detect, article, ruleset.spec.name)
+    for number, ruleset in enumerate(rulesets):
+        signals = _signals(number, ruleset, article, index, page)
         found = sorted(signals, key=lambda s: -s[0])
         strong = sum(weight for weight, _ in found if weight >= STRONG)
         score = sum(weight for weight, _ in found)
