@@ -273,6 +273,32 @@ def test_a_weekly_re_audit_does_not_refetch_unchanged_pages(tmp_path, web):
     }
 
 
+def test_a_cluster_audit_reads_robots_once_a_worker_and_says_what_it_ran(runner, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with Site() as site:
+        for n in range(50):  # three chunks of one republisher, run one after another
+            site.pages[f"/copy/{n}.html"] = COMPLIANT
+        listing = url_list(tmp_path, site, [f"/copy/{n}.html" for n in range(50)])
+        with distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        ) as cluster:
+            done = runner.invoke(
+                app,
+                ["audit", str(listing), "--db", str(tmp_path / "audit.sqlite"), "--originals",
+                 str(ORIGINALS), "--cluster", cluster.scheduler_address, *FAST],
+            )  # fmt: skip
+            with distributed.Client(cluster) as client:
+                profiling = client.run(
+                    lambda dask_worker: dask_worker.periodic_callbacks["profile"].is_running()
+                )
+        assert done.exit_code == 0, done.output
+        # The worker kept its fetcher from chunk to chunk: robots.txt read once, not three times.
+        assert site.seen("/robots.txt") == 1
+    assert "cluster: 3 chunks, 0 run again; pages per worker: tcp://" in done.output
+    assert "50 (" in done.output
+    assert set(profiling.values()) == {False}  # the sampling profiler that can deadlock
+
+
 def test_a_local_cluster_gives_the_same_results_as_the_local_run(tmp_path):
     distributed = pytest.importorskip("distributed")
     with Site() as one, Site() as two:

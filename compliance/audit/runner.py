@@ -15,7 +15,7 @@ import hashlib
 import json
 import secrets
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -23,7 +23,6 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -90,11 +89,20 @@ class AuditOptions:
             deadline=self.deadline,
         )
 
-    @contextmanager
-    def polite_fetcher(self) -> Iterator[PoliteFetcher]:
-        """A fetcher at this audit's pace per host, obeying robots.txt as it is told to."""
-        with Fetcher(self.policy(), connections=self.per_host) as fetcher:
-            yield PoliteFetcher(fetcher, self.per_host, self.interval, self.obey_robots)
+    def worker_fetcher(self, session: str) -> PoliteFetcher:
+        """This process's fetcher for one audit's `session`, at its pace per host and obeying
+        robots.txt as it is told to; kept for the session's later tasks, so that on a Dask
+        worker robots.txt is read once and `--delay` holds from one chunk of a host's pages
+        to the next. A later audit gets a fresh one (robots.txt may have changed)."""
+        found = _FETCHERS.get((self, session))
+        if found is None:
+            while len(_FETCHERS) >= 4:
+                _FETCHERS.pop(next(iter(_FETCHERS))).fetcher.close()
+            fetcher = Fetcher(self.policy(), connections=self.per_host).__enter__()
+            found = _FETCHERS[(self, session)] = PoliteFetcher(
+                fetcher, self.per_host, self.interval, self.obey_robots
+            )
+        return found
 
     def image_reading(self) -> ImageReading:
         """How checks read images: fetched as pages are, at the same pace per host."""
@@ -116,6 +124,9 @@ class AuditOptions:
         if "allow_hosts" in known:
             known["allow_hosts"] = tuple(known["allow_hosts"])
         return cls(**known)
+
+
+_FETCHERS: dict[tuple[AuditOptions, str], PoliteFetcher] = {}
 
 
 def sources_key(sources: Sequence[str], label: str | None) -> str:
@@ -362,6 +373,7 @@ class ShardContext:
     matcher: Matcher | None
     options: AuditOptions
     key: str = ""  # the audit's judgement key: one checking pool per key in each worker
+    session: str = ""  # this audit's invocation: one fetcher per session in each worker
 
 
 # A republisher's pages go to the cluster in chunks of this many, run one after another
@@ -399,25 +411,44 @@ Shipped = tuple[int, Target, Loaded, Result | None]
 
 def audit_shard(
     jobs: list[Job], context: ShardContext, _after_chunk: object = None
-) -> list[Shipped]:
+) -> tuple[str, list[Shipped]]:
     """Fetch and check one republisher's pages, in order, at the host's pace.
 
     A page answered with 304 comes back without a result: its body is in the store, so the
-    caller checks it there.
+    caller checks it there. Returns the worker's address too, for the run's throughput.
     """
     options = context.options
     pool = _shard_pool(context)
+    polite = options.worker_fetcher(context.session)
     out = []
-    with options.polite_fetcher() as polite:
-        for position, target, version in jobs:
-            loaded = load_target(target, polite, version)
-            got = loaded.fetched
-            result = None
-            if got.ok and got.body is not None:
-                future = pool.submit(_check_in_worker, target, loaded)
-                result, _bugs = budgeted_result(future, target.url, options.page_timeout)
-            out.append((position, target, loaded, result))
-    return out
+    for position, target, version in jobs:
+        loaded = load_target(target, polite, version)
+        got = loaded.fetched
+        result = None
+        if got.ok and got.body is not None:
+            future = pool.submit(_check_in_worker, target, loaded)
+            result, _bugs = budgeted_result(future, target.url, options.page_timeout)
+        out.append((position, target, loaded, result))
+    return _worker_address(), out
+
+
+def _worker_address() -> str:
+    from distributed import get_worker
+
+    try:
+        return str(get_worker().address)
+    except ValueError:  # called outside a worker (a test calling the shard directly)
+        return "local"
+
+
+def without_profiler(dask_worker: Any) -> None:
+    """Stop a Dask worker's sampling profiler (`client.run`): on Python before 3.11.9 its
+    sys._current_frames can deadlock a worker mid-chunk (python/cpython#106883), and the
+    worker that replaces it runs the chunks again. Its samples only feed the dashboard."""
+    for name in ("profile", "profile-cycle"):
+        callback = dask_worker.periodic_callbacks.get(name)
+        if callback is not None:
+            callback.stop()
 
 
 def chunks(jobs: Sequence[Job]) -> list[list[list[Job]]]:
@@ -470,6 +501,7 @@ class Audit:
     reused: int = 0  # verdicts taken from the store: same bytes, same judgement key
     # The paragraphs each site repeats over this run's checked pages, and its copies.
     site_paragraphs: SiteBoilerplate = field(default_factory=SiteBoilerplate)
+    cluster_work: ClusterWork | None = None  # what a run on a Dask cluster did
 
     @cached_property
     def key(self) -> str:
@@ -642,8 +674,12 @@ class Audit:
             images=self.options.image_reading(),
         )  # fmt: skip
         versions = {job[1].url: job for job in jobs}
-        context = ShardContext(tuple(self.rulesets), self.matcher, self.options, self.key)
+        context = ShardContext(
+            tuple(self.rulesets), self.matcher, self.options, self.key, secrets.token_hex(8)
+        )
         with Client(self.cluster) as client:
+            client.run(without_profiler)
+            runs_before = _shard_runs(client)
             futures = []
             for republisher_chunks in chunks(jobs):
                 token = None
@@ -653,8 +689,14 @@ class Audit:
                     )
                     token = client.submit(_after, future, pure=False)
                     futures.append(future)
-            for future in as_completed(futures):
-                for position, target, shipped, result in future.result():
+            done = as_completed(futures)
+            self.cluster_work = ClusterWork(len(futures))
+            futures.clear()  # results are released once stored: the workers stay flat
+            for future in done:
+                worker, shipped_pages = future.result()
+                future.release()
+                self.cluster_work.pages[worker] += len(shipped_pages)
+                for position, target, shipped, result in shipped_pages:
                     job = versions[target.url]
                     reused = self._reusable(job, shipped) if result is None else None
                     if reused is not None:
@@ -671,7 +713,41 @@ class Audit:
                     if result is not None:
                         self.site_paragraphs.add(record.domain, result, job, loaded)
                     yield record
+            self.cluster_work.runs = _shard_runs(client) - runs_before
         self.bugs += checker.bugs
+
+
+@dataclass
+class ClusterWork:
+    """What a cluster run did: its chunks, how often the scheduler ran them, and the pages
+    each worker fetched and checked."""
+
+    chunks: int
+    runs: int = 0  # chunk runs the scheduler counted; more than `chunks` means re-runs
+    pages: Counter[str] = field(default_factory=Counter)  # by worker address
+    started: float = field(default_factory=time.monotonic)
+
+    def summary(self) -> str:
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        again = self.runs - self.chunks
+        workers = ", ".join(
+            f"{address} {count:,} ({count / seconds:.1f}/s)"
+            for address, count in sorted(self.pages.items())
+        )
+        return (
+            f"cluster: {self.chunks:,} chunks, {max(again, 0):,} run again;"
+            f" pages per worker: {workers}"
+        )
+
+
+def _shard_runs(client: Any) -> int:
+    """How many chunk tasks the scheduler has run so far (for every client it served)."""
+
+    def count(dask_scheduler: Any) -> int:
+        prefix = dask_scheduler.task_prefixes.get("audit_shard")
+        return int(prefix.state_counts["memory"]) if prefix is not None else 0
+
+    return int(client.run_on_scheduler(count))
 
 
 def _lapsed(record: PageRecord) -> bool:

@@ -459,6 +459,8 @@ def _summarise(run: Run, counts: dict[str, int], db: str, runner: Audit, checked
         codes = Counter(p.result.get("reason") or "unreadable" for p in unverifiable)
         line += "; unverifiable: " + ", ".join(f"{n:,} {code}" for code, n in codes.most_common())
     stderr.print(line, highlight=False)
+    if runner.cluster_work is not None:
+        stderr.print(runner.cluster_work.summary(), markup=False, highlight=False)
     if not checked:
         reasons = Counter(p.reason or "no reason recorded" for p in unverifiable)
         stderr.print(
