@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import lxml.etree
@@ -118,6 +119,17 @@ def line_of(el: lxml.html.HtmlElement) -> int | None:
     return el.sourceline
 
 
+_SELECTOR_ID = re.compile(r"[A-Za-z][\w-]*")
+_SELECTOR_CLASS = re.compile(r"-?[_A-Za-z][\w-]*")
+
+
+@lru_cache(maxsize=16_384)
+def _class_part(classes: str) -> str:
+    """ ".a.b" for an element's first two classes a selector can name ("" for none)."""
+    usable = [c for c in classes.split() if _SELECTOR_CLASS.fullmatch(c)]
+    return "." + ".".join(usable[:2]) if usable else ""
+
+
 def selector(el: lxml.html.HtmlElement, nth: str | None = None) -> str:
     """A short CSS selector for an element: up to three ancestors, stopping at an id.
 
@@ -129,14 +141,10 @@ def selector(el: lxml.html.HtmlElement, nth: str | None = None) -> str:
     while node is not None and isinstance(node.tag, str) and len(parts) < 4:
         part = node.tag
         node_id = node.get("id")
-        if node_id and re.fullmatch(r"[A-Za-z][\w-]*", node_id):
+        if node_id and _SELECTOR_ID.fullmatch(node_id):
             parts.append(f"{part}#{node_id}")
             break
-        classes = [
-            c for c in (node.get("class") or "").split() if re.fullmatch(r"-?[_A-Za-z][\w-]*", c)
-        ]
-        if classes:
-            part += "." + ".".join(classes[:2])
+        part += _class_part(node.get("class") or "")
         parent = node.getparent()
         if node is el and nth is not None:
             part += nth

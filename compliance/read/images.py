@@ -224,16 +224,35 @@ def _hiding(el: Any, whole: bool = False) -> str | None:
     return None
 
 
-def hidden_by(el: Any, rules: dict[Any, str]) -> str:
-    """What hides `el` from readers (on it or an ancestor), or "" when it is shown."""
-    for node in (el, *el.iterancestors()):
-        if not isinstance(node.tag, str):
-            continue
-        own = _hiding(node, whole=node is not el)
-        why = rules.get(node) or own
-        if why:
-            return why if node is el else f"{why}, on an element around it"
-    return ""
+def hidden_by(el: Any, rules: dict[Any, str], around: dict[Any, str] | None = None) -> str:
+    """What hides `el` from readers (on it or an ancestor), or "" when it is shown.
+    `around`: what hides each ancestor with all it holds, kept across a page's images (they
+    share their ancestors)."""
+    why = rules.get(el) or _hiding(el)
+    if why:
+        return why
+    parent = el.getparent()
+    while parent is not None and not isinstance(parent.tag, str):
+        parent = parent.getparent()
+    if parent is None:
+        return ""
+    above = _hidden_around(parent, rules, {} if around is None else around)
+    return f"{above}, on an element around it" if above else ""
+
+
+def _hidden_around(node: Any, rules: dict[Any, str], around: dict[Any, str]) -> str:
+    """What hides `node` or an ancestor with all it holds ("" for nothing), remembered."""
+    chain = []
+    while node is not None and node not in around:
+        if isinstance(node.tag, str):
+            chain.append(node)
+        node = node.getparent()
+    found = around.get(node, "") if node is not None else ""
+    for node in reversed(chain):  # from the outermost not yet known, inwards
+        # The nearest hiding element is the one named, as a walk up from the image finds.
+        found = rules.get(node) or _hiding(node, whole=True) or found
+        around[node] = found
+    return found
 
 
 def _addresses(el: Any, base: str | None) -> tuple[str, ...]:
@@ -285,6 +304,8 @@ def page_images(
     from: those readers see, and those hidden (with what hides them), kept so that a check
     can say the logo is there but hidden rather than missing."""
     rules = style_rules(root, story)
+    around: dict[Any, str] = {}  # what hides each ancestor met, for the next image
+    regions: dict[Any, str] = {}
     images: list[Image] = []
     hidden: list[Image] = []
     for el in root.iter():
@@ -310,8 +331,8 @@ def page_images(
             src = urljoin(base, drawn.group(1).strip()) if base else drawn.group(1).strip()
             label = el.get("aria-label") or el.get("title") or ""
             found = Image(src, label, location_of(el), "", sources=(src,), kind="background")
-        why = hidden_by(el, rules)
-        region = region_of(el, story)
+        why = hidden_by(el, rules, around)
+        region = region_of(el, story, regions)
         width, height = _declared_size(el)
         placed = Image(
             found.src, found.alt, found.location, found.title, region,

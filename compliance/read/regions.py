@@ -9,6 +9,7 @@ words) and inherited downwards, so a page is classified in one pass.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from compliance.model import CHROME_REGIONS
@@ -86,13 +87,18 @@ _JOINED = re.compile(
 )
 
 
-def _words(el: Any) -> set[str]:
-    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+def _words(el: Any) -> frozenset[str]:
+    return _marked_words(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+@lru_cache(maxsize=16_384)
+def _marked_words(marks: str) -> frozenset[str]:
+    """The words of an element's class and id; a site repeats the same few on every page."""
     if not marks.strip():
-        return set()
+        return frozenset()
     words = {w.casefold() for w in _SPLIT.split(marks) if w}
     words |= {m.group().replace("-", "").casefold() for m in _JOINED.finditer(marks)}
-    return words
+    return frozenset(words)
 
 
 def own_region(el: Any) -> str | None:
@@ -154,7 +160,12 @@ def _is_story_body(el: Any) -> bool:
     id such as article-body, entry-content, body-text)."""
     if (el.get("itemprop") or "").lower() == "articlebody":
         return True
-    return bool(_STORY_BODY.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+    return _says_story_body(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+@lru_cache(maxsize=16_384)
+def _says_story_body(marks: str) -> bool:
+    return bool(_STORY_BODY.search(marks))
 
 
 def _weakly_chrome(el: Any) -> bool:
@@ -181,11 +192,20 @@ def headline_path(headline: Any | None) -> frozenset[Any]:
     return frozenset((headline, *headline.iterancestors())) if headline is not None else frozenset()
 
 
-def region_of(el: Any, path: frozenset[Any] = frozenset()) -> str:
-    """The region of one element, from its ancestors down (for elements met one at a time)."""
-    chain = [el, *el.iterancestors()]
-    region = PAGE
+def region_of(
+    el: Any, path: frozenset[Any] = frozenset(), known: dict[Any, str] | None = None
+) -> str:
+    """The region of one element, from its ancestors down (for elements met one at a time).
+    `known`: regions already found on this page, by element (kept across calls)."""
+    known = {} if known is None else known
+    chain = []
+    node = el
+    while node is not None and node not in known:
+        chain.append(node)
+        node = node.getparent()
+    region = known[node] if node is not None else PAGE
     for node in reversed(chain):
         if isinstance(node.tag, str):
             region = child_region(region, node, path)
+        known[node] = region
     return region
