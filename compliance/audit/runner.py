@@ -420,14 +420,21 @@ def audit_shard(
     options = context.options
     pool = _shard_pool(context)
     polite = options.worker_fetcher(context.session)
-    out = []
+    # Each page's check is queued as soon as it is fetched, so the next page is fetched (at
+    # the host's pace) while this one is checked; the pool holds each to its budget.
+    fetched = []
     for position, target, version in jobs:
         loaded = load_target(target, polite, version)
         got = loaded.fetched
-        result = None
+        checking = None
         if got.ok and got.body is not None:
-            future = pool.submit(_check_in_worker, target, loaded)
-            result, _bugs = budgeted_result(future, target.url, options.page_timeout)
+            checking = pool.submit(_check_in_worker, target, loaded)
+        fetched.append((position, target, loaded, checking))
+    out = []
+    for position, target, loaded, checking in fetched:
+        result = None
+        if checking is not None:
+            result, _bugs = budgeted_result(checking, target.url, options.page_timeout)
         out.append((position, target, loaded, result))
     return _worker_address(), out
 
