@@ -1,6 +1,7 @@
 """A weekly audit of 2,000 republished pages against a local fixture web.
 
-    python benchmarks/audit.py [--pages 2000] [--sites 20] [--runs 1]
+    python benchmarks/audit.py [--pages 2000] [--sites 20]
+    python benchmarks/audit.py --cluster 1,2 --runs 5 [--pages 1000]
 
 Starts `--sites` republisher servers on 127.0.0.1 (tests/site_fixture.py, one port each, so
 one host each for politeness), each serving its share of the pages: two thirds compliant
@@ -17,6 +18,11 @@ Pages per second, the ratio to the baseline, and the peak resident memory of the
 process (the `compliance` process or one of its workers) are printed as Markdown. No delay
 between requests (`--delay 0`), so the figures are what the audit itself costs; a real audit
 is paced by `--delay` and robots.txt.
+
+With `--cluster 1,2`, the fetch-and-check audit runs `--runs` times on a Dask LocalCluster
+of each number of workers (one process, one thread each) instead: each run's seconds, the
+slowest run against the median, and what the cluster said it did (chunks, chunks run again,
+pages per worker).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--cluster", help="numbers of Dask workers to run on, e.g. 1,2")
+    parser.add_argument("--runs", type=int, default=5, help="audits per cluster size")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audit-bench-"))
     env_python = [sys.executable, "-m", "compliance"]
@@ -79,6 +87,9 @@ def main() -> None:
         # Warm the originals' index and the byte-code caches.
         subprocess.run([*env_python, "index", "build", str(ORIGINALS)], capture_output=True)
 
+        if args.cluster:
+            _on_clusters(args, env_python, listing, common, work)
+            return
         rows = []
         baseline, _, base_rss = _run(
             [*env_python, "check", str(saved), "--originals", str(ORIGINALS), "--format", "json"]
@@ -106,6 +117,44 @@ def main() -> None:
             f" | {rss / 1024:,.0f} MB |"
         )
     print(f"\nre-audit of the unchanged site: {fetched / again:.1f}x the pages/s of the first")
+
+
+def _on_clusters(
+    args: argparse.Namespace, env_python: list[str], listing: Path, common: list[str], work: Path
+) -> None:
+    import statistics
+
+    import distributed
+
+    print(f"{args.pages:,} pages on {args.sites} hosts, {os.cpu_count()} cores\n")
+    print("| workers | run | seconds | pages/s | what the cluster did |")
+    print("|---:|---:|---:|---:|---|")
+    for workers in (int(n) for n in args.cluster.split(",")):
+        seconds = []
+        with distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            for run in range(1, args.runs + 1):
+                db = work / f"cluster-{workers}-{run}.sqlite"
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [*env_python, "audit", str(listing), *common[:-1], "--db", str(db),
+                     "--cluster", cluster.scheduler_address],
+                    capture_output=True, text=True,
+                )  # fmt: skip
+                seconds.append(time.perf_counter() - started)
+                said = next(
+                    (line for line in done.stderr.splitlines() if line.startswith("cluster:")),
+                    f"exit {done.returncode}",
+                )
+                print(
+                    f"| {workers} | {run} | {seconds[-1]:.1f} | {args.pages / seconds[-1]:.0f}"
+                    f" | {said.removeprefix('cluster: ')} |",
+                    flush=True,
+                )
+        median = statistics.median(seconds)
+        print(f"| {workers} | median | {median:.1f} | {args.pages / median:.0f} |"
+              f" slowest {max(seconds) / median:.2f}x the median |")  # fmt: skip
 
 
 if __name__ == "__main__":
