@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.read.htmltree import parse_html
-from compliance.read.images import hiding, style_rules
+from compliance.read.images import _hidden_by_rule, style_rules
 
 _SELECTORS = [
     ".a", "#b", "div .c", ".d img", "p > .a", ".e:not(.f)", "[data-x='}'] img", ".missing",
@@ -31,29 +31,11 @@ _PAGE = (
 
 
 def _whole_sheet(root, css: str) -> dict:
-    """The reference reading: the whole sheet parsed at once, each rule's selector applied."""
-    import tinycss2
-
+    """The reference reading: the whole sheet parsed at once by tinycss2, each hiding rule's
+    selector applied over the page (what the page's rules were read as before the screen)."""
     found: dict = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        declarations = {
-            d.lower_name: tinycss2.serialize(d.value).strip().lower()
-            for d in tinycss2.parse_declaration_list(rule.content, True, True)
-            if d.type == "declaration"
-        }
-        why = hiding(declarations)
-        if why is None:
-            continue
-        selector = tinycss2.serialize(rule.prelude).strip()
-        try:
-            elements = root.cssselect(selector)
-        except Exception:
-            continue
-        for el in elements:
-            if el.tag not in ("html", "body"):
-                found.setdefault(el, f"the page's style rule '{selector} {{ {why} }}'")
+    for el, why in _hidden_by_rule(root, css, frozenset()):
+        found.setdefault(el, why)
     return found
 
 
