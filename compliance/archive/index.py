@@ -230,9 +230,12 @@ def directory_of(postings: np.ndarray) -> np.ndarray:
     About four postings a bucket: 2**bits + 1 offsets for 4 * 2**bits postings.
     """
     bits = min(26, max(8, (max(1, len(postings)) // 4).bit_length()))
-    tops = (postings >> np.uint64(64 - bits)).astype(np.int64)
+    sizes = np.zeros(1 << bits, dtype=np.int64)
+    for start in range(0, len(postings), 1 << 22):  # a chunk at a time: no copy of them all
+        tops = (postings[start : start + (1 << 22)] >> np.uint64(64 - bits)).astype(np.int64)
+        sizes += np.bincount(tops, minlength=1 << bits)
     directory = np.zeros((1 << bits) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tops, minlength=1 << bits), out=directory[1:])
+    np.cumsum(sizes, out=directory[1:])
     return directory
 
 

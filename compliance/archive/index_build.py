@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -60,20 +61,23 @@ class _Common:
     """Counts, per paragraph, the originals that carry it; keeps those COMMON_DF share."""
 
     def __init__(self) -> None:
-        self.seen: dict[int, int] = {}
+        # Each original's distinct paragraph keys, 8 bytes each (a dict of counts held
+        # about a hundred bytes a paragraph: 300 MB at 200,000 originals).
+        self.seen = array("Q")
 
     def add(self, body: Sequence[str]) -> None:
-        keys = {
-            paragraph_key(normalize_bytes(p))
-            for p in body
-            if p.count(" ") + 1 >= MIN_WORDS and p.strip()
-        }
-        for key in keys:
-            self.seen[key] = self.seen.get(key, 0) + 1
+        self.seen.extend(
+            {
+                paragraph_key(normalize_bytes(p))
+                for p in body
+                if p.count(" ") + 1 >= MIN_WORDS and p.strip()
+            }
+        )
 
     def finish(self) -> np.ndarray:
-        common = sorted(k for k, n in self.seen.items() if n >= COMMON_DF)
-        return np.array(common, dtype=np.uint64)
+        keys, counts = np.unique(np.frombuffer(self.seen, dtype=np.uint64), return_counts=True)
+        self.seen = array("Q")
+        return keys[counts >= COMMON_DF]
 
 
 class _Naming:
@@ -133,9 +137,11 @@ def source_entries(paths: Sequence[Path], with_digest: bool) -> list[dict[str, A
 
 
 def _packed(texts: list[bytes], first: int) -> np.ndarray:
-    """Postings of a batch of originals numbered from `first`: hash prefix | number."""
+    """Postings of a batch of originals numbered from `first`: hash prefix | number, each
+    once (an original repeats most of its winnowed fingerprints' prefixes: kept whole, the
+    batches held four and a half times the postings until the end)."""
     values, owners = fingerprint_batch(texts, distinct=False)
-    return (values & HASH_MASK) | (owners.astype(np.uint64) + np.uint64(first))
+    return np.unique((values & HASH_MASK) | (owners.astype(np.uint64) + np.uint64(first)))
 
 
 class _Postings:
@@ -182,31 +188,78 @@ class _Postings:
     def finish(self, originals: int) -> tuple[np.ndarray, np.ndarray]:
         """Sorted postings without over-common fingerprints, and fingerprints per original.
 
-        Temporaries are dropped as soon as they are used: at 200,000 originals each array
-        of postings is a quarter of a gigabyte.
+        At 200,000 originals the postings are a quarter of a gigabyte, so they are gathered
+        into one array as the batches finish and then filtered in place, chunk by chunk:
+        no step holds a second copy of them (the build peaked at 2.7 GB before).
         """
         self.flush()
-        parts = [p.result() if isinstance(p, Future) else p for p in self.parts]
-        self.parts = []
+        total = 0
+        for n, part in enumerate(self.parts):
+            self.parts[n] = part = part.result() if isinstance(part, Future) else part
+            total += len(part)
         self.close()
-        postings = np.concatenate(parts) if parts else np.empty(0, np.uint64)
-        del parts
+        postings = np.empty(total, dtype=np.uint64)
+        at = 0
+        while self.parts:
+            part = self.parts.pop(0)
+            postings[at : at + len(part)] = part
+            at += len(part)
         postings.sort()
-        if len(postings):
-            # A fingerprint can repeat within one original only through its 40-bit prefix.
-            postings = postings[np.concatenate(([True], postings[1:] != postings[:-1]))]
-            prefixes = postings & HASH_MASK
-            starts = np.concatenate(([True], prefixes[1:] != prefixes[:-1]))
-            del prefixes
-            run_of = np.cumsum(starts, dtype=np.int64) - 1  # each posting's run of one prefix
-            del starts
-            common = np.bincount(run_of) > MAX_DF
-            postings = postings[~common[run_of]]
-            del run_of, common
-        counts = np.bincount((postings & DOC_MASK).astype(np.int64), minlength=originals).astype(
-            np.uint32
-        )
+        # A fingerprint can repeat within one original only through its 40-bit prefix.
+        postings = _compact(postings, lambda part, before: part != before)
+        heavy = _heavy_prefixes(postings)
+        if len(heavy):
+            postings = _compact(postings, lambda part, _before: ~_among(part & HASH_MASK, heavy))
+        counts = np.zeros(originals, dtype=np.uint32)
+        for start in range(0, len(postings), CHUNK):
+            part = postings[start : start + CHUNK]
+            counts += np.bincount((part & DOC_MASK).astype(np.int64), minlength=originals).astype(
+                np.uint32
+            )
         return postings, counts
+
+
+CHUNK = 1 << 20  # postings filtered at a time (8 MB)
+
+
+def _among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `sorted_set` (np.isin sorts both together: 20x the memory)."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _compact(postings: np.ndarray, keep: Any) -> np.ndarray:
+    """`postings` without the entries `keep(chunk, entry before each)` says to drop, moved
+    down in place; the first entry is compared with nothing (keep it only if `keep` does)."""
+    write = 0
+    before = None
+    for start in range(0, len(postings), CHUNK):
+        part = postings[start : start + CHUNK]
+        previous = np.empty(len(part), dtype=np.uint64)
+        previous[1:] = part[:-1]
+        last = part[-1].copy()
+        mask = keep(part, previous)
+        if before is None:
+            mask[0] = bool(keep(part[:1], part[:1] + np.uint64(1))[0])  # no entry before it
+        else:
+            previous[0] = before
+            mask[0] = bool(keep(part[:1], previous[:1])[0])
+        kept = part[mask]
+        postings[write : write + len(kept)] = kept
+        write += len(kept)
+        before = last
+    return postings[:write]
+
+
+def _heavy_prefixes(postings: np.ndarray) -> np.ndarray:
+    """The hash prefixes more than MAX_DF originals share (sorted postings: a run of more
+    than MAX_DF equal prefixes has the same prefix MAX_DF entries on)."""
+    found = []
+    for start in range(0, max(0, len(postings) - MAX_DF), CHUNK):
+        window = postings[start : start + CHUNK + MAX_DF] & HASH_MASK
+        same = window[MAX_DF:] == window[:-MAX_DF]
+        found.append(np.unique(window[:-MAX_DF][same]))
+    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
 
 
 def _replace_directory(built: Path, target: Path) -> None:
@@ -240,9 +293,9 @@ def build_index(
     common = _Common()
     naming = _Naming()
     try:
-        offsets = [0]
-        keys: list[int] = []
-        key_docs: list[int] = []
+        offsets = array("q", [0])
+        keys = array("Q")
+        key_docs = array("I")
         with (building / "records.bin").open("wb") as records:
             for number, original in enumerate(iter_originals(paths, problems, notes)):
                 if number >= MAX_DOCS:
@@ -260,19 +313,19 @@ def build_index(
                     progress(number)
         count = len(offsets) - 1
         packed, counts = postings.finish(count)
-        key_array = np.array(keys, dtype=np.uint64)
+        key_array = np.frombuffer(keys, dtype=np.uint64)
         order = np.argsort(key_array, kind="stable")
         arrays = {
             "postings": packed,
             "directory": directory_of(packed),
             "counts": counts,
-            "offsets": np.array(offsets, dtype=np.int64),
+            "offsets": np.frombuffer(offsets, dtype=np.int64),
             "keys": key_array[order],
-            "key_docs": np.array(key_docs, dtype=np.uint32)[order],
+            "key_docs": np.frombuffer(key_docs, dtype=np.uint32)[order],
             "common": common.finish(),
         }
-        for name, array in arrays.items():
-            np.save(building / f"{name}.npy", array)
+        for name, values in arrays.items():
+            np.save(building / f"{name}.npy", values)
         manifest = {
             **parameters(),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
