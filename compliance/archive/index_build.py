@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import shutil
 import time
 from array import array
@@ -330,6 +331,8 @@ def build_index(
             **parameters(),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.perf_counter() - started, 3),
+            # The building process's peak, all it held before included (Linux: KiB).
+            "build_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "originals": count,
             "postings": len(packed),
             "common_paragraphs": len(arrays["common"]),

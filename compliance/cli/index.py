@@ -116,6 +116,7 @@ def index_info(
         "bytes": _size_on_disk(location),
         "built": manifest["built"],
         "build_seconds": manifest["build_seconds"],
+        "build_peak_mb": manifest.get("build_peak_mb"),
         "sources": len(manifest["sources"]),
         "problems": manifest["problems"],
     }
@@ -123,12 +124,13 @@ def index_info(
         typer.echo(json.dumps(info, indent=2))
         return
     state = "current" if reason is None else f"stale: {reason} (rebuilt on the next check)"
+    peak = f", peak memory {info['build_peak_mb']:,} MB" if info["build_peak_mb"] else ""
     typer.echo(
         f"index:     {location}\n"
         f"status:    {state}\n"
         f"originals: {info['originals']:,} from {info['sources']:,} files\n"
         f"postings:  {info['postings']:,} ({info['bytes'] / 1e6:.1f} MB on disk)\n"
-        f"built:     {info['built']} in {info['build_seconds']:.1f} s\n"
+        f"built:     {info['built']} in {info['build_seconds']:.1f} s{peak}\n"
         f"problems:  {len(info['problems'])}"
     )
 
