@@ -127,8 +127,8 @@ def _on_clusters(
     import distributed
 
     print(f"{args.pages:,} pages on {args.sites} hosts, {os.cpu_count()} cores\n")
-    print("| workers | run | seconds | pages/s | what the cluster did |")
-    print("|---:|---:|---:|---:|---|")
+    print("| workers | run | seconds | pages/s | workers' memory after | what the cluster did |")
+    print("|---:|---:|---:|---:|---|---|")
     for workers in (int(n) for n in args.cluster.split(",")):
         seconds = []
         with distributed.LocalCluster(
@@ -147,14 +147,23 @@ def _on_clusters(
                     (line for line in done.stderr.splitlines() if line.startswith("cluster:")),
                     f"exit {done.returncode}",
                 )
+                with distributed.Client(cluster) as client:
+                    memory = ", ".join(f"{mb} MB" for mb in client.run(_resident_mb).values())
                 print(
                     f"| {workers} | {run} | {seconds[-1]:.1f} | {args.pages / seconds[-1]:.0f}"
-                    f" | {said.removeprefix('cluster: ')} |",
+                    f" | {memory} | {said.removeprefix('cluster: ')} |",
                     flush=True,
                 )
         median = statistics.median(seconds)
-        print(f"| {workers} | median | {median:.1f} | {args.pages / median:.0f} |"
+        print(f"| {workers} | median | {median:.1f} | {args.pages / median:.0f} | |"
               f" slowest {max(seconds) / median:.2f}x the median |")  # fmt: skip
+
+
+def _resident_mb() -> int:
+    """A worker's resident memory now (its checking interpreter apart), in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) // 1024
 
 
 if __name__ == "__main__":
