@@ -276,7 +276,7 @@ class Article:
 
 @dataclass(frozen=True)
 class BodyVersion:
-    """An earlier body of an original, as its archive saw it before an edit."""
+    """One body of an original as its archive saw it: an earlier one, or the current."""
 
     body: tuple[str, ...]  # paragraphs
     seen: str | None = None  # when the archive first saw this body (UTC, ISO)

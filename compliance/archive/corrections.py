@@ -64,7 +64,7 @@ _NOT_NAMES = frozenset(
 class Change:
     """One difference between two versions of an original."""
 
-    kind: str  # see KINDS, or "style"
+    kind: str  # notice, fact, wording, added, removed or style
     paragraph: int  # 1-based, in the later version (in the earlier one for "removed")
     before: str | None  # the earlier paragraph (None when added)
     after: str | None  # the later paragraph (None when removed)
@@ -155,7 +155,7 @@ def carried_version(original: Original, copy: Sequence[str]) -> int:
     scores = []
     for number, body in enumerate(bodies, start=1):
         own = [p for p in body if p not in shared]
-        best = [max((fuzz.ratio(_key(p), k) for k in keys), default=0.0) for p in own]
+        best = [_best(_key(p), keys) for p in own]
         mean = sum(best) / len(best) if best else 0.0
         # Bodies that differ in style only score alike; the one written as the copy is wins.
         exact = sum(p in written for p in own) / len(own) if own else 0.0
@@ -165,18 +165,23 @@ def carried_version(original: Original, copy: Sequence[str]) -> int:
     return max(scores)[2]
 
 
-def applied(change: Change, copy: Sequence[str]) -> bool:
-    """Whether a copy whose text is `copy` (paragraphs and the page's other lines) carries
-    the later side of `change`."""
+def copy_keys(copy: Sequence[str]) -> list[bytes]:
+    """A copy's paragraphs and lines as `applied` compares them (normalised once)."""
+    return [_key(text) for text in copy]
+
+
+def applied(change: Change, copy: Sequence[bytes]) -> bool:
+    """Whether a copy whose text is `copy` (copy_keys of its paragraphs and the page's other
+    lines) carries the later side of `change`."""
     if change.kind in ("notice", "added"):
-        return _best(change.after or "", copy) >= CARRIED
+        return _best(_key(change.after or ""), copy) >= CARRIED
     if change.kind == "removed":
-        return _best(change.before or "", copy) < CARRIED
-    old, new = change.before or "", change.after or ""
-    closest = max(copy, key=lambda p: max(similarity(p, old), similarity(p, new)), default=None)
-    if closest is None or max(similarity(closest, old), similarity(closest, new)) < CARRIED - 20:
+        return _best(_key(change.before or ""), copy) < CARRIED
+    old, new = _key(change.before or ""), _key(change.after or "")
+    closest = max(copy, key=lambda p: max(fuzz.ratio(p, old), fuzz.ratio(p, new)), default=None)
+    if closest is None or max(fuzz.ratio(closest, old), fuzz.ratio(closest, new)) < CARRIED - 20:
         return True  # the copy cut the paragraph: nothing stale is shown
-    return similarity(closest, new) >= similarity(closest, old)
+    return fuzz.ratio(closest, new) >= fuzz.ratio(closest, old)
 
 
 def _word_change(words: tuple[str, str]) -> str:
@@ -205,8 +210,9 @@ def similarity(a: str, b: str) -> float:
     return fuzz.ratio(_key(a), _key(b))
 
 
-def _best(text: str, copy: Sequence[str]) -> float:
-    return max((similarity(text, p) for p in copy), default=0.0)
+def _best(key: bytes, keys: Sequence[bytes]) -> float:
+    """The best fuzz.ratio of a normalised paragraph with any of `keys`."""
+    return max((fuzz.ratio(key, other) for other in keys), default=0.0)
 
 
 def _short(text: str | None) -> str:

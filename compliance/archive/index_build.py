@@ -205,12 +205,10 @@ class _Postings:
             part = self.parts.pop(0)
             postings[at : at + len(part)] = part
             at += len(part)
-        postings.sort()
-        # A fingerprint can repeat within one original only through its 40-bit prefix.
-        postings = _compact(postings, lambda part, before: part != before)
+        postings.sort()  # each posting once already: batches number their originals apart
         heavy = _heavy_prefixes(postings)
         if len(heavy):
-            postings = _compact(postings, lambda part, _before: ~_among(part & HASH_MASK, heavy))
+            postings = _without(postings, lambda part: _among(part & HASH_MASK, heavy))
         counts = np.zeros(originals, dtype=np.uint32)
         for start in range(0, len(postings), CHUNK):
             part = postings[start : start + CHUNK]
@@ -229,26 +227,14 @@ def _among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def _compact(postings: np.ndarray, keep: Any) -> np.ndarray:
-    """`postings` without the entries `keep(chunk, entry before each)` says to drop, moved
-    down in place; the first entry is compared with nothing (keep it only if `keep` does)."""
+def _without(postings: np.ndarray, dropped: Any) -> np.ndarray:
+    """`postings` without the entries `dropped(chunk)` marks, moved down in place a chunk at
+    a time (each chunk's survivors are copied out before they are written back)."""
     write = 0
-    before = None
     for start in range(0, len(postings), CHUNK):
-        part = postings[start : start + CHUNK]
-        previous = np.empty(len(part), dtype=np.uint64)
-        previous[1:] = part[:-1]
-        last = part[-1].copy()
-        mask = keep(part, previous)
-        if before is None:
-            mask[0] = bool(keep(part[:1], part[:1] + np.uint64(1))[0])  # no entry before it
-        else:
-            previous[0] = before
-            mask[0] = bool(keep(part[:1], previous[:1])[0])
-        kept = part[mask]
+        kept = postings[start : start + CHUNK][~dropped(postings[start : start + CHUNK])]
         postings[write : write + len(kept)] = kept
         write += len(kept)
-        before = last
     return postings[:write]
 
 

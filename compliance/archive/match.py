@@ -218,7 +218,6 @@ class Matcher:
             else:
                 return None
         notes.extend(_contradictions(article, chosen.original, method))
-        versions = len(chosen.original.versions) + 1
         return Match(
             chosen.original,
             chosen.alignment.similarity,
@@ -233,7 +232,7 @@ class Matcher:
             ),
             contradictions=tuple(notes),
             version=carried_version(chosen.original, chosen.alignment.copy),
-            latest_version=versions,
+            latest_version=len(chosen.original.versions) + 1,
         )
 
 

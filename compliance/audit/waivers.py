@@ -2,11 +2,11 @@
 
 The boundary: applied to each page record after it is judged (and after the site-boilerplate
 recheck), every run, from the waivers the run recorded for its partners (store.RunPartner).
-Judging is untouched: a reused verdict, its judgement key and the stored result's findings are
-the same with or without a waiver, so a waiver that expires lapses at the next run without
-a page being checked again. A waived finding stays in every report, marked with why, as a
-project's waivers do in `check` (ci.suppress); only the page's status and the fix requests
-leave it out.
+Judging is untouched: a verdict's judgement key is the same with or without a waiver, and
+the marks a reused verdict brings from an earlier run are renewed or taken off here, so a
+waiver that expires lapses at the next run without a page being checked again. A waived
+finding stays in every report, marked with why, as a project's waivers do in `check`
+(ci.suppress); only the page's status and the fix requests leave it out.
 """
 
 from __future__ import annotations

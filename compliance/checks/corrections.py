@@ -29,6 +29,7 @@ from compliance.archive.corrections import (
     Change,
     Correction,
     applied,
+    copy_keys,
     corrections_of,
     similarity,
 )
@@ -50,10 +51,9 @@ def run(options: Options, ctx: CheckContext) -> Outcome:
     now = datetime.now(UTC)
     grace = timedelta(hours=options.grace_hours)
     alignment = ctx.match.alignment
-    text = [
-        *(alignment.copy if alignment is not None else ()),
-        *(b.text for b in ctx.article.blocks),
-    ]
+    text = copy_keys(
+        [*(alignment.copy if alignment is not None else ()), *(b.text for b in ctx.article.blocks)]
+    )
     missing: list[tuple[Correction, list[Change]]] = []
     waiting: list[datetime] = []  # when each edit still within its grace period is due
     for correction in corrections_of(original, (*NOTICES, *options.notices)):

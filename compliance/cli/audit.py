@@ -45,9 +45,10 @@ from compliance.common.printable import printable
 from compliance.errors import UserError
 
 if TYPE_CHECKING:
-    from compliance.audit.runner import Audit, AuditOptions
+    from compliance.audit.runner import Audit
     from compliance.audit.sources import Expanded
     from compliance.audit.store import PageRecord, Run, Store
+    from compliance.discover.on_cluster import Cluster
     from compliance.discover.partners import Partners
     from compliance.engine import Checker
     from compliance.web.politeness import PoliteFetcher
@@ -289,8 +290,10 @@ def audit(
                 polite = PoliteFetcher(fetcher, per_host, delay, not ignore_robots)
                 expanded = expand_sources(list(sources or []), polite, str(source_type))
                 if partners is not None:
+                    from compliance.discover.on_cluster import Cluster
+
                     everything = discover_mode is DiscoverMode.all
-                    on = (options, cluster) if cluster else None
+                    on = Cluster(cluster, options) if cluster else None
                     _discover_into(expanded, partners, polite, store, terms_checker, index,
                                    matcher, everything, quiet, on)  # fmt: skip
             for problem in expanded.problems:
@@ -349,12 +352,10 @@ def _discover_into(
     matcher: object,
     everything: bool,
     quiet: bool,
-    on_cluster: tuple[AuditOptions, str] | None,
+    cluster: Cluster | None,
 ) -> None:
     """Add the pages discovery chose on the partners' sites to `expanded`, and say how many
-    it looked at and left. With `on_cluster` (how the audit fetches, and a scheduler's
-    address), the sites are read on that Dask cluster."""
-    from compliance.discover.on_cluster import Cluster
+    it looked at and left; with `cluster`, the sites are read on that Dask cluster."""
     from compliance.discover.run import discover
 
     domains = tuple(
@@ -370,7 +371,6 @@ def _discover_into(
             line = f"discovering: site {done} of {sites}, {printable(origin)}"
             stderr.print(line, end="\r", markup=False, highlight=False)
 
-    cluster = Cluster(on_cluster[1], on_cluster[0]) if on_cluster else None
     found = discover(partners, polite, store, index, matcher, domains, everything, on_site, cluster)
     seen = {t.url for t in expanded.targets}
     expanded.targets.extend(t for t in found.targets if t.url not in seen)

@@ -123,7 +123,7 @@ def discover(
     """The pages of `partners`' sites worth fetching (compliance/discover/triage.py).
 
     Sites are read and triaged on threads (the polite fetcher paces each host), or with
-    `cluster` as one Dask task per site, each with its own fetcher at the audit's pace; the
+    `cluster` as one Dask task per site, with the worker's fetcher at the audit's pace; the
     store is read before and written after, from this thread only."""
     triage = Triage(Memory.of(store), ArchiveTitles(index, domains), matcher, everything)
     jobs = [(partner, site) for partner in partners.partners for site in partner.sites]

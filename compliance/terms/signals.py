@@ -38,9 +38,8 @@ class _Set:
         self._set.Add(expression)
         self._owners.append(owner)
 
-    def compile(self) -> _Set:
+    def compile(self) -> None:
         self._set.Compile()
-        return self
 
     def owners(self, text: str) -> list[tuple[int, str]]:
         """The (rule set, value) pairs whose pattern `text` matches, in the order added."""
@@ -90,8 +89,8 @@ class SignalIndex:
         found = PageSignals()
         story = [b.text for i, b in enumerate(article.blocks) if block_with_story(article, i)]
         normalized = [normalize(text) for text in story]
-        found.phrases = {owner for owner in self.phrases.owners("\n".join(normalized))}
-        found.weak = {owner for owner in self.weak.owners("\n".join(t.lower() for t in story))}
+        found.phrases = set(self.phrases.owners("\n".join(normalized)))
+        found.weak = set(self.weak.owners("\n".join(t.lower() for t in story)))
         for text, plain in zip(story, normalized, strict=True):
             if word_count(text) > SHORT_WORDS:
                 continue

@@ -22,7 +22,7 @@ from compliance.model import Original
 STATE_SCHEMA = "compliance-archive-sync/1"
 # Keys the sync writes for its own bookkeeping: a change in them alone is not an edit.
 # `seen` and `body_modified` date the current body (when the sync first saw it, and the
-# source's date then); `versions` are the earlier bodies, oldest first (CONTRACT.md).
+# source's date then); `versions` are the earlier bodies, oldest first, as originals carry them.
 BOOKKEEPING = frozenset({"deleted", "synced", "seen", "body_modified", "versions"})
 
 
