@@ -9,8 +9,8 @@ Hidden: the `hidden` attribute; inline styles with `display: none`, `visibility:
 `opacity: 0`, a width or height of 2 pixels or less, or an off-screen position; a width or
 height attribute of 2 or less; the screen-reader classes (`sr-only`, `screen-reader-text`,
 `visually-hidden`); `aria-hidden="true"` on a zero-sized image; and the page's own `<style>`
-rules that hide an element by any selector (tinycss2 parses them, cssselect applies them),
-on the image or an ancestor. Each hidden image says what hides it.
+rules that hide an element by any selector (style_rules.py reads them), on the image or an
+ancestor. Each hidden image says what hides it.
 """
 
 from __future__ import annotations
@@ -24,180 +24,11 @@ import lxml.html
 from compliance.model import Image
 from compliance.read.htmltree import location_of
 from compliance.read.regions import region_of
+from compliance.read.style_rules import TINY, declarations, hiding, pixels, style_rules
 
 _SR_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
 _BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
-_PIXELS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px)?\s*$", re.IGNORECASE)
 MAX_INLINE_SVG = 200_000  # characters: a drawing larger than this is no logo
-_TINY = 2.0  # pixels: a 1x1 or 2x2 image is a tracker or a hidden logo, never a shown logo
-_OFF_SCREEN = -999.0  # px: "left: -9999px", the classic way to hide from sight only
-
-
-def _declarations(style: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for part in style.split(";"):
-        name, _, value = part.partition(":")
-        if value:
-            found[name.strip().lower()] = value.strip().lower().removesuffix("!important").strip()
-    return found
-
-
-def _number(value: str | None) -> float | None:
-    match = _PIXELS.match(value or "")
-    return float(match.group(1)) if match else None
-
-
-def hiding(declarations: dict[str, str]) -> str | None:
-    """Which of these CSS declarations hides what they style, in CSS words; None if none."""
-    if declarations.get("display") == "none":
-        return "display: none"
-    if declarations.get("visibility") in ("hidden", "collapse"):
-        return f"visibility: {declarations['visibility']}"
-    if _number(declarations.get("opacity")) == 0:
-        return "opacity: 0"
-    for side in ("width", "height", "max-width", "max-height"):
-        size = _number(declarations.get(side))
-        if size is not None and size <= _TINY:
-            return f"{side}: {declarations[side]}"
-    if declarations.get("position") in ("absolute", "fixed"):
-        for side in ("left", "top", "right"):
-            at = _number(declarations.get(side))
-            if at is not None and at <= _OFF_SCREEN:
-                return f"position: {declarations['position']}; {side}: {declarations[side]}"
-    indent = _number(declarations.get("text-indent"))
-    if indent is not None and indent <= _OFF_SCREEN:
-        return f"text-indent: {declarations['text-indent']}"
-    return None
-
-
-# What can make a declaration block hide (a superset of `hiding`'s tests): only rules whose
-# block holds one of these are parsed, since tinycss2's tokenizer, run over a site's whole
-# stylesheet, was two thirds of reading a page.
-_MAY_HIDE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*[-+]?[.0]"
-    r"|(?:width|height)\s*:\s*(?:-|[0-2](?:\.\d+)?\s*(?:px)?\s*(?:!|;|$))"
-    r"|(?:left|top|right|text-indent)\s*:\s*-\d{3}",
-    re.IGNORECASE,
-)
-# The marks of CSS's block structure, with what may hide a bracket: escapes, comments,
-# strings.
-_STRUCTURE = re.compile(
-    r"""\\.|/\*.*?(?:\*/|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|[{}()\[\];]""", re.S
-)
-_CLOSES = {"}": "{", ")": "(", "]": "["}
-
-
-def _top_level_rules(css: str) -> list[tuple[str, str]]:
-    """(prelude, block) of each top-level rule of a stylesheet, at-rules included, found as
-    CSS Syntax finds them: a `{` opens a rule's block only outside any () or [] block, a
-    closing bracket closes only the block it matches, and comments, strings and escapes hide
-    brackets (a sheet wrapped in `<![CDATA[ … ]]>` is one unterminated rule, as in a
-    browser)."""
-    rules = []
-    stack: list[str] = []
-    start = opened = 0
-    for mark in _STRUCTURE.finditer(css):
-        token = mark.group()
-        if token in "{([":
-            if token == "{" and not stack:
-                opened = mark.end()
-            stack.append(token)
-        elif token in _CLOSES:
-            if stack and stack[-1] == _CLOSES[token]:
-                stack.pop()
-                if token == "}" and not stack:
-                    rules.append((css[start : opened - 1], css[opened : mark.start()]))
-                    start = mark.end()
-        elif token == ";" and not stack and css[start : mark.start()].lstrip().startswith("@"):
-            start = mark.end()  # an at-rule statement (@import …;); elsewhere ';' is prelude
-    return rules
-
-
-def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str]:
-    """Elements the page's own `<style>` blocks hide, each with the rule that does it.
-
-    A rule that hides the whole page or the article around its headline (`html`, `body`, the
-    headline's ancestors) is an anti-flicker snippet that the page's scripts undo (A/B
-    testing, fonts loading), not something readers never see: it is left out."""
-    blocks = [el.text or "" for el in root.iter("style") if (el.text or "").strip()]
-    if not blocks:
-        return {}
-    hidden: dict[Any, str] = {}
-    names: set[str] | None = None
-    for block in blocks:
-        for prelude, content in _top_level_rules(block):
-            if prelude.lstrip().startswith("@") or not _MAY_HIDE.search(content):
-                continue  # @media and others: what they hide depends on the reader's screen
-            if names is None:
-                names = _names_on(root)
-            if not _may_select(prelude, names):
-                continue
-            for el, why in _hidden_by_rule(root, f"{prelude}{{{content}}}", story):
-                hidden.setdefault(el, why)
-    return hidden
-
-
-_BRACKETED = re.compile(r"\[[^\]]*\]|\([^()]*\)")  # attribute tests, pseudo-class arguments
-_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
-_NAMED = re.compile(r"([.#])([\w-]+)")
-
-
-def _names_on(root: Any) -> set[str]:
-    """Every ".class" and "#id" the page's elements carry."""
-    found: set[str] = set()
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            found.update(f".{c}" for c in (el.get("class") or "").split())
-            if el.get("id"):
-                found.add(f"#{el.get('id')}")
-    return found
-
-
-def _may_select(prelude: str, names: set[str]) -> bool:
-    """Whether a selector list can select anything on a page whose elements carry `names`:
-    some selector's last compound names only classes and ids the page has. Running a
-    selector over the whole page is most of what a hiding rule costs, and a site's
-    stylesheet hides mostly what this page does not have."""
-    if "\\" in prelude or "/*" in prelude:
-        return True  # escapes and comments: leave it to the parser
-    for selector in prelude.split(","):
-        plain = _BRACKETED.sub("", _BRACKETED.sub("", selector)).strip()
-        if "(" in plain or "[" in plain:
-            return True  # nested deeper than read here
-        subject = _COMBINATOR.split(plain)[-1] if plain else ""
-        if all("".join(named) in names for named in _NAMED.findall(subject)):
-            return True
-    return False
-
-
-def _hidden_by_rule(root: Any, text: str, story: frozenset[Any]) -> list[tuple[Any, str]]:
-    """The elements one style rule hides, with the rule in CSS words."""
-    import tinycss2
-    from cssselect import SelectorError
-
-    found = []
-    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        declarations = {
-            d.lower_name: tinycss2.serialize(d.value).strip().lower()
-            for d in tinycss2.parse_declaration_list(rule.content, True, True)
-            if d.type == "declaration"
-        }
-        why = hiding(declarations)
-        if why is None:
-            continue
-        selector = tinycss2.serialize(rule.prelude).strip()
-        try:
-            elements = root.cssselect(selector)
-        except (SelectorError, ValueError, TypeError):
-            continue  # a selector cssselect cannot apply (pseudo-elements, :has)
-        found += [
-            (el, f"the page's style rule '{selector} {{ {why} }}'")
-            for el in elements
-            if el.tag not in ("html", "body") and el not in story
-        ]
-    return found
 
 
 def _hiding(el: Any, whole: bool = False) -> str | None:
@@ -205,7 +36,7 @@ def _hiding(el: Any, whole: bool = False) -> str | None:
     width on a wrapper hides none of its images)."""
     if el.get("hidden") is not None:
         return "the hidden attribute"
-    declared = _declarations(el.get("style") or "")
+    declared = declarations(el.get("style") or "")
     if whole:
         declared = {k: v for k, v in declared.items() if "width" not in k and "height" not in k}
     why = hiding(declared)
@@ -216,8 +47,8 @@ def _hiding(el: Any, whole: bool = False) -> str | None:
         return f"the class '{sorted(classes & _SR_CLASSES)[0]}' (read to screen readers only)"
     if whole:
         return None
-    sizes = [_number(el.get(side)) for side in ("width", "height")]
-    if any(size is not None and size <= _TINY for size in sizes):
+    sizes = [pixels(el.get(side)) for side in ("width", "height")]
+    if any(size is not None and size <= TINY for size in sizes):
         return f"its size ({el.get('width') or '?'}x{el.get('height') or '?'} pixels)"
     if el.get("aria-hidden") == "true" and any(size == 0 for size in sizes):
         return "aria-hidden on a zero-sized image"
@@ -286,10 +117,10 @@ def _as_svg(markup: str) -> str:
 
 
 def _declared_size(el: Any) -> tuple[int, int]:
-    declared = _declarations(el.get("style") or "")
+    declared = declarations(el.get("style") or "")
     sizes = []
     for side in ("width", "height"):
-        size = _number(declared.get(side)) or _number(el.get(side))
+        size = pixels(declared.get(side)) or pixels(el.get(side))
         sizes.append(int(size) if size and size > 0 else 0)
     return sizes[0], sizes[1]
 
