@@ -7,7 +7,6 @@ and a short CSS selector, and a page's visible text is split into blocks for sea
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -81,10 +80,23 @@ def prescreen(markup: str, source: str) -> None:
             )
 
 
+# Every element one class, chosen in C: lxml.html's own lookup picks a class per tag (forms,
+# inputs) in Python each time an element is touched, a tenth of walking a tree, for form
+# methods nothing here calls.
+_ONE_CLASS = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def parse_html(markup: str, source: str) -> lxml.html.HtmlElement:
+    """The page's tree, or an InputError when the parser could not read all of it."""
     prescreen(markup, source)
     markup = keep_trailing_content(markup)
-    parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
+    parser = lxml.etree.HTMLParser(encoding="utf-8", collect_ids=False)
+    parser.set_element_class_lookup(_ONE_CLASS)
     try:
         root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -108,8 +120,16 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+# The mark rendered Markdown's root carries (markdown.py): only its elements map to other
+# lines than their own, and walking every element's ancestors to learn so was most of what
+# locating an element cost.
+SOURCE_MAPPED = "data-source-lines"
+
+
 def line_of(el: lxml.html.HtmlElement) -> int | None:
     """The source line of an element; for rendered Markdown, the line in the Markdown file."""
+    if el.getroottree().getroot().get(SOURCE_MAPPED) is None:
+        return el.sourceline
     node: Any = el
     while node is not None:
         mapped = node.get("data-source-line") if isinstance(node.tag, str) else None
@@ -210,11 +230,15 @@ class BlockCollector:
         state: dict[str, Any],
         region: str,
     ) -> None:
-        totals = Counter(child.tag for child in el)
-        seen: Counter[Any] = Counter()
+        if not len(el):
+            return  # a leaf: nothing below its text
+        totals: dict[Any, int] = {}
+        for child in el:
+            totals[child.tag] = totals.get(child.tag, 0) + 1
+        seen: dict[Any, int] = {}
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else None
-            seen[child.tag] += 1
+            seen[child.tag] = seen.get(child.tag, 0) + 1
             if tag in IMAGE_TAGS:
                 self.image_blocks[child] = len(self.blocks)
             if tag is None or tag in SKIP_TAGS or is_hidden(child):

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from compliance.common.yamlsafe import YamlProblem, load_yaml
 from compliance.errors import InputError
+from compliance.read.htmltree import SOURCE_MAPPED
 from compliance.read.shortcodes import expand_image_tags
 
 
@@ -92,7 +93,7 @@ def render_markdown(text: str, source: str) -> RenderedMarkdown:
     html = _md.renderer.render(tokens, _md.options, {})
     if metadata.get("title") and not any(t.type == "heading_open" for t in tokens):
         html = f"<h1>{_escape(str(metadata['title']))}</h1>\n{html}"
-    return RenderedMarkdown(f"<html><body>{html}</body></html>", metadata)
+    return RenderedMarkdown(f"<html {SOURCE_MAPPED}><body>{html}</body></html>", metadata)
 
 
 def _escape(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -247,9 +248,11 @@ class PersonVerdict:
 _NOT_A_NAME = PersonVerdict(False, reason="not a name")
 
 
+@lru_cache(maxsize=32_768)
 def judge_name(name: str) -> PersonVerdict:
     """Whether `name` reads as a person's name rather than an organisation, a site account
-    or interface text, with the reason when it does not."""
+    or interface text, with the reason when it does not. Remembered: a site's pages offer
+    the same lines ("Sign In", its writers' names) page after page."""
     name = name.strip()
     if not name:
         return _NOT_A_NAME

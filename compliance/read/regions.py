@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from compliance.model import CHROME_REGIONS
 
@@ -123,6 +123,20 @@ def own_region(el: Any) -> str | None:
     return ARTICLE if article_part and tag in ("div", "section", "article", "main") else None
 
 
+_MARKS = ("role", "itemprop", "class", "id")
+
+
+class _Marks(NamedTuple):
+    """What an element says of itself, all a region is read from: a hashable stand-in for
+    the element, so that a region is worked out once per kind of element a site uses."""
+
+    tag: str
+    values: tuple[str | None, ...]
+
+    def get(self, name: str) -> str | None:
+        return self.values[_MARKS.index(name)]
+
+
 def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> str:
     """The region of `el` inside a parent of `parent_region`.
 
@@ -131,14 +145,25 @@ def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> 
     layout classes say ("two-col-sidebar-right"). Inside the article, its own `<header>`,
     `<footer>` and `<aside>` hold its byline and author box, so they stay the article.
     """
-    if el.tag in ("html", "body"):
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("html", "body"):
         return parent_region  # their classes describe the page's state, not a region
+    get = el.get
+    return _region_within(
+        parent_region, el in headline_path, tag, get("role"), get("itemprop"), get("class"),
+        get("id"),
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=16_384)
+def _region_within(parent_region: str, holds_headline: bool, tag: str, *marks: str | None) -> str:
+    el = _Marks(tag, marks)
     if parent_region in _LAYOUT_CHROME and _is_story_body(el):
         return ARTICLE  # a layout word above it was wrong: this is the story's body
     declared = own_region(el)
     if declared is None or parent_region in CHROME:
         return parent_region
-    if el in headline_path:
+    if holds_headline:
         return ARTICLE if declared == ARTICLE else parent_region
     if parent_region == ARTICLE and (_is_article_part(el, declared) or _weakly_chrome(el)):
         return ARTICLE
