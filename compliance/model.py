@@ -199,7 +199,9 @@ class Article:
     source: str
     kind: str
     title: str | None
-    byline_candidates: tuple[Byline, ...]
+    # Reads the page's byline candidates, ranked. Deferred: only matching and the checks of a
+    # page some terms govern need them, and most pages a check or an audit reads are not.
+    read_bylines: Callable[[], tuple[Byline, ...]] = field(repr=False, compare=False)
     images: tuple[Image, ...]
     links: tuple[Link, ...]
     canonical: str | None
@@ -211,6 +213,21 @@ class Article:
     site_name: str | None = None
     notices: tuple[int, ...] = ()  # indices of blocks that read as republication notices
     hidden_images: tuple[Image, ...] = ()  # on the page but hidden from readers by CSS
+    # Reads every word of the page's body, hidden or not, scripts and styles aside: all any
+    # reading of its article can hold. None: the blocks hold every word (text, no markup).
+    read_all_text: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def all_text(self) -> str:
+        """Every word any reading of the page's article can hold (`read_all_text`)."""
+        if self.read_all_text is None:
+            return " ".join(b.text for b in self.blocks)
+        return self.read_all_text()
+
+    @cached_property
+    def byline_candidates(self) -> tuple[Byline, ...]:
+        """Every line or element that may be the article's byline, best first."""
+        return self.read_bylines()
 
     @cached_property
     def paragraphs(self) -> tuple[str, ...]:

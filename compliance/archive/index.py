@@ -52,6 +52,7 @@ _ONE = np.uint64(1)
 # Retrieval is permissive: alignment decides, so a candidate needs only a few shared
 # fingerprints and 5% of the original's (a three-paragraph excerpt of a long story).
 MIN_HITS = 5
+FEWEST_HITS = 2  # what a copy of very few fingerprints must share: never fewer
 MIN_CONTAINMENT = 0.05
 MIN_COPY_SHARE = 0.3
 MAX_CANDIDATES = 5
@@ -189,26 +190,11 @@ class ArchiveIndex:
 
     def candidates(self, fingerprints: np.ndarray) -> list[tuple[int, int]]:
         """Originals sharing enough fingerprints with a copy: (number, shared), most first."""
-        if not len(fingerprints) or not len(self.postings):
-            return []
         prefixes = fingerprints & HASH_MASK
-        # The directory gives each prefix's bucket of postings in one lookup (a binary search
-        # over the whole array costs a cache miss per step); buckets hold a few postings.
-        buckets = prefixes >> self._bucket_shift
-        low = self.directory[buckets]
-        sizes = self.directory[buckets + _ONE] - low
-        total = int(sizes.sum())
-        if not total:
+        numbers, hits = self._shared(prefixes)
+        if not len(numbers):
             return []
-        at = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
-        found = self.postings[at + np.arange(total)]
-        found = found[(found & HASH_MASK) == np.repeat(prefixes, sizes)]
-        if not len(found):
-            return []
-        docs = np.sort((found & DOC_MASK).astype(np.int64))
-        edges = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1], [True])))
-        numbers, hits = docs[edges[:-1]], np.diff(edges)
-        enough = min(MIN_HITS, max(2, len(prefixes) // 2))
+        enough = min(MIN_HITS, max(FEWEST_HITS, len(prefixes) // 2))
         containment = hits / np.maximum(self.counts[numbers], 1)
         # An excerpt of a very long story holds little of it, but is mostly made of it.
         share_of_copy = hits / len(prefixes)
@@ -218,6 +204,33 @@ class ArchiveIndex:
         numbers, hits = numbers[keep], hits[keep]
         order = np.argsort(-hits, kind="stable")[:MAX_CANDIDATES]
         return [(int(numbers[i]), int(hits[i])) for i in order]
+
+    def most_shared(self, fingerprints: np.ndarray) -> int:
+        """The most fingerprints any one original shares with a text (0 for none)."""
+        _numbers, hits = self._shared(fingerprints & HASH_MASK)
+        return int(hits.max()) if len(hits) else 0
+
+    def _shared(self, prefixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The originals sharing any of these fingerprint prefixes, and how many each."""
+        none = np.empty(0, np.int64)
+        if not len(prefixes) or not len(self.postings):
+            return none, none
+        # The directory gives each prefix's bucket of postings in one lookup (a binary search
+        # over the whole array costs a cache miss per step); buckets hold a few postings.
+        buckets = prefixes >> self._bucket_shift
+        low = self.directory[buckets]
+        sizes = self.directory[buckets + _ONE] - low
+        total = int(sizes.sum())
+        if not total:
+            return none, none
+        at = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
+        found = self.postings[at + np.arange(total)]
+        found = found[(found & HASH_MASK) == np.repeat(prefixes, sizes)]
+        if not len(found):
+            return none, none
+        docs = np.sort((found & DOC_MASK).astype(np.int64))
+        edges = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1], [True])))
+        return docs[edges[:-1]], np.diff(edges)
 
     @cached_property
     def _bucket_shift(self) -> np.uint64:

@@ -11,8 +11,9 @@ republishes several).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 from compliance.archive.alignment import (
     BOILERPLATE,
@@ -25,7 +26,8 @@ from compliance.archive.alignment import (
 from compliance.archive.corrections import carried_version
 from compliance.archive.declared import Declared
 from compliance.archive.fingerprints import fingerprints
-from compliance.archive.index import ArchiveIndex
+from compliance.archive.folding import normalize_bytes
+from compliance.archive.index import FEWEST_HITS, ArchiveIndex
 from compliance.model import Alternative, Article, Match, Original
 from compliance.read.extract import block_reading
 from compliance.read.joins import Named, host_of, named_originals, normalize_url
@@ -162,7 +164,9 @@ class Matcher:
         carries more of the original, then more faithfully, wins. A copy is never unmatched
         because of its layout.
         """
-        furniture = _furniture(article)
+        if not known and self._named(article, None) is None and not self._may_carry(article):
+            return None
+        furniture = _Furniture(article)
         common = self.index.common_paragraphs | site if site else self.index.common_paragraphs
         found = self._match_reading(article, article.paragraphs, furniture, known, common)
         if found is not None and found.coverage >= 1.0 and found.similarity >= 1.0:
@@ -174,6 +178,16 @@ class Matcher:
         if fallback is None or (found is not None and _rank(found) >= _rank(fallback)):
             return found
         return _within_span(fallback)
+
+    def _may_carry(self, article: Article) -> bool:
+        """Whether any reading of the page could carry an original: some original shares
+        enough fingerprints with every word of its body (Article.all_text), the most any
+        reading holds. A reading's fingerprints are its body's, but for the few 5-grams that
+        span the words a reading leaves out; no original the whole body shares fewer than
+        FEWEST_HITS with is ever a candidate. Most pages carry no original, and this spares
+        them the article extractor, the slowest part of reading a page."""
+        whole = fingerprints(normalize_bytes(article.all_text))
+        return self.index.most_shared(whole) >= FEWEST_HITS
 
     def _match_reading(
         self,
@@ -267,12 +281,36 @@ def known_original(known: str) -> Named:
     return Named("manifest", "id", known.strip(), known)
 
 
-def _furniture(article: Article) -> list[str]:
-    """The page's headline, visible byline lines and notice lines: not the article's text."""
-    blocks = {b.block for b in article.byline_candidates if b.block is not None}
-    blocks.update(article.notices)
-    lines = [article.blocks[i].text for i in sorted(blocks)]
-    return [article.title, *lines] if article.title else lines
+class _Furniture(Sequence[str]):
+    """The page's headline, visible byline lines and notice lines: not the article's text.
+    Read when an alignment first needs them: most pages share no passage with any original,
+    and reading a page's bylines costs more than looking its passages up."""
+
+    def __init__(self, article: Article) -> None:
+        self._article = article
+        self._lines: list[str] | None = None
+
+    def _read(self) -> list[str]:
+        if self._lines is None:
+            article = self._article
+            blocks = {b.block for b in article.byline_candidates if b.block is not None}
+            blocks.update(article.notices)
+            lines = [article.blocks[i].text for i in sorted(blocks)]
+            self._lines = [article.title, *lines] if article.title else lines
+        return self._lines
+
+    @overload
+    def __getitem__(self, at: int) -> str: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[str]: ...
+    def __getitem__(self, at: int | slice) -> str | Sequence[str]:
+        return self._read()[at]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
 
 
 def _contradictions(article: Article, original: Original, method: str) -> list[str]:

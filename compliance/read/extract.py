@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from compliance.common.textmatch import normalize, word_count
-from compliance.model import Article, Link, Location, Page, TextBlock
+from compliance.model import Article, Byline, Link, Location, Page, TextBlock
 from compliance.read.bylines import markup_bylines, rank_bylines, text_bylines
 from compliance.read.htmltree import (
     HEADING_TAGS,
@@ -166,8 +166,11 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
     collector = BlockCollector(story)
     blocks = collector.collect(root)
 
-    found = markup_bylines(root, objects, front, base or canonical, story)
-    found.extend(text_bylines(blocks, title))
+    def bylines() -> tuple[Byline, ...]:
+        found = markup_bylines(root, objects, front, base or canonical, story)
+        found.extend(text_bylines(blocks, title))
+        return tuple(rank_bylines(found, blocks, site_name, title))
+
     trackers = _trackers(root, base)
     images, hidden_images = page_images(root, base, story, collector.image_blocks)
 
@@ -175,7 +178,7 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         source=page.source,
         kind=page.kind,
         title=title,
-        byline_candidates=tuple(rank_bylines(found, blocks, site_name, title)),
+        read_bylines=bylines,
         images=tuple(images),
         hidden_images=tuple(hidden_images),
         links=tuple(_links(root, base)),
@@ -193,7 +196,14 @@ def _extract_html(page: Page, markup: str, front_matter: dict[str, Any] | None =
         ),
         site_name=site_name,
         notices=_notices(blocks),
+        read_all_text=partial(_body_text, root),
     )
+
+
+def _body_text(root: Any) -> str:
+    """Every text of the page's body, hidden or not: scripts and styles hold no reader's
+    words, and article extractors drop them."""
+    return " ".join(root.xpath("//body//text()[not(parent::script or parent::style)]"))
 
 
 def _str(value: Any) -> str | None:
@@ -263,16 +273,19 @@ def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:
     return tuple(i for i, b in enumerate(blocks) if _NOTICE.search(b.text))
 
 
+def _text_bylines(blocks: list[TextBlock], title: str | None) -> tuple[Byline, ...]:
+    return tuple(rank_bylines([*text_bylines(blocks, title)], blocks, None, title))
+
+
 def _extract_text(page: Page) -> Article:
     lines, groups = read_lines(page.text)
     blocks = [TextBlock(line.text, Location(line.number, None), "line") for line in lines]
     title = next((b.text for b in blocks if word_count(b.text) >= 3), None)
-    found = list(text_bylines(blocks, title))
     return Article(
         source=page.source,
         kind=page.kind,
         title=title,
-        byline_candidates=tuple(rank_bylines(found, blocks, None, title)),
+        read_bylines=partial(_text_bylines, blocks, title),
         images=(),
         links=(),
         canonical=None,

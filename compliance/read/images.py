@@ -125,6 +125,10 @@ def _declared_size(el: Any) -> tuple[int, int]:
     return sizes[0], sizes[1]
 
 
+# What can draw an image, in document order: most of a page's elements cannot.
+_MAY_DRAW = "descendant-or-self::*[self::img or self::amp-img or self::svg or @style]"
+
+
 def page_images(
     root: Any,
     base: str | None,
@@ -139,9 +143,7 @@ def page_images(
     regions: dict[Any, str] = {}
     images: list[Image] = []
     hidden: list[Image] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in root.xpath(_MAY_DRAW):
         if el.tag == "svg":
             if any(a.tag == "svg" for a in el.iterancestors()):
                 continue  # a nested drawing is part of its outer one

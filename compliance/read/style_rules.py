@@ -45,6 +45,8 @@ def pixels(value: str | None) -> float | None:
 
 def hiding(declared: dict[str, str]) -> str | None:
     """Which of these CSS declarations hides what they style, in CSS words; None if none."""
+    if not declared:
+        return None
     if declared.get("display") == "none":
         return "display: none"
     if declared.get("visibility") in ("hidden", "collapse"):
