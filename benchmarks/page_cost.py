@@ -65,13 +65,13 @@ def _index(work: Path, n: int) -> Path:
 
 
 def _forget_pages() -> None:
-    """Empty the caches the tool keeps of what pages held (selectors' XPath, regions, names):
+    """Empty the caches the tool keeps of what pages held (sheets, selectors, regions, names):
     a site's pages share them, but a round repeating the same 256 pages would find them all,
     so each round pays for them as a first reading of 256 different pages does."""
     for name, module in list(sys.modules.items()):
         if name.startswith("compliance.read."):
             for value in vars(module).values():
-                if callable(getattr(value, "cache_clear", None)):
+                if not isinstance(value, type) and callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
 
 

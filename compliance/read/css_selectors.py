@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import lxml.etree
@@ -156,7 +157,8 @@ def _compound(text: str) -> Compound | None:
     )
 
 
-def _items(selectors: str) -> list[str] | None:
+@lru_cache(maxsize=16_384)
+def _items(selectors: str) -> tuple[str, ...] | None:
     """A selector list's selectors, split at the commas outside brackets; None when strings,
     escapes or comments make that a tokenizer's job."""
     if _UNSPLITTABLE.search(selectors):
@@ -170,9 +172,10 @@ def _items(selectors: str) -> list[str] | None:
         elif char == "," and depth == 0:
             items.append(selectors[start:at])
             start = at + 1
-    return [*items, selectors[start:]]
+    return (*items, selectors[start:])
 
 
+@lru_cache(maxsize=16_384)
 def _parsed(selector: str) -> Complex | None:
     """One selector read as compounds and combinators; None when it is not plain."""
     if not _SIMPLE.fullmatch(selector):

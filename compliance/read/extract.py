@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
+from compliance.common.scanning import lines_matching
 from compliance.common.textmatch import normalize, word_count
 from compliance.model import Article, Byline, Link, Location, Page, TextBlock
 from compliance.read.bylines import markup_bylines, rank_bylines, text_bylines
@@ -42,11 +43,11 @@ from compliance.read.plaintext import paragraphs as text_paragraphs
 from compliance.read.plaintext import read_lines, rejoin_wrapped
 from compliance.read.regions import ARTICLE, CHROME, headline_path
 
-_NOTICE = re.compile(
+# Scanned over the page's lines at once (common/scanning.py): none of it spans a line break.
+_NOTICE = (
     r"originally (?:published|appeared)|first (?:published|appeared)|republish|"
     r"content created by|creative commons|all rights reserved|reprinted (?:with|from)|"
-    r"is available without charge|licensing@|syndicat|©|\(c\) \d{4}",
-    re.IGNORECASE,
+    r"is available without charge|licensing@|syndicat|©|\(c\) \d{4}"
 )
 
 
@@ -270,7 +271,7 @@ def extractor_misread(paragraphs: Sequence[str], blocks: Sequence[TextBlock]) ->
 
 
 def _notices(blocks: list[TextBlock]) -> tuple[int, ...]:
-    return tuple(i for i, b in enumerate(blocks) if _NOTICE.search(b.text))
+    return tuple(lines_matching(_NOTICE, [b.text for b in blocks], ignore_case=True))
 
 
 def _text_bylines(blocks: list[TextBlock], title: str | None) -> tuple[Byline, ...]:

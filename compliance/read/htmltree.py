@@ -282,6 +282,8 @@ def element_text(el: lxml.html.HtmlElement) -> str:
     """The words of `el` as a reader sees them: blocks and line breaks inside it part words
     ("About the author" then "Eleanor", never "authorEleanor"), and scripts and styles hold
     none. `text_content()` joins every text node as it is."""
+    if not len(el):
+        return " ".join((el.text or "").split())  # most links and labels hold text alone
     parts: list[str] = []
 
     def visit(node: Any) -> None:

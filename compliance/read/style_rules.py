@@ -11,13 +11,17 @@ css_selectors.py where it can and by cssselect where it cannot. Both readings ag
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from bisect import bisect_left
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
 import lxml.etree
 
+from compliance.common.scanning import starts
 from compliance.read.css_selectors import ElementIndex
 
 TINY = 2.0  # pixels: a 1x1 or 2x2 image is a tracker or a hidden logo, never a shown logo
@@ -77,17 +81,6 @@ _MAY_HIDE = (
     r"|(?:width|height)\s*:\s*(?:-|[0-2](?:\.\d+)?\s*(?:px)?\s*(?:!|;|\}|$))"
     r"|(?:left|top|right|text-indent)\s*:\s*-\d{3}"
 )
-
-
-@lru_cache(maxsize=1)
-def _may_hide() -> Any:
-    """_MAY_HIDE compiled by RE2: scanning a 50 KB stylesheet for it, RE2 takes a ninth of
-    the time Python's engine does (measured on the corpus's sheets, same matches)."""
-    import re2
-
-    options = re2.Options()
-    options.case_sensitive = False
-    return re2.compile(_MAY_HIDE, options)
 
 
 # The marks of CSS's block structure, with what may hide a bracket: escapes, comments,
@@ -154,15 +147,7 @@ def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str
     index: ElementIndex | None = None
     names: set[str] = set()
     for block in (el.text for el in root.iter("style") if el.text):
-        hits = [m.start() for m in _may_hide().finditer(block)]
-        if not hits:
-            continue
-        for prelude, content, at in _top_level_rules(block):
-            if prelude.lstrip().startswith("@"):
-                continue  # @media and others: what they hide depends on the reader's screen
-            first = bisect_left(hits, at)
-            if first == len(hits) or hits[first] >= at + len(content):
-                continue  # nothing in its block can hide
+        for prelude, content in _rules_that_may_hide(block):
             if index is None:
                 index = ElementIndex(root)
                 names = index.names()
@@ -172,6 +157,46 @@ def style_rules(root: Any, story: frozenset[Any] = frozenset()) -> dict[Any, str
                 if el.tag not in ("html", "body") and el not in story:
                     hidden.setdefault(el, why)
     return hidden
+
+
+class _SheetRules:
+    """The rules of the sheets met last that may hide, by the sheet's digest: a site's pages
+    carry the same sheets, and reading a 50 KB sheet's structure is a millisecond."""
+
+    KEPT = 256
+
+    def __init__(self) -> None:
+        self._sheets: OrderedDict[bytes, tuple[tuple[str, str], ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, sheet: str) -> tuple[tuple[str, str], ...]:
+        """(prelude, block) of the sheet's top-level style rules whose block may hide (not
+        at-rules: what @media hides depends on the reader's screen)."""
+        digest = hashlib.blake2b(sheet.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            if digest in self._sheets:
+                self._sheets.move_to_end(digest)
+                return self._sheets[digest]
+        hits = starts(_MAY_HIDE, sheet, ignore_case=True)
+        rules = []
+        for prelude, content, at in _top_level_rules(sheet) if hits else ():
+            first = bisect_left(hits, at)
+            if prelude.lstrip().startswith("@") or first == len(hits):
+                continue
+            if hits[first] < at + len(content):  # something in its block can hide
+                rules.append((prelude, content))
+        with self._lock:
+            self._sheets[digest] = found = tuple(rules)
+            while len(self._sheets) > self.KEPT:
+                self._sheets.popitem(last=False)
+        return found
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._sheets.clear()
+
+
+_rules_that_may_hide = _SheetRules()
 
 
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^()]*\)")  # attribute tests, pseudo-class arguments
@@ -184,16 +209,24 @@ def _may_select(prelude: str, names: set[str]) -> bool:
     some selector's last compound names only classes and ids the page has. Running a
     selector over the whole page is most of what a hiding rule costs, and a site's
     stylesheet hides mostly what this page does not have."""
+    subjects = _subject_names(prelude)
+    return subjects is None or any(subject <= names for subject in subjects)
+
+
+@lru_cache(maxsize=16_384)
+def _subject_names(prelude: str) -> tuple[frozenset[str], ...] | None:
+    """The ".class" and "#id" names of each selector's last compound; None when a selector
+    is not read here (escapes, comments, brackets nested deeper), so may select anything."""
     if "\\" in prelude or "/*" in prelude:
-        return True  # escapes and comments: leave it to the parser
+        return None
+    subjects = []
     for selector in prelude.split(","):
         plain = _BRACKETED.sub("", _BRACKETED.sub("", selector)).strip()
         if "(" in plain or "[" in plain:
-            return True  # nested deeper than read here
+            return None
         subject = _SELECTOR_COMBINATOR.split(plain)[-1] if plain else ""
-        if all("".join(named) in names for named in _NAMED.findall(subject)):
-            return True
-    return False
+        subjects.append(frozenset("".join(named) for named in _NAMED.findall(subject)))
+    return tuple(subjects)
 
 
 def hidden_by_rule(

@@ -19,10 +19,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from compliance.common.textmatch import contains_phrase
-from compliance.model import Article
+from compliance.model import Article, Image
 from compliance.read.placement import image_with_story
 from compliance.terms.ruleset import RuleSet
-from compliance.terms.signals import PageSignals, SignalIndex, signal_index
+from compliance.terms.signals import PageSignals, signal_index
 
 STRONG, WEAK, NEEDED = 2, 1, 2
 
@@ -35,7 +35,11 @@ class Detection:
 
 
 def _signals(
-    number: int, ruleset: RuleSet, article: Article, index: SignalIndex, page: PageSignals
+    number: int,
+    ruleset: RuleSet,
+    article: Article,
+    images: Sequence[tuple[Image, set[tuple[int, str]]]],
+    page: PageSignals,
 ) -> Iterator[tuple[int, str]]:
     detect = ruleset.spec.detect
     for phrase in detect.text:
@@ -48,9 +52,9 @@ def _signals(
     label = page.credit_label(detect.names or [ruleset.spec.name])
     if label:
         yield STRONG, f"a credit line reads '{label}'"
-    for image in (i for i in article.images if image_with_story(article, i)):
+    for image, owners in images:
         alt_hit = any(contains_phrase(image.alt, alt, 90) >= 90 for alt in detect.images.alt)
-        src_hit = image.src and any(n == number for n, _ in index.image_src(image.src))
+        src_hit = any(n == number for n, _ in owners)
         if alt_hit or src_hit:
             yield STRONG, f"the page shows the image {image.alt or image.src!r}"
             break
@@ -72,9 +76,15 @@ def detect(rulesets: Sequence[RuleSet], article: Article) -> Detection | None:
     rule set loaded first."""
     index = signal_index(rulesets)
     page = index.read(article)
+    # The story's images and the rule sets whose logo addresses each matches, read once.
+    images = [
+        (image, index.image_src(image.src) if image.src else set())
+        for image in article.images
+        if image_with_story(article, image)
+    ]
     best: Detection | None = None
     for number, ruleset in enumerate(rulesets):
-        signals = _signals(number, ruleset, article, index, page)
+        signals = _signals(number, ruleset, article, images, page)
         found = sorted(signals, key=lambda s: -s[0])
         strong = sum(weight for weight, _ in found if weight >= STRONG)
         score = sum(weight for weight, _ in found)

@@ -97,14 +97,15 @@ class SignalIndex:
             found.short.append(text)
             for owner in self.lines.owners(plain):
                 found.lines.setdefault(owner, text)
-        found.addresses = {
-            kind: [(value, self.addresses[kind].owners(normalize(value))) for value in values]
-            for kind, values in (
-                ("pixels", [t["src"] for t in article.metadata.get("trackers") or []]),
-                ("canonical", [article.canonical] if article.canonical else []),
-                ("links", [a.href for a in article.links]),
-            )
-        }
+        for kind, values in (
+            ("pixels", [t["src"] for t in article.metadata.get("trackers") or []]),
+            ("canonical", [article.canonical] if article.canonical else []),
+            ("links", [a.href for a in article.links]),
+        ):
+            first = found.addresses[kind] = {}
+            for value in dict.fromkeys(values):  # a page repeats its menus' links
+                for number, _pattern in self.addresses[kind].owners(normalize(value)):
+                    first.setdefault(number, value)
         return found
 
     def image_src(self, src: str) -> set[tuple[int, str]]:
@@ -119,16 +120,13 @@ class PageSignals:
     weak: set[tuple[int, str]] = field(default_factory=set)
     lines: dict[tuple[int, str], str] = field(default_factory=dict)  # first line matching
     short: list[str] = field(default_factory=list)  # the story's short lines, in order
-    addresses: dict[str, list[tuple[str, list[tuple[int, str]]]]] = field(default_factory=dict)
+    # By kind, the first address each rule set's patterns match.
+    addresses: dict[str, dict[int, str]] = field(default_factory=dict)
     _credited: list[str | None] | None = None
 
     def first_address(self, kind: str, ruleset: int) -> str | None:
         """The first address of `kind` a pattern of rule set `ruleset` matches."""
-        return next(
-            (value for value, owners in self.addresses.get(kind, []) if any(
-                n == ruleset for n, _ in owners)),
-            None,
-        )  # fmt: skip
+        return self.addresses.get(kind, {}).get(ruleset)
 
     def credit_label(self, names: Sequence[str]) -> str | None:
         """The first short line that is a plain credit label naming one of `names`."""
