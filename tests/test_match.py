@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -247,3 +248,49 @@ def test_a_named_original_without_its_text_is_kept_with_a_note(tmp_path):
     match = build_matcher(tmp_path, ARCHIVE).match(page)
     assert match.original.id == "story" and match.method == "canonical"
     assert any("shares almost none of its text" in note for note in match.contradictions)
+
+
+def _unread(article):
+    """The article with readers that fail when called: what must not be read is not."""
+
+    def refused():
+        raise AssertionError("read, though nothing needed it")
+
+    return replace(article, read_paragraphs=refused, read_bylines=refused)
+
+
+def test_a_page_sharing_no_passage_is_unmatched_without_reading_its_article(tmp_path):
+    page = _unread(_copy([*OTHER[:1], "A page about gardening, tomatoes and the spring frost."]))
+    assert build_matcher(tmp_path, ARCHIVE[:2]).match(page) is None
+
+
+def test_a_copy_whose_story_the_page_hides_still_reaches_the_extractor(tmp_path):
+    # The story's text is in no visible block, but an extractor may read it: the screen
+    # counts every word of the body, hidden or not.
+    body = "".join(f"<p>{p}</p>" for p in STORY)
+    note = "<p>Our own short note on the weather, nothing more to read on this page.</p>"
+    markup = f"<html><body><div hidden><article>{body}</article></div>{note}</body></html>"
+    page = extract(Page("copy.html", "html", markup))
+    assert not any(STORY[0] in b.text for b in page.blocks)
+    assert build_matcher(tmp_path, ARCHIVE)._may_carry(page)
+
+
+_MATCHERS: dict = {}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(STORY + SIBLING + OTHER), min_size=1, max_size=6, unique=True))
+def test_what_the_screen_stops_no_reading_would_match(tmp_path_factory, paragraphs):
+    if "matcher" not in _MATCHERS:  # the story and its sibling: OTHER's pages share nothing
+        _MATCHERS["matcher"] = build_matcher(tmp_path_factory.mktemp("screen"), ARCHIVE[:2])
+    matcher = _MATCHERS["matcher"]
+    page = _copy(paragraphs, tail="<aside><p>Related: the week in pictures.</p></aside>")
+    if matcher._may_carry(page):
+        return
+    assert matcher.match(_unread(page)) is None  # the article is never read
+    # and reading it, every reading of it, would have matched nothing either
+    matcher._may_carry = lambda _article: True
+    try:
+        assert matcher.match(page) is None
+    finally:
+        del matcher._may_carry
