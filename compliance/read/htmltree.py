@@ -198,6 +198,8 @@ class BlockCollector:
         self._gap = False
 
     def _flush(self, buf: list[str], owner: Any, anchor: Any, region: str, nth: str) -> None:
+        if not buf:
+            return
         text = " ".join("".join(buf).split())
         buf.clear()
         if text:
@@ -230,13 +232,14 @@ class BlockCollector:
         state: dict[str, Any],
         region: str,
     ) -> None:
-        if not len(el):
+        children = list(el)
+        if not children:
             return  # a leaf: nothing below its text
         totals: dict[Any, int] = {}
-        for child in el:
+        for child in children:
             totals[child.tag] = totals.get(child.tag, 0) + 1
         seen: dict[Any, int] = {}
-        for child in el:
+        for child in children:
             tag = child.tag if isinstance(child.tag, str) else None
             seen[child.tag] = seen.get(child.tag, 0) + 1
             if tag in IMAGE_TAGS:

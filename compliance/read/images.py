@@ -90,7 +90,7 @@ def _addresses(el: Any, base: str | None) -> tuple[str, ...]:
     found = [el.get(name) or "" for name in ("src", "data-src", "data-lazy-src", "data-original")]
     srcsets = [el.get("srcset") or "", el.get("data-srcset") or ""]
     # libxml2 does not know <source> is empty, so the <img> may sit inside the last one.
-    picture = next((a for a in el.iterancestors() if a.tag == "picture"), None)
+    picture = next(el.iterancestors("picture"), None)
     if picture is not None:
         srcsets += [source.get("srcset") or "" for source in picture.iter("source")]
     for srcset in srcsets:
@@ -125,8 +125,7 @@ def _declared_size(el: Any) -> tuple[int, int]:
     return sizes[0], sizes[1]
 
 
-# What can draw an image, in document order: most of a page's elements cannot.
-_MAY_DRAW = "descendant-or-self::*[self::img or self::amp-img or self::svg or @style]"
+_DRAWN = frozenset(("img", "amp-img", "svg"))  # and anything with a style may draw one
 
 
 def page_images(
@@ -143,9 +142,9 @@ def page_images(
     regions: dict[Any, str] = {}
     images: list[Image] = []
     hidden: list[Image] = []
-    for el in root.xpath(_MAY_DRAW):
+    for el in (e for e in root.iter() if e.tag in _DRAWN or e.get("style")):
         if el.tag == "svg":
-            if any(a.tag == "svg" for a in el.iterancestors()):
+            if next(el.iterancestors("svg"), None) is not None:
                 continue  # a nested drawing is part of its outer one
             title = el.find(".//title")
             label = el.get("aria-label") or (title.text_content() if title is not None else "")

@@ -87,28 +87,54 @@ _JOINED = re.compile(
 )
 
 
-def _words(el: Any) -> frozenset[str]:
-    return _marked_words(f"{el.get('class') or ''} {el.get('id') or ''}")
+class _Marks(NamedTuple):
+    """What an element says of itself, all its region is read from: hashable, so that a
+    region is worked out once per kind of element a site uses."""
+
+    tag: str
+    role: str  # lower-cased
+    article_body: bool  # itemprop="articleBody"
+    words: frozenset[str]  # the words of its class and id a region is told by
+    story_body: bool  # a class or id such as article-body, entry-content (_STORY_BODY)
 
 
-@lru_cache(maxsize=16_384)
-def _marked_words(marks: str) -> frozenset[str]:
-    """The words of an element's class and id; a site repeats the same few on every page."""
+def _marks_of(el: Any, tag: str) -> _Marks:
+    get = el.get
+    words, story_body = _class_words(get("class") or "")
+    ident = get("id")
+    if ident:  # ids are mostly unique: remembered with classes, they would evict them
+        more, body = _read_words(ident)
+        words, story_body = words | more, story_body or body
+    return _Marks(
+        tag,
+        (get("role") or "").strip().lower(),
+        (get("itemprop") or "").lower() == "articlebody",
+        words,
+        story_body,
+    )
+
+
+def _read_words(marks: str) -> tuple[frozenset[str], bool]:
+    """The words of a class or id that tell a region (split on '-', '_' and case changes,
+    and the joined pairs of _JOINED), and whether it names the story's body."""
     if not marks.strip():
-        return frozenset()
+        return frozenset(), False
     words = {w.casefold() for w in _SPLIT.split(marks) if w}
     words |= {m.group().replace("-", "").casefold() for m in _JOINED.finditer(marks)}
-    return frozenset(words)
+    return frozenset(words & _TELLING_WORDS), bool(_STORY_BODY.search(marks))
 
 
-def own_region(el: Any) -> str | None:
+# A site repeats the same few classes on every page.
+_class_words = lru_cache(maxsize=16_384)(_read_words)
+
+
+def own_region(el: _Marks) -> str | None:
     """The region an element declares by itself, or None when it says nothing."""
-    role = (el.get("role") or "").strip().lower()
-    if role in _ROLE_REGIONS:
-        return _ROLE_REGIONS[role]
-    if (el.get("itemprop") or "").lower() == "articlebody":
+    if el.role in _ROLE_REGIONS:
+        return _ROLE_REGIONS[el.role]
+    if el.article_body:
         return ARTICLE
-    words = _words(el)
+    words = el.words
     chrome = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS}
     article_part = bool(words & _ARTICLE_WORDS)
     strong = {_WORD_REGIONS[w] for w in words if w in _WORD_REGIONS and w not in _WEAK_WORDS}
@@ -117,24 +143,9 @@ def own_region(el: Any) -> str | None:
             return region
     if chrome and not article_part:
         return sorted(chrome)[0]
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in _TAG_REGIONS:
-        return _TAG_REGIONS[tag]
-    return ARTICLE if article_part and tag in ("div", "section", "article", "main") else None
-
-
-_MARKS = ("role", "itemprop", "class", "id")
-
-
-class _Marks(NamedTuple):
-    """What an element says of itself, all a region is read from: a hashable stand-in for
-    the element, so that a region is worked out once per kind of element a site uses."""
-
-    tag: str
-    values: tuple[str | None, ...]
-
-    def get(self, name: str) -> str | None:
-        return self.values[_MARKS.index(name)]
+    if el.tag in _TAG_REGIONS:
+        return _TAG_REGIONS[el.tag]
+    return ARTICLE if article_part and el.tag in ("div", "section", "article", "main") else None
 
 
 def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> str:
@@ -148,17 +159,12 @@ def child_region(parent_region: str, el: Any, headline_path: frozenset[Any]) -> 
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in ("html", "body"):
         return parent_region  # their classes describe the page's state, not a region
-    get = el.get
-    return _region_within(
-        parent_region, el in headline_path, tag, get("role"), get("itemprop"), get("class"),
-        get("id"),
-    )  # fmt: skip
+    return _region_within(parent_region, el in headline_path, _marks_of(el, tag))
 
 
 @lru_cache(maxsize=16_384)
-def _region_within(parent_region: str, holds_headline: bool, tag: str, *marks: str | None) -> str:
-    el = _Marks(tag, marks)
-    if parent_region in _LAYOUT_CHROME and _is_story_body(el):
+def _region_within(parent_region: str, holds_headline: bool, el: _Marks) -> str:
+    if parent_region in _LAYOUT_CHROME and (el.article_body or el.story_body):
         return ARTICLE  # a layout word above it was wrong: this is the story's body
     declared = own_region(el)
     if declared is None or parent_region in CHROME:
@@ -180,36 +186,23 @@ _STORY_BODY = re.compile(
 )
 
 
-def _is_story_body(el: Any) -> bool:
-    """Whether an element says it holds the story's body (itemprop=articleBody, a class or
-    id such as article-body, entry-content, body-text)."""
-    if (el.get("itemprop") or "").lower() == "articlebody":
-        return True
-    return _says_story_body(f"{el.get('class') or ''} {el.get('id') or ''}")
-
-
-@lru_cache(maxsize=16_384)
-def _says_story_body(marks: str) -> bool:
-    return bool(_STORY_BODY.search(marks))
-
-
-def _weakly_chrome(el: Any) -> bool:
+def _weakly_chrome(el: _Marks) -> bool:
     """Declared chrome only by weak class words ("read-more": a collapsible rest of the
     story), not by its tag, its role or a strong word: inside the article, it is the article."""
-    if (el.get("role") or "").strip().lower() in _ROLE_REGIONS or el.tag in _TAG_REGIONS:
+    if el.role in _ROLE_REGIONS or el.tag in _TAG_REGIONS:
         return False
-    words = _words(el)
-    chrome = {w for w in words if w in _WORD_REGIONS}
+    chrome = {w for w in el.words if w in _WORD_REGIONS}
     return bool(chrome) and chrome <= _WEAK_WORDS
 
 
-def _is_article_part(el: Any, declared: str) -> bool:
+def _is_article_part(el: _Marks, declared: str) -> bool:
     if declared in ("header", "footer", ARTICLE):
         return True
-    return declared == "sidebar" and el.tag == "aside" and not _words(el) & _CHROME_WORDS
+    return declared == "sidebar" and el.tag == "aside" and not el.words & _CHROME_WORDS
 
 
 _CHROME_WORDS = frozenset(_WORD_REGIONS)
+_TELLING_WORDS = _CHROME_WORDS | _ARTICLE_WORDS
 
 
 def headline_path(headline: Any | None) -> frozenset[Any]:
