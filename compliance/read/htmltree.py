@@ -45,6 +45,7 @@ _LIMIT_MESSAGES = (
 )
 
 _CLOSING_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_CLOSED_AT_END = re.compile(r"</(?:body|html)\s*>\Z", re.IGNORECASE)
 
 
 def keep_trailing_content(markup: str) -> str:
@@ -53,6 +54,8 @@ def keep_trailing_content(markup: str) -> str:
     CMS plugins inject bylines and credit lines there, and losing them would turn into a
     false "missing" finding.
     """
+    if _CLOSED_AT_END.search(markup[-4096:].rstrip()[-256:]):
+        return markup  # the page ends at its closing tag, as nearly every page does
     closings = list(_CLOSING_DOCUMENT.finditer(markup))
     if closings and markup[closings[-1].end() :].strip():
         return _CLOSING_DOCUMENT.sub("", markup)
@@ -70,6 +73,8 @@ def prescreen(markup: str, source: str) -> None:
     """Refuse markup that would hang the parser: an element with tens of thousands of
     distinct attributes costs every C HTML parser time quadratic in their number (minutes
     for 200,000), and no C call can be interrupted from inside."""
+    if markup.count("=") <= MAX_ATTRIBUTES:
+        return  # the whole page has too few attributes for one element to have that many
     for tag in _LONG_TAG.finditer(markup):
         count = len(_ATTRIBUTE.findall(tag.group()))
         if count > MAX_ATTRIBUTES:
