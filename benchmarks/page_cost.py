@@ -8,9 +8,9 @@ turn: lxml's parse alone (the floor), trafilatura's extraction alone (as the too
 `compliance check` without an archive, with an archive of synthetic originals
 (`synthetic.py`, indexed once under `--work`: no page is a copy of any), and with the
 corpus's own articles as the archive (its ground truth: every page is a copy). CPU time per
-page, the median of `--rounds` rounds (each begun with the tool's page caches empty), and
-each stage's ratio to the floor; then where a check's time goes, by cProfile's cumulative
-time of the tool's own stages.
+page, the median of `--rounds` rounds (each stage begun with the tool's page caches empty),
+and each stage's ratio to the floor measured just before it; then where a check's time
+goes, by cProfile's cumulative time of the tool's own stages.
 """
 
 from __future__ import annotations
@@ -157,20 +157,25 @@ def main() -> None:
     for run in stages.values():  # warm caches and imports once, outside the timing
         for name, body in pages[:5]:
             run(name, body)
+    floor_stage = "lxml parse (floor)"
     timings: dict[str, list[float]] = {stage: [] for stage in stages}
+    ratios: dict[str, list[float]] = {stage: [] for stage in stages}
     for _round in range(args.rounds):
         for stage, run in stages.items():
+            # The floor is measured again just before each stage: a shared machine's speed
+            # drifts over a run, and a ratio is only fair to a baseline taken beside it.
+            floor = _per_page(pages, stages[floor_stage])
             _forget_pages()
             timings[stage].append(_per_page(pages, run))
-    floor = statistics.median(timings["lxml parse (floor)"])
+            ratios[stage].append(timings[stage][-1] / floor)
     print(f"{len(pages)} pages, {args.rounds} rounds, CPU ms per page (median; range)\n")
-    print("| stage | ms/page | range | x parse |")
+    print("| stage | ms/page | range | x parse (median; range) |")
     print("|---|---:|---|---:|")
     for stage, values in timings.items():
-        median = statistics.median(values)
+        ratio = ratios[stage]
         print(
-            f"| {stage} | {median:.1f} | {min(values):.1f}-{max(values):.1f} |"
-            f" {median / floor:.1f}x |"
+            f"| {stage} | {statistics.median(values):.1f} | {min(values):.1f}-{max(values):.1f}"
+            f" | {statistics.median(ratio):.1f}x ({min(ratio):.1f}-{max(ratio):.1f}) |"
         )
     for label, checker in (("no archive", alone), ("archive", archived), ("copies", copies)):
         profile = cProfile.Profile()
@@ -188,7 +193,8 @@ def main() -> None:
             for stage, seconds in sorted(spent.items(), key=lambda kv: -kv[1])
         )
         print(f"\nwhere a check's time goes ({label}, ms/page under cProfile): {shown}")
-    print(json.dumps({k: statistics.median(v) for k, v in timings.items()}))
+    medians = {k: [statistics.median(v), statistics.median(ratios[k])] for k, v in timings.items()}
+    print(json.dumps(medians))
 
 
 if __name__ == "__main__":
