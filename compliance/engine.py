@@ -28,6 +28,7 @@ from compliance.model import (
     RuleInfo,
     RunResult,
     Status,
+    StoredResults,
     fingerprint,
     status_from_findings,
 )
@@ -254,11 +255,11 @@ class Checker:
         called once the workers have their pages, to ready what follows (the report) while
         they check.
         """
-        results = []
+        results = StoredResults()
         for result in self._results(refs, stdin_data, jobs, prepare):
-            results.append(result)
             if progress:
                 progress(result)
+            results.append(result.for_report())
         rules = sorted(
             (
                 RuleInfo(
@@ -269,7 +270,7 @@ class Checker:
             ),
             key=lambda info: info.id,
         )
-        return RunResult(tuple(results), tuple(rules))
+        return RunResult(results, tuple(rules))
 
 
 def too_large(label: str) -> Result:

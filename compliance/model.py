@@ -7,13 +7,15 @@ or compared without anyone mutating it along the way.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 
 class Severity(StrEnum):
@@ -461,6 +463,63 @@ class Result:
         """Failed findings at or above `at_least`."""
         return [f for f in self.findings if f.counts and f.severity.rank >= at_least.rank]
 
+    def for_report(self) -> Result:
+        """The result with what a report shows of it: the matched original without its text,
+        and the alignment's counts only, unless an integrity finding shows its changes."""
+        if self.match is None:
+            return replace(self, paragraph_keys=frozenset())
+        match = self.match
+        alignment = match.alignment
+        if alignment is not None and not any(f.check == "integrity" for f in self.findings):
+            alignment = AlignmentCounts(alignment.summary())
+        original = replace(match.original, body=(), versions=(), extra={})
+        slim = replace(match, original=original, alignment=alignment)
+        return replace(self, match=slim, paragraph_keys=frozenset())
+
+
+@dataclass(frozen=True)
+class AlignmentCounts:
+    """What a report shows of an alignment no finding's diff needs: its counts by fate."""
+
+    counts: dict[str, int]
+
+    def summary(self) -> dict[str, int]:
+        return dict(self.counts)
+
+
+class StoredResults(Sequence[Result]):
+    """Results as a report reads them, each kept compressed: `check` over thousands of pages
+    holds a few kilobytes a page, where the results themselves held some sixty."""
+
+    def __init__(self, results: Iterable[Result] = ()) -> None:
+        self._packed: list[bytes] = []
+        self.inputs: list[str] = []
+        self.statuses: list[Status] = []
+        for result in results:
+            self.append(result)
+
+    def append(self, result: Result) -> None:
+        self._packed.append(zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1))
+        self.inputs.append(result.input)
+        self.statuses.append(result.status)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    @overload
+    def __getitem__(self, at: int) -> Result: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Result]: ...
+    def __getitem__(self, at: int | slice) -> Result | list[Result]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        # Unpickling runs code, but these bytes were pickled by append, in this process.
+        return pickle.loads(zlib.decompress(self._packed[at]))
+
+    def __iter__(self) -> Iterator[Result]:
+        for packed in self._packed:
+            yield pickle.loads(zlib.decompress(packed))
+
 
 def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Status:
     """`fail` when an error-level requirement failed, `warn` when only warnings did.
@@ -497,14 +556,20 @@ class RuleInfo:
 class RunResult:
     """Every input's result, in input order: the one thing every reporter reads."""
 
-    results: tuple[Result, ...]
+    results: Sequence[Result]  # a tuple, or StoredResults for a run of many pages
     rules: tuple[RuleInfo, ...] = ()  # every check of the rule sets in use, sorted by id
 
-    def sorted_results(self) -> list[Result]:
+    def sorted_results(self) -> Iterator[Result]:
         """Results in input-name order, so two runs over the same inputs read the same."""
-        return sorted(self.results, key=lambda r: r.input)
+        results = self.results
+        if not isinstance(results, StoredResults):
+            return iter(sorted(results, key=lambda r: r.input))
+        order = sorted(range(len(results)), key=results.inputs.__getitem__)
+        return (results[i] for i in order)
 
     def count(self, status: Status) -> int:
+        if isinstance(self.results, StoredResults):
+            return self.results.statuses.count(status)
         return sum(1 for r in self.results if r.status is status)
 
     def summary(self) -> dict[str, int]:

@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from compliance.archive.index_build import build_index
+from compliance.archive.match import Matcher
 from compliance.common.scanning import lines_matching
 from compliance.engine import Checker
-from compliance.model import Page, Status
+from compliance.model import Page, RunResult, Status, StoredResults
 from compliance.read.extract import extract
 from compliance.read.htmltree import line_of, parse_html
 from compliance.read.markdown import render_markdown
+from compliance.read.sources import InputRef
+from compliance.report import REPORTERS, RenderOptions
 from compliance.terms.loading import load_rulesets
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LOCAL = (
     "<html><body><article><h1>Library hours extended</h1><p>By Ann Local</p>"
     "<p>The city council voted on Monday to extend library opening hours after a survey"
@@ -65,3 +71,17 @@ _line = st.text(st.sampled_from("ab ©()c1920 RePublish"), max_size=30)
 def test_lines_scanned_at_once_are_the_lines_matched_one_by_one(lines):
     one_by_one = [i for i, line in enumerate(lines) if re.search(_NOTICE, line, re.IGNORECASE)]
     assert lines_matching(_NOTICE, lines, ignore_case=True) == one_by_one
+
+
+def test_a_run_keeps_what_its_reports_show_and_no_more(tmp_path):
+    index = build_index([EXAMPLES / "originals" / "dcnf-originals.jsonl"], tmp_path / "index")
+    checker = Checker(load_rulesets(), Matcher(index), page_budget=0)
+    refs = [InputRef(str(p), path=p) for p in sorted((EXAMPLES / "copies").iterdir())]
+    whole = RunResult(tuple(checker.check_input(ref) for ref in refs), ())
+    kept = checker.run(refs)
+    assert isinstance(kept.results, StoredResults)
+    matched = [r for r in kept.results if r.match is not None]
+    assert matched and all(not r.match.original.body for r in matched)
+    kept = RunResult(kept.results, ())  # the rules' table is the same either way
+    for name, render in REPORTERS.items():
+        assert render(kept, RenderOptions()) == render(whole, RenderOptions()), name

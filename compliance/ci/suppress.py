@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from compliance.ci.config import ProjectConfig
 from compliance.errors import UserError
-from compliance.model import Finding, Result, RunResult, status_from_findings
+from compliance.model import Finding, Result, RunResult, StoredResults, status_from_findings
 
 
 class Waiving(Protocol):
@@ -133,10 +133,10 @@ class Suppressions:
         )
 
     def apply(self, run: RunResult) -> RunResult:
-        results = []
+        results = StoredResults()
         for result in run.results:
             findings = tuple(self._finding(result, f) for f in result.findings)
             if findings != result.findings:
                 result = replace(result, findings=findings, status=status_from_findings(findings))
             results.append(result)
-        return replace(run, results=tuple(results))
+        return replace(run, results=results)
