@@ -4,6 +4,7 @@ read what the long way reads."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from compliance.read.htmltree import line_of, parse_html
 from compliance.read.markdown import render_markdown
 from compliance.read.sources import InputRef
 from compliance.report import REPORTERS, RenderOptions
+from compliance.report.json_report import report_to_json
 from compliance.terms.loading import load_rulesets
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -85,3 +87,6 @@ def test_a_run_keeps_what_its_reports_show_and_no_more(tmp_path):
     kept = RunResult(kept.results, ())  # the rules' table is the same either way
     for name, render in REPORTERS.items():
         assert render(kept, RenderOptions()) == render(whole, RenderOptions()), name
+    # the JSON report, written a result at a time, is the whole document's dump
+    written = json.dumps(report_to_json(whole), indent=2, ensure_ascii=False) + "\n"
+    assert REPORTERS["json"](whole, RenderOptions()) == written

@@ -312,13 +312,13 @@ def _ready_reports(request: CheckRequest) -> None:
 
 def _write_reports(request: CheckRequest, run: RunResult) -> None:
     from compliance.common.files import append_text, write_atomic
-    from compliance.report import RenderOptions
+    from compliance.report import RenderOptions, report_chunks
 
     plain = RenderOptions(color=False, width=100)
     for name, path in request.outputs:
-        write_atomic(path, REPORTERS[name](run, plain))
+        write_atomic(path, report_chunks(name, run, plain))
     if request.write_baseline is not None:
-        write_atomic(request.write_baseline, REPORTERS["json"](run, plain))
+        write_atomic(request.write_baseline, report_chunks("json", run, plain))
     # The --format report goes to stdout, unless a bare --output FILE took it.
     if not request.stdout_taken:
         to_terminal = sys.stdout.isatty()
@@ -326,7 +326,8 @@ def _write_reports(request: CheckRequest, run: RunResult) -> None:
             color=to_terminal and request.format == "terminal",
             width=stdout_console().width if to_terminal else 100,
         )
-        sys.stdout.write(REPORTERS[request.format](run, options))
+        for piece in report_chunks(request.format, run, options):
+            sys.stdout.write(piece)
         sys.stdout.flush()
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     formats = {request.format, *(name for name, _ in request.outputs)}

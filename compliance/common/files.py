@@ -9,7 +9,9 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from compliance.errors import UserError
 
@@ -49,8 +51,9 @@ def format_for_file(
     return chosen, None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same directory and a rename.
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, in order) to `path` through a temporary file in the same
+    directory and a rename.
 
     Missing parent directories are created. A path that is not a regular file (/dev/null,
     /dev/stdout, a pipe) is written in place: replacing it would put a file where a device was.
@@ -58,7 +61,7 @@ def write_atomic(path: Path, text: str) -> None:
     if path.exists() and not path.is_file():
         try:
             with path.open("w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                _write(handle, text)
         except OSError as exc:
             raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
         return
@@ -74,7 +77,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            _write(handle, text)
             handle.flush()
             # mkstemp makes the file private (0600); a report or an archive is made as any
             # tool makes a file: by the umask, or as the file it replaces was.
@@ -84,6 +87,14 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
+
+
+def _write(handle: IO[str], text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
+        handle.write(text)
+    else:
+        for piece in text:
+            handle.write(piece)
 
 
 STALE_AFTER = 3600.0  # seconds: a temporary file this old was left by a killed process

@@ -8,7 +8,7 @@ Modules are imported when their format is used, so a run pays only for the repor
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,3 +58,12 @@ _FOR_PEOPLE = frozenset(("github", "markdown"))
 REPORTERS: dict[str, Reporter] = {
     name: lazy_render(module, name in _FOR_PEOPLE) for name, module in _MODULES.items()
 }
+
+
+def report_chunks(name: str, run: RunResult, options: RenderOptions) -> Iterable[str]:
+    """The report of format `name`, in the pieces it can be written in: a format that
+    writes itself a result at a time (`chunks`) is never held whole."""
+    module = importlib.import_module(_MODULES[name])
+    if hasattr(module, "chunks") and name not in _FOR_PEOPLE:
+        return module.chunks(run, options)  # type: ignore[no-any-return]
+    return (REPORTERS[name](run, options),)
