@@ -465,12 +465,14 @@ class Result:
 
     def for_report(self) -> Result:
         """The result with what a report shows of it: the matched original without its text,
-        and the alignment's counts only, unless an integrity finding shows its changes."""
+        and the alignment's counts only, unless an integrity finding shows its changed
+        paragraphs (the terminal report's word diffs)."""
         if self.match is None:
             return replace(self, paragraph_keys=frozenset())
         match = self.match
         alignment = match.alignment
-        if alignment is not None and not any(f.check == "integrity" for f in self.findings):
+        shown = alignment is not None and any(f.check == "integrity" for f in self.findings)
+        if alignment is not None and not (shown and alignment.changed):
             alignment = AlignmentCounts(alignment.summary())
         original = replace(match.original, body=(), versions=(), extra={})
         slim = replace(match, original=original, alignment=alignment)
@@ -566,6 +568,13 @@ class RunResult:
             return iter(sorted(results, key=lambda r: r.input))
         order = sorted(range(len(results)), key=results.inputs.__getitem__)
         return (results[i] for i in order)
+
+    def having(self, status: Status) -> Iterator[Result]:
+        """The results of one status, in input order."""
+        results = self.results
+        if not isinstance(results, StoredResults):
+            return (r for r in results if r.status is status)
+        return (results[i] for i, s in enumerate(results.statuses) if s is status)
 
     def count(self, status: Status) -> int:
         if isinstance(self.results, StoredResults):

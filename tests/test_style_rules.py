@@ -3,14 +3,13 @@ and cssselect, reading the whole sheet, say they hide."""
 
 from __future__ import annotations
 
-import tinycss2
 from cssselect import SelectorError
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from compliance.read.css_selectors import ElementIndex
 from compliance.read.htmltree import parse_html
-from compliance.read.style_rules import _tokenized_rule, hidden_by_rule, hiding, style_rules
+from compliance.read.style_rules import _tokenized_rule, hidden_by_rule, style_rules
 
 _SELECTORS = [
     ".a", "#b", "div .c", ".d img", "p > .a", ".e:not(.f)", "[data-x='}'] img", ".missing",
@@ -42,25 +41,9 @@ def _whole_sheet(root, css: str) -> dict:
     """The reference reading: the whole sheet parsed at once by tinycss2, each hiding rule's
     selector applied over the page by cssselect."""
     found: dict = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        declared = {
-            d.lower_name: tinycss2.serialize(d.value).strip().lower()
-            for d in tinycss2.parse_declaration_list(rule.content, True, True)
-            if d.type == "declaration"
-        }
-        why = hiding(declared)
-        if why is None:
-            continue
-        selector = tinycss2.serialize(rule.prelude).strip()
-        try:
-            elements = root.cssselect(selector)
-        except (SelectorError, ValueError, TypeError):
-            continue
-        for el in elements:
-            if el.tag not in ("html", "body"):
-                found.setdefault(el, f"the page's style rule '{selector} {{ {why} }}'")
+    for el, why in _tokenized_rule(root, css):
+        if el.tag not in ("html", "body"):
+            found.setdefault(el, why)
     return found
 
 

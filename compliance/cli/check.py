@@ -48,7 +48,7 @@ from compliance.cli.app import (
 def _exit_code(run: RunResult, fail_on: FailOn, archive_problems: bool, bugs: bool) -> int:
     if bugs:
         return EXIT_BUG
-    if archive_problems or any(r.status is Status.ERROR for r in run.results):
+    if archive_problems or run.count(Status.ERROR):
         return EXIT_USER_ERROR
     if fail_on is FailOn.never:
         return EXIT_OK
@@ -285,9 +285,8 @@ def _run_check(
     if hint:
         warn(hint)
 
-    for result in run.results:
-        if result.status is Status.ERROR:
-            say_error(str(result.error))
+    for result in run.having(Status.ERROR):
+        say_error(str(result.error))
     try:
         _write_reports(request, run)
     except UserError as exc:
