@@ -488,6 +488,11 @@ class AlignmentCounts:
     def summary(self) -> dict[str, int]:
         return dict(self.counts)
 
+    @property
+    def changed(self) -> tuple[()]:
+        """The changed paragraphs a report shows: none (else the alignment is kept)."""
+        return ()
+
 
 class StoredResults(Sequence[Result]):
     """Results as a report reads them, each kept compressed: `check` over thousands of pages
