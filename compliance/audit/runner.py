@@ -582,8 +582,11 @@ class Audit:
         records = []
         for suspect, shared in found:
             job, loaded = suspect.job, suspect.loaded
-            got = loaded.fetched
-            result = check_body(checker, job[1], got.body, loaded.kind, got, shared)
+            body = self.store.body(suspect.body_hash)
+            if body is None:
+                continue  # not stored (the run ended early): its first verdict stands
+            got = replace(loaded.fetched, body=body)
+            result = check_body(checker, job[1], body, loaded.kind, got, shared)
             digest = hashlib.sha256(repr(sorted(shared)).encode()).hexdigest()[:16]
             key = f"{_page_key(self.key, job[1])}:site-{digest}"
             records.append(waivers.apply(make_record(job[0], job[1], got, result, got.body, key)))

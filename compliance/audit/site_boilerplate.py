@@ -9,13 +9,15 @@ paragraphs include the site's boilerplate is judged again with those paragraphs 
 
 Boundary: this module counts paragraph keys per republisher and says which pages to judge
 again, with which keys; the runner fetches nothing for it (the bodies are the ones just
-checked) and stores the new verdicts in place of the first.
+checked, read back from the store by their hash: held until the run's end, every copy's body
+made the audit grow with its pages) and stores the new verdicts in place of the first.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compliance.model import Result, Status
@@ -32,8 +34,9 @@ class Suspect:
 
     site: str
     keys: frozenset[int]
-    job: Any  # the runner's job and what was fetched, to judge it again
+    job: Any  # the runner's job and what was fetched (its body left out), to judge it again
     loaded: Any
+    body_hash: str  # the body's SHA-256, as the store keeps it
 
 
 @dataclass
@@ -49,8 +52,11 @@ class SiteBoilerplate:
             return
         self.pages.setdefault(site, []).append(result.paragraph_keys)
         matched = result.match is not None and result.match.method == "text"
-        if matched and result.status in (Status.PASS, Status.WARN, Status.FAIL):
-            self.suspects.append(Suspect(site, result.paragraph_keys, job, loaded))
+        body = loaded.fetched.body
+        if matched and body and result.status in (Status.PASS, Status.WARN, Status.FAIL):
+            without = replace(loaded, fetched=replace(loaded.fetched, body=None))
+            digest = hashlib.sha256(body).hexdigest()
+            self.suspects.append(Suspect(site, result.paragraph_keys, job, without, digest))
 
     def boilerplate(self, site: str) -> frozenset[int]:
         """The paragraphs that SITE_RECURRENCE or more of the site's pages carry beside a text
