@@ -520,12 +520,16 @@ class StoredResults(Sequence[Result]):
     def __getitem__(self, at: int | slice) -> Result | list[Result]:
         if isinstance(at, slice):
             return [self[i] for i in range(*at.indices(len(self)))]
-        # Unpickling runs code, but these bytes were pickled by append, in this process.
-        return pickle.loads(zlib.decompress(self._packed[at]))
+        return _unpacked(self._packed[at])
 
     def __iter__(self) -> Iterator[Result]:
-        for packed in self._packed:
-            yield pickle.loads(zlib.decompress(packed))
+        return map(_unpacked, self._packed)
+
+
+def _unpacked(packed: bytes) -> Result:
+    # Unpickling runs code, but these bytes were pickled by StoredResults.append, here.
+    result: Result = pickle.loads(zlib.decompress(packed))
+    return result
 
 
 def status_from_findings(findings: tuple[Finding, ...] | list[Finding]) -> Status:

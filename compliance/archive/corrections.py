@@ -178,10 +178,11 @@ def applied(change: Change, copy: Sequence[bytes]) -> bool:
     if change.kind == "removed":
         return _best(_key(change.before or ""), copy) < CARRIED
     old, new = _key(change.before or ""), _key(change.after or "")
-    closest = max(copy, key=lambda p: max(fuzz.ratio(p, old), fuzz.ratio(p, new)), default=None)
-    if closest is None or max(fuzz.ratio(closest, old), fuzz.ratio(closest, new)) < CARRIED - 20:
+    # (to the old words, to the new) of the copy's paragraph closest to either
+    closest = max(((fuzz.ratio(p, old), fuzz.ratio(p, new)) for p in copy), key=max, default=None)
+    if closest is None or max(closest) < CARRIED - 20:
         return True  # the copy cut the paragraph: nothing stale is shown
-    return fuzz.ratio(closest, new) >= fuzz.ratio(closest, old)
+    return closest[1] >= closest[0]
 
 
 def _word_change(words: tuple[str, str]) -> str:

@@ -110,8 +110,11 @@ def _evidence(missing: list[tuple[Correction, list[Change]]], ctx: CheckContext)
         for change in stale:
             if not change.before:
                 continue
-            block = max(ctx.article.blocks, key=lambda b: similarity(b.text, change.before or ""))
-            if similarity(block.text, change.before) < 60:
+            before = change.before
+            score, block = max(
+                ((similarity(b.text, before), b) for b in ctx.article.blocks), key=lambda s: s[0]
+            )
+            if score < 60:
                 continue
             old = next((o for o, _new in change.words if o), "")
             at = block.text.find(old) if old else -1
